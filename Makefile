@@ -1,0 +1,83 @@
+# Firebreak — the README's commands. `make run` sets up and runs the site with demo
+# content (web server and django-q2 worker together); `make test` runs the whole suite.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+# The first Python >= 3.12 found: on PATH, then pyenv's versions, then /usr/local.
+PYTHON_CANDIDATES := python3.14 python3.13 python3.12 \
+	$(sort $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3)) \
+	$(sort $(wildcard /usr/local/bin/python3.1[2-9]))
+BASE_PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES) python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { command -v $$p; break; }; done)
+
+.PHONY: run test lint format messages check-python install install-test browser-deps bench clean
+
+check-python:
+	@if [ -z "$(BASE_PYTHON)" ]; then \
+		echo "Firebreak needs Python 3.12 or newer, and none was found."; \
+		echo "Install one, e.g. 'apt-get install python3.12 python3.12-venv' or 'pyenv install 3.12',"; \
+		echo "or name it: make run BASE_PYTHON=/path/to/python3.12"; exit 1; fi
+
+$(PY): | check-python
+	@echo "Creating $(VENV) with $(BASE_PYTHON)"
+	$(BASE_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+messages: install
+	@command -v msgfmt >/dev/null || { echo "Installing gettext (msgfmt)"; apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
+
+run: messages
+	@mkdir -p var
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py collectstatic --no-input -v0
+	$(PY) manage.py demo
+	@echo ""
+	@echo "  Site:   http://$(HOST):$(PORT)/        (English: http://$(HOST):$(PORT)/en/)"
+	@echo "  Admin:  http://$(HOST):$(PORT)/admin/"
+	@echo "  Health: http://$(HOST):$(PORT)/health/"
+	@echo "  Web server and django-q2 worker run together; Ctrl-C stops both."
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+		$(PY) manage.py qcluster & \
+		$(PY) manage.py runserver $(HOST):$(PORT) & \
+		wait -n
+
+# Browser tests run when Chromium is installed; CI installs it and insists on them.
+test: messages
+	@mkdir -p var
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "NOTE: /usr/bin/chromium is missing: browser tests will be SKIPPED."; \
+		echo "      Install with: apt-get install chromium fonts-wqy-microhei"; fi
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+browser-deps:
+	@command -v chromium >/dev/null && fc-list | grep -qi wqy || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf var/static var/cache var/test-media

@@ -1,0 +1,33 @@
+"""The test suite: fast hashing, local mail, tasks run at once through django-q2."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DATABASES, Q_CLUSTER
+
+DEBUG = False
+SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = BASE_DIR / "var" / "test-media" / str(os.getpid())
+WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Tasks still cross config.tasks and django-q2, but run synchronously in the test
+# process; tests/config/test_worker.py proves they reach a real worker too.
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+
+if "REDIS_URL" not in os.environ:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so that a worker process in a test can open the same database.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}
+
+# Static files straight from the source folders, no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

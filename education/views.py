@@ -1,0 +1,47 @@
+from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
+
+DISPLAY_COOKIE = "firebreak_display"
+DISPLAY_MODES = {"standard", "large"}
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def robots_txt(request):
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /django-admin/",
+        f"Sitemap: {sitemap}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@never_cache
+def display_mode(request):
+    """Switch large text and high contrast on or off without JavaScript (a cookie)."""
+    mode = request.GET.get("mode", "standard")
+    if mode not in DISPLAY_MODES:
+        mode = "standard"
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if mode == "large":
+        response.set_cookie(
+            DISPLAY_COOKIE,
+            "large",
+            max_age=60 * 60 * 24 * 365,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+    else:
+        response.delete_cookie(DISPLAY_COOKIE, samesite="Lax")
+    return response

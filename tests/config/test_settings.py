@@ -1,0 +1,88 @@
+"""Settings follow DATABASE_URL and REDIS_URL: checked in a fresh interpreter each time."""
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PROBE = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
+    "'name': str(s.DATABASES['default']['NAME']), "
+    "'options': s.DATABASES['default'].get('OPTIONS', {}), "
+    "'cache': s.CACHES['default']['BACKEND'], "
+    "'q_redis': s.Q_CLUSTER.get('redis'), 'q_orm': s.Q_CLUSTER.get('orm'), "
+    "'tasks': s.TASKS['default']['BACKEND']}))"
+)
+
+
+def probe(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE="config.settings.dev")
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings.BASE_DIR,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_no_database_url_means_sqlite_in_var_with_immediate_transactions():
+    found = probe()
+    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["name"].endswith("var/db.sqlite3")
+    assert found["options"]["transaction_mode"] == "IMMEDIATE"
+    assert found["options"]["timeout"] >= 5
+    assert found["q_orm"] == "default" and found["q_redis"] is None
+    assert found["cache"] != "django.core.cache.backends.redis.RedisCache"
+    assert found["tasks"] == "config.tasks.DjangoQBackend"
+
+
+def test_database_url_selects_postgresql():
+    found = probe(DATABASE_URL="postgres://someone@127.0.0.1:5432/firebreak_probe")
+    assert found["engine"] == "django.db.backends.postgresql"
+    assert found["name"] == "firebreak_probe"
+
+
+def test_redis_url_selects_redis_broker_and_cache():
+    found = probe(REDIS_URL="redis://127.0.0.1:6379/3")
+    assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["q_redis"] == "redis://127.0.0.1:6379/3"
+    assert found["q_orm"] is None
+
+
+def test_production_settings_pass_check_deploy():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="x" * 24 + "-a-long-random-production-secret-key-value",
+        ALLOWED_HOSTS="fire.example.cn",
+    )
+    out = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "no issues" in out.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.production", ALLOWED_HOSTS="a.cn")
+    out = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert out.returncode != 0
+    assert "SECRET_KEY" in out.stderr

@@ -1,0 +1,49 @@
+"""Django's tasks API (ours and Wagtail's) reaches django-q2, after the commit only."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django_q.models import Success
+
+from tests.config.sample_tasks import make_group
+
+pytestmark = pytest.mark.django_db
+
+
+def test_task_runs_through_django_q(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_group.enqueue("from-the-tasks-api")
+    assert Group.objects.filter(name="from-the-tasks-api").exists()
+    # django-q2 recorded the run: the task crossed config.tasks into django-q2.
+    assert Success.objects.filter(
+        func="config.tasks.run_task", name__startswith="make_group"
+    ).exists()
+
+
+def test_task_is_not_handed_over_before_the_transaction_commits(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        make_group.enqueue("waits-for-commit")
+    assert not Group.objects.filter(name="waits-for-commit").exists()
+    assert len(callbacks) == 1
+
+
+def test_task_of_a_rolled_back_transaction_never_runs(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                make_group.enqueue("rolled-back")
+                raise RuntimeError("abort")
+        except RuntimeError:
+            pass
+    assert callbacks == []
+    assert not Group.objects.filter(name="rolled-back").exists()
+
+
+def test_wagtails_own_tasks_use_our_backend():
+    from django_tasks import task_backends as backport_backends
+    from wagtail.tasks import update_reference_index_task
+
+    assert type(backport_backends["default"]).__name__ == "DjangoQBackend"
+    assert update_reference_index_task.get_backend().__class__.__module__ == "config.tasks"

@@ -1,0 +1,77 @@
+"""A task enqueued through Django's tasks API crosses to a real django-q2 worker process."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import connection
+
+from tests.config.sample_tasks import make_group
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def database_url_for_tests():
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = quote(db["USER"] or "")
+    if db["PASSWORD"]:
+        auth += ":" + quote(db["PASSWORD"])
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(monkeypatch, tmp_path):
+    from django_q.conf import Conf
+
+    # A cluster name of our own, so no other worker on this broker can take the task.
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setattr(Conf, "SYNC", False)
+    monkeypatch.setattr(Conf, "CLUSTER_NAME", name)
+    monkeypatch.setattr(Conf, "PREFIX", name)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DATABASE_URL": database_url_for_tests(),
+        "Q_CLUSTER_NAME": name,
+        "Q_WORKERS": "1",
+        "SECRET_KEY": settings.SECRET_KEY,  # django-q2 signs queued tasks with it
+    }
+    log = tmp_path / "qcluster.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    process.log = log
+    yield process
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def test_enqueued_task_runs_in_a_real_worker(worker):
+    make_group.enqueue("ran-in-the-worker")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if Group.objects.filter(name="ran-in-the-worker").exists():
+            break
+        assert worker.poll() is None, worker.log.read_text(errors="replace")
+        time.sleep(0.25)
+    else:
+        pytest.fail("no run within 60 s:\n" + worker.log.read_text(errors="replace")[-3000:])
