@@ -11,6 +11,7 @@ class PlatformConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
+        from . import auth  # noqa: F401 - connects the login failure counters
         from .schedules import sync_schedules
 
         post_migrate.connect(sync_schedules, sender=self)

@@ -260,6 +260,9 @@ ADMIN_CSP = {
 }
 
 LOGIN_URL = "wagtailadmin_login"
+AUTHENTICATION_BACKENDS = ["config.auth.ThrottledModelBackend"]
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 
 LOGGING = {
     "version": 1,
