@@ -100,3 +100,19 @@ def desktop(browser, request):
 def any_screen(request):
     """The same journey at a phone-sized viewport and on a desktop."""
     return request.getfixturevalue(request.param)
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def assert_accessible(page):
+    """axe-core (WCAG 2.0–2.2 A and AA) finds no violation on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] for node in v["nodes"][:5])
+        for v in results.response["violations"]
+    ]
+    assert not violations, f"accessibility violations on {page.url}:\n" + "\n".join(violations)

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.browser.conftest import assert_accessible
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -12,6 +14,7 @@ def test_home_in_chinese_then_switch_to_english(any_screen, live_server):
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert page.get_by_role("heading", level=1).inner_text() == "学消防知识，护平安江阴"
     assert page.get_by_role("link", name="119").first.is_visible()
+    assert_accessible(page)
 
     page.get_by_role("link", name="English").click()
     page.wait_for_url(live_server.url + "/en/")
@@ -21,3 +24,15 @@ def test_home_in_chinese_then_switch_to_english(any_screen, live_server):
     # Nothing scrolls sideways on a phone.
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+
+
+def test_large_text_mode_is_accessible_and_remembered(phone, live_server):
+    from tests.education.factories import make_site
+
+    make_site()
+    phone.goto(live_server.url + "/")
+    phone.get_by_role("link", name="大字号、高对比度").click()
+    assert "display-large" in phone.locator("html").get_attribute("class")
+    phone.goto(live_server.url + "/en/")
+    assert "display-large" in phone.locator("html").get_attribute("class")
+    assert_accessible(phone)
