@@ -15,3 +15,20 @@ class PlatformConfig(AppConfig):
         from .schedules import sync_schedules
 
         post_migrate.connect(sync_schedules, sender=self)
+        connect_page_cache_invalidation()
+
+
+def connect_page_cache_invalidation():
+    """Whatever a public page may show, when it changes, the page cache starts afresh."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Page
+    from wagtail.signals import page_published, page_unpublished
+
+    from .pagecache import bump_generation
+
+    page_published.connect(bump_generation, dispatch_uid="pagecache-published")
+    page_unpublished.connect(bump_generation, dispatch_uid="pagecache-unpublished")
+    post_delete.connect(bump_generation, sender=Page, dispatch_uid="pagecache-page-deleted")
+    for label in ("education.SiteSettings",):
+        post_save.connect(bump_generation, sender=label, dispatch_uid=f"pagecache-{label}")
+        post_delete.connect(bump_generation, sender=label, dispatch_uid=f"pagecache-{label}-del")

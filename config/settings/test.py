@@ -16,6 +16,7 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "var" / "test-media" / str(os.getpid())
 WAGTAILADMIN_BASE_URL = "http://testserver"
+PAGE_CACHE_SECONDS = 0  # tests/config/test_pagecache.py turns it on where it is tested
 
 # Tasks still cross config.tasks and django-q2, but run synchronously in the test
 # process; tests/config/test_worker.py proves they reach a real worker too.

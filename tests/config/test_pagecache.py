@@ -1,0 +1,51 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+def test_anonymous_page_is_served_from_the_cache_the_second_time(client, home):
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    # Each language and display mode is its own entry.
+    assert client.get("/en/")["X-Page-Cache"] == "miss"
+    client.cookies["firebreak_display"] = "large"
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert 'class="display-large"' in response.content.decode()
+
+
+def test_publishing_a_page_invalidates_the_cache(client, home):
+    client.get("/")
+    home.hero_title = "新的标题"
+    home.save_revision().publish()
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "新的标题" in response.content.decode()
+
+
+def test_site_settings_change_invalidates_the_cache(client, home):
+    from education.models import SiteSettings
+
+    client.get("/")
+    site_settings = SiteSettings.objects.get()
+    site_settings.service_hotline = "0510-0000 1234"
+    site_settings.save()
+    assert "0510-0000 1234" in client.get("/").content.decode()
+
+
+def test_logged_in_visitors_and_admin_are_never_cached(client, home, django_user_model):
+    user = django_user_model.objects.create_user("staff", password="pw-12345678", is_staff=True)
+    client.force_login(user)
+    assert "X-Page-Cache" not in client.get("/")
+    assert "X-Page-Cache" not in client.get("/admin/login/")
+
+
+def test_404_is_cached_but_never_a_redirect_or_error(client, home):
+    assert client.get("/nope/")["X-Page-Cache"] == "miss"
+    assert client.get("/nope/")["X-Page-Cache"] == "hit"
+    assert "X-Page-Cache" not in client.get("/display/?mode=large")
