@@ -53,7 +53,10 @@ def bench_env(name="pages", database_url=None, redis_url=None, **extra):
 
 def manage(env, *args, quiet=True):
     subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True,
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
         stdout=subprocess.DEVNULL if quiet else None,
     )
 
@@ -83,12 +86,28 @@ def wait_until_up(url, timeout=60):
 def serve(env, workers=2, threads=1, port=None, app="config.wsgi"):
     """Run gunicorn on 127.0.0.1; yield (base URL, the gunicorn master's Popen)."""
     port = port or free_port()
-    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers),
-           "GUNICORN_THREADS": str(threads), "GUNICORN_MAX_REQUESTS": "0"}
+    env = {
+        **env,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(workers),
+        "GUNICORN_THREADS": str(threads),
+        "GUNICORN_MAX_REQUESTS": "0",
+    }
     process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "-c", "config/gunicorn.py", "--access-logfile", "/dev/null",
-         app],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "-c",
+            "config/gunicorn.py",
+            "--access-logfile",
+            "/dev/null",
+            app,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:

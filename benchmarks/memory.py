@@ -25,7 +25,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
 
-SEARCHES = ["电动车", "灭火器", "逃生", "夏令营", "119", "APP 注册", "高层 逃生", "厨房", "xyz无结果"]
+SEARCHES = [
+    "电动车",
+    "灭火器",
+    "逃生",
+    "夏令营",
+    "119",
+    "APP 注册",
+    "高层 逃生",
+    "厨房",
+    "xyz无结果",
+]
 
 
 def page_urls(base):
@@ -63,8 +73,13 @@ def web_memory(env, total):
         after_first = harness.rss_mb(worker)
         errors += run_requests(base, paths, total - 1000)
         at_end = harness.rss_mb(worker)
-    return {"paths": len(paths), "after_1000_mb": after_first, "at_end_mb": at_end,
-            "growth": at_end / after_first - 1, "server_errors": errors}
+    return {
+        "paths": len(paths),
+        "after_1000_mb": after_first,
+        "at_end_mb": at_end,
+        "growth": at_end / after_first - 1,
+        "server_errors": errors,
+    }
 
 
 def tree_rss(pid):
@@ -88,8 +103,14 @@ COUNT_DONE = "from django_q.models import Success; print(Success.objects.filter(
 
 
 def done(env):
-    out = subprocess.run([harness.PYTHON, "manage.py", "shell", "-c", COUNT_DONE], cwd=harness.ROOT,
-                         env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [harness.PYTHON, "manage.py", "shell", "-c", COUNT_DONE],
+        cwd=harness.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(out.stdout.strip().splitlines()[-1])
 
 
@@ -104,8 +125,13 @@ def wait_for(env, target, timeout=600):
 def worker_memory(env, tasks):
     env = {**env, "Q_WORKERS": "1"}
     start = done(env)
-    cluster = subprocess.Popen([harness.PYTHON, "manage.py", "qcluster"], cwd=harness.ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cluster = subprocess.Popen(
+        [harness.PYTHON, "manage.py", "qcluster"],
+        cwd=harness.ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         harness.manage(env, "shell", "-c", ENQUEUE.format(count=100))
         wait_for(env, start + 100)
@@ -127,16 +153,26 @@ def main():
     env = harness.bench_env("memory")
     harness.prepare(env)
     web = web_memory(env, args.requests)
-    print(f"web process: {web['paths']} distinct URLs, {args.requests} requests, "
-          f"{web['server_errors']} server errors")
-    print(f"  RSS after 1,000: {web['after_1000_mb']:.1f} MB; after {args.requests:,}: "
-          f"{web['at_end_mb']:.1f} MB; growth {web['growth']:+.1%} "
-          f"(targets: < 200 MB, < +10 %)")
+    print(
+        f"web process: {web['paths']} distinct URLs, {args.requests} requests, "
+        f"{web['server_errors']} server errors"
+    )
+    print(
+        f"  RSS after 1,000: {web['after_1000_mb']:.1f} MB; after {args.requests:,}: "
+        f"{web['at_end_mb']:.1f} MB; growth {web['growth']:+.1%} "
+        f"(targets: < 200 MB, < +10 %)"
+    )
     worker = worker_memory(env, args.tasks)
-    print(f"django-q2 cluster (1 worker): RSS after 100 tasks {worker['after_100_mb']:.1f} MB; "
-          f"after {args.tasks:,}: {worker['at_end_mb']:.1f} MB; growth {worker['growth']:+.1%}")
-    ok = (web["at_end_mb"] < 200 and web["growth"] < 0.10 and web["server_errors"] == 0
-          and worker["growth"] < 0.10)
+    print(
+        f"django-q2 cluster (1 worker): RSS after 100 tasks {worker['after_100_mb']:.1f} MB; "
+        f"after {args.tasks:,}: {worker['at_end_mb']:.1f} MB; growth {worker['growth']:+.1%}"
+    )
+    ok = (
+        web["at_end_mb"] < 200
+        and web["growth"] < 0.10
+        and web["server_errors"] == 0
+        and worker["growth"] < 0.10
+    )
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
