@@ -99,7 +99,10 @@ for i in range({count}):
     update_reference_index_task.enqueue("wagtailcore", "page", pages[i % len(pages)])
 """
 
-COUNT_DONE = "from django_q.models import Success; print(Success.objects.filter(func='config.tasks.run_task').count())"
+COUNT_DONE = (
+    "from django_q.models import Success; "
+    "print(Success.objects.filter(func='config.tasks.run_task').count())"
+)
 
 
 def done(env):
