@@ -16,7 +16,7 @@ BASE_PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES) python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test lint format messages check-python install install-test browser-deps bench clean
+.PHONY: run test lint format messages check-python install browser-deps bench lighthouse clean
 
 check-python:
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -76,8 +76,12 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: install
-	$(PY) benchmarks/run_all.py
+BENCHMARKS ?= pages booking gallery reach memory lighthouse
+bench: messages
+	@for name in $(BENCHMARKS); do echo "== benchmarks/$$name.py"; $(PY) benchmarks/$$name.py || exit 1; done
+
+lighthouse: messages
+	$(PY) benchmarks/lighthouse.py --json var/bench/lighthouse.json
 
 clean:
 	rm -rf var/static var/cache var/test-media
