@@ -166,6 +166,8 @@ def test_no_query_string_breaks_a_page(client, site_pages, query, data):
 def test_no_form_input_breaks_a_form(client, site_pages, values, data):
     cache.clear()  # rate limits would otherwise answer 429 to most examples
     forms = [(path, form) for path, page_forms in site_pages for form in page_forms]
+    if not forms:
+        pytest.skip("the site has no public form yet")
     path, form = data.draw(st.sampled_from(forms), label="form")
     fields = {name: data.draw(hostile_text, label=name) for name in sorted(form["fields"])}
     fields.update(values)
