@@ -61,7 +61,9 @@ def build(entries):
         status=ContestPage.Status.RESULTS_PUBLISHED,
     )
     for i, (low, high) in enumerate([(1, 3), (4, 6), (7, 9)]):
-        contest.age_groups.add(AgeGroup(name=f"组{i + 1}", min_grade=low, max_grade=high, sort_order=i))
+        contest.age_groups.add(
+            AgeGroup(name=f"组{i + 1}", min_grade=low, max_grade=high, sort_order=i)
+        )
     contest.criteria.add(Criterion(name="主题", weight=1))
     home.add_child(instance=contest)
     contest.save_revision().publish()

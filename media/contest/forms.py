@@ -62,9 +62,15 @@ class EntryForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, contest, **kwargs):
+    notice_version = forms.IntegerField(
+        label=_("Consent notice"), widget=forms.HiddenInput, min_value=1
+    )
+
+    def __init__(self, *args, contest, notice, **kwargs):
         super().__init__(*args, **kwargs)
         self.contest = contest
+        self.notice = notice
+        self.fields["notice_version"].initial = notice.version
         self.age_groups = {group.pk: group for group in contest.age_groups.all()}
         self.fields["age_group"].choices = [(pk, g.name) for pk, g in self.age_groups.items()]
         self.fields["category"].choices = contest.categories()
@@ -72,6 +78,17 @@ class EntryForm(forms.Form):
             "n": contest.essay_max_chars
         }
         self.drawing = None
+
+    def clean_notice_version(self):
+        # The consent must be to the notice the guardian actually read.
+        if self.cleaned_data["notice_version"] != self.notice.version:
+            # Re-rendered with the current notice, so sending again consents to that one.
+            self.data = self.data.copy()
+            self.data["notice_version"] = self.notice.version
+            raise forms.ValidationError(
+                _("The notice has changed since the form was opened. Please read it again.")
+            )
+        return self.cleaned_data["notice_version"]
 
     def clean_guardian_phone(self):
         return normalize_mainland_mobile(self.cleaned_data["guardian_phone"])

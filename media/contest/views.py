@@ -40,7 +40,7 @@ def contest_index(request, page):
             ip = client_ip(request)
             if not allow(f"contest:ip:{ip}", 30, 3600):
                 return _rate_limited(request, page)
-            form = EntryForm(request.POST, request.FILES, contest=contest)
+            form = EntryForm(request.POST, request.FILES, contest=contest, notice=notice)
             if form.is_valid():
                 phone = form.cleaned_data["guardian_phone"]
                 if not allow(f"contest:phone:{phone}", 10, 86400):
@@ -57,7 +57,7 @@ def contest_index(request, page):
                     return HttpResponseRedirect(page.url + page.reverse_subpage("submitted"))
             status = 400
         else:
-            form = EntryForm(contest=contest)
+            form = EntryForm(contest=contest, notice=notice)
     elif request.method == "POST":
         status = 400
 

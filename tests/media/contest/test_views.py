@@ -20,6 +20,7 @@ def form_data(contest, **overrides):
         "guardian_name": "王芳",
         "guardian_phone": "+86 139-1234-5678",
         "consent": "on",
+        "notice_version": "1",
         "drawing": upload(image_bytes()),
     }
     data.update(overrides)
@@ -60,6 +61,18 @@ def test_no_consent_no_entry(client, contest, notice):
     assert "consent" in response.context["form"].errors
     assert response.context["form"]["title"].value() == "消防车来了"
     assert not Entry.objects.exists()
+
+
+def test_consent_is_to_the_notice_version_that_was_shown(client, contest, notice):
+    from tests.media.contest.factories import make_notice
+
+    make_notice(version=2)
+    response = client.post(URL, form_data(contest))  # the guardian read version 1
+    assert response.status_code == 400
+    assert "notice_version" in response.context["form"].errors
+    assert 'name="notice_version" value="2"' in response.content.decode()
+    assert client.post(URL, form_data(contest, notice_version="2")).status_code == 302
+    assert Entry.objects.get().consent_version == 2
 
 
 @pytest.mark.parametrize(
