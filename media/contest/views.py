@@ -1,5 +1,8 @@
 """Public views: the contest page (call, form, gallery), an entry, withdrawal."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
@@ -67,7 +70,7 @@ def contest_index(request, page):
     entries = selectors.gallery(contest, **filters)
     paginator = Paginator(entries, PAGE_SIZE)
     gallery_page = paginator.get_page(_page_number(request.GET.get("page", "1")))
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    query = urlencode({key: value for key, value in filters.items() if value})
     context = {
         "page": page,
         "contest": contest,
@@ -97,8 +100,10 @@ def entry_detail(request, page, entry_id):
         "entry": entry,
         "base_url": page.url,
         "share_title": f"{entry.title} · {entry.display_name} · {page.title}",
-        "share_description": f"{entry.school} {entry.get_grade_display()}",
+        "share_description": f"{entry.display_name} · {entry.school} · {entry.get_grade_display()}",
         "share_image_url": share_image,
+        "share_url": request.build_absolute_uri(request.path),
+        "site_name": settings.WAGTAIL_SITE_NAME,
     }
     return render(request, "contest/entry_detail.html", context)
 

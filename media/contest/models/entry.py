@@ -1,6 +1,8 @@
 """An entry: the child's work, what the public may see, and the guardian's private data."""
 
+import os
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage
@@ -20,11 +22,12 @@ class PrivateStorage(FileSystemStorage):
 
     @property
     def base_location(self):
-        return str(settings.CONTEST_PRIVATE_ROOT)
+        configured = getattr(settings, "CONTEST_PRIVATE_ROOT", "")
+        return str(configured or Path(settings.MEDIA_ROOT).parent / "private")
 
     @property
     def location(self):
-        return str(settings.CONTEST_PRIVATE_ROOT)
+        return os.path.abspath(self.base_location)
 
     @cached_property
     def base_url(self):

@@ -135,6 +135,17 @@ def test_gallery_shows_approved_only_and_never_guardian_data(client, contest, no
     assert client.get(f"{URL}entries/{hidden.pk}/").status_code == 404
 
 
+def test_entry_detail_has_its_own_share_meta(client, contest, django_capture_on_commit_callbacks):
+    entry = make_entry(contest)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(entry, by=staff())
+    entry.refresh_from_db()
+    html = client.get(f"{URL}entries/{entry.pk}/").content.decode()
+    assert f'<meta property="og:url" content="http://testserver{URL}entries/{entry.pk}/">' in html
+    assert f'content="http://testserver{entry.display_image.url}"' in html
+    assert f'<meta property="og:title" content="{entry.title} · 小雨' in html
+
+
 def test_essays_are_plain_text_with_paragraphs(client, contest):
     entry = make_entry(contest, status=Entry.Status.APPROVED, category="essay")
     Entry.objects.filter(pk=entry.pk).update(essay_text="<script>alert(1)</script>\n第二段")
