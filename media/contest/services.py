@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -162,11 +163,19 @@ def _erase_personal_data(entry, now):
 def find_by_token(token):
     if not token or len(token) > 100:
         return None
+    digest = hash_token(token)
     return (
         Entry.objects.select_related("contest")
-        .filter(withdrawal_token_hash=hash_token(token))
+        .filter(Q(withdrawal_token_hash=digest) | Q(sms_token_hash=digest))
         .first()
     )
+
+
+def mint_sms_token(entry):
+    """A second withdrawal link for the SMS, made in the worker; returns the token."""
+    token = secrets.token_urlsafe(24)
+    Entry.objects.filter(pk=entry.pk).update(sms_token_hash=hash_token(token))
+    return token
 
 
 @transaction.atomic

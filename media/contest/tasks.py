@@ -42,17 +42,18 @@ def notify_guardian(entry_id, kind):
 
 
 @task()
-def send_submission_receipt(entry_id, withdrawal_path):
+def send_submission_receipt(entry_id):
     entry = Entry.objects.select_related("contest").filter(pk=entry_id).first()
-    if entry is None or not entry.guardian_phone:
+    if entry is None or not entry.guardian_phone or entry.status == Entry.Status.WITHDRAWN:
         return False
+    token = services.mint_sms_token(entry)
     with translation.override(settings.LANGUAGE_CODE):
         message = _(
             "We received “%(title)s” for %(contest)s. To withdraw it and delete the data: %(url)s"
         ) % {
             "title": entry.title,
             "contest": entry.contest.title,
-            "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + withdrawal_path,
+            "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + withdrawal_path(token),
         }
         send_sms(entry.guardian_phone, message)
     return True

@@ -55,7 +55,7 @@ def contest_index(request, page):
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
-                    send_submission_receipt.enqueue(entry.pk, withdrawal_path(token))
+                    send_submission_receipt.enqueue(entry.pk)
                     request.session[WITHDRAW_LINK_SESSION_KEY] = token
                     return HttpResponseRedirect(page.url + page.reverse_subpage("submitted"))
             status = 400

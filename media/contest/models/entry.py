@@ -109,7 +109,12 @@ class Entry(models.Model):
     consent_version = models.PositiveIntegerField(_("consent notice version"))
     consented_at = models.DateTimeField(_("consent given at"))
     personal_data_erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+    # Hashes of the two withdrawal links: the one shown after submitting and the one the
+    # worker mints for the SMS (so no usable link sits in the task queue).
     withdrawal_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sms_token_hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     # The work. Drawings: a stripped, re-encoded original (private) and the public
     # display and thumbnail files made from it once approved. Essays: plain text.
