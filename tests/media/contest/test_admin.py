@@ -174,3 +174,25 @@ def test_groups_are_created_idempotently(db):
     codenames = set(judges.permissions.values_list("codename", flat=True))
     assert codenames == {"access_admin", "judge_entry"}
     assert Group.objects.filter(name__in=["Judges", "Contest staff"]).count() == 2
+
+
+def test_editors_can_add_and_edit_the_contest_page(client, contest, home):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("root", password="pw"))
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[contest.pk])).status_code == 200
+    add = reverse("wagtailadmin_pages:add", args=["contest", "contestpage", home.pk])
+    assert client.get(add).status_code == 200
+
+
+def test_menu_shows_each_group_only_its_screens(client, db):
+    client.force_login(judge())
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("contest_admin:judging") in html
+    assert reverse("contest_admin:moderation") not in html
+    assert reverse("contest_admin:results_index") not in html
+    client.force_login(staff())
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("contest_admin:moderation") in html
+    assert reverse("contest_admin:results_index") in html
+    assert reverse("contest_admin:judging") not in html
