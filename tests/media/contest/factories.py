@@ -1,4 +1,6 @@
 import io
+import struct
+import zlib
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -45,6 +47,24 @@ def image_bytes(fmt="JPEG", size=(64, 48), mode="RGB", color=(200, 40, 30), **sa
     buffer = io.BytesIO()
     Image.new(mode, size, color).save(buffer, fmt, **save)
     return buffer.getvalue()
+
+
+def png_header_claiming(width, height):
+    """A PNG whose IHDR claims width×height, with almost no pixel data behind it."""
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 10))
+
+
+def truncated_jpeg():
+    buffer = io.BytesIO()
+    Image.effect_noise((300, 200), 80).convert("RGB").save(buffer, "JPEG")
+    data = buffer.getvalue()
+    return data[: len(data) // 2]
 
 
 def upload(data, name="drawing.jpg", content_type="image/jpeg"):

@@ -1,7 +1,5 @@
 import io
-import struct
 import zipfile
-import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,7 +8,12 @@ from PIL import Image
 from media.contest import services
 from media.contest.models import Entry
 from media.contest.uploads import document_to_text, sanitize_image
-from tests.media.contest.factories import image_bytes, upload
+from tests.media.contest.factories import (
+    image_bytes,
+    png_header_claiming,
+    truncated_jpeg,
+    upload,
+)
 
 GPS_TAG = 0x8825
 
@@ -23,24 +26,6 @@ def jpeg_with_gps():
     buffer = io.BytesIO()
     Image.new("RGB", (60, 40), (200, 30, 30)).save(buffer, "JPEG", exif=exif.tobytes())
     return buffer.getvalue()
-
-
-def png_header_claiming(width, height):
-    """A PNG whose IHDR claims width×height, with almost no pixel data behind it."""
-
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 10))
-
-
-def truncated_jpeg():
-    buffer = io.BytesIO()
-    Image.effect_noise((300, 200), 80).convert("RGB").save(buffer, "JPEG")
-    data = buffer.getvalue()
-    return data[: len(data) // 2]
 
 
 def refused(data, name="x.jpg"):

@@ -3,7 +3,14 @@ from django.urls import reverse
 
 from media.contest import services
 from media.contest.models import ContestPage, Entry
-from tests.media.contest.factories import image_bytes, make_entry, staff, upload
+from tests.media.contest.factories import (
+    image_bytes,
+    make_entry,
+    png_header_claiming,
+    staff,
+    truncated_jpeg,
+    upload,
+)
 
 URL = "/children-contest/"
 
@@ -220,3 +227,32 @@ def test_approved_entry_appears_in_gallery(client, contest, django_capture_on_co
 def test_contest_page_goes_under_the_home_page_only(home):
     assert ContestPage.can_create_at(home)
     assert not ContestPage.can_create_at(home.get_parent())
+
+
+def _hostile_files():
+    return {
+        "bomb-header": (png_header_claiming(100_000, 100_000), "a.png", 400),
+        "html-as-jpg": (b"<!doctype html><script>alert(1)</script>", "a.jpg", 400),
+        "pdf-as-png": (b"%PDF-1.4\n%%EOF", "a.png", 400),
+        "svg": (b'<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>', "a.svg", 400),
+        "truncated": (truncated_jpeg(), "a.jpg", 400),
+        "empty": (b"", "a.jpg", 400),
+        "cmyk": (image_bytes("JPEG", mode="CMYK", color=(0, 0, 0, 0)), "a.jpg", 302),
+        "16-bit": (image_bytes("PNG", mode="I;16", color=1000), "a.png", 302),
+        "script-appended": (image_bytes() + b"<script>alert(1)</script>", "a.jpg", 302),
+    }
+
+
+@pytest.mark.parametrize("case", list(_hostile_files()))
+def test_every_hostile_upload_is_a_4xx_or_a_clean_reencode(client, contest, notice, case):
+    data, name, expected = _hostile_files()[case]
+    response = client.post(URL, form_data(contest, drawing=upload(data, name)))
+    assert response.status_code == expected
+    if expected == 400:
+        assert response.context["form"].errors["drawing"]
+        assert response.context["form"]["title"].value() == "消防车来了"  # kept what was typed
+    else:
+        entry = Entry.objects.get()
+        with entry.original.open("rb") as stored:
+            content = stored.read()
+        assert b"<script" not in content and content[:4] in (b"\xff\xd8\xff\xe0", b"\x89PNG")
