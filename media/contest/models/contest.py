@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -54,6 +55,18 @@ class ConsentNotice(models.Model):
 
     def __str__(self):
         return f"{self.title} (v{self.version})"
+
+    def clean(self):
+        # What a guardian agreed to must stay as it was shown: edits become new versions.
+        if self.pk and self.entries.exists():
+            stored = ConsentNotice.objects.get(pk=self.pk)
+            if (stored.text, stored.title, stored.version) != (self.text, self.title, self.version):
+                raise ValidationError(
+                    _(
+                        "Guardians have agreed to this version. Add a new notice with a "
+                        "higher version number instead of editing it."
+                    )
+                )
 
     @classmethod
     def current(cls):

@@ -196,3 +196,18 @@ def test_menu_shows_each_group_only_its_screens(client, db):
     assert reverse("contest_admin:moderation") in html
     assert reverse("contest_admin:results_index") in html
     assert reverse("contest_admin:judging") not in html
+
+
+def test_a_notice_guardians_agreed_to_cannot_be_edited(contest):
+    from django.core.exceptions import ValidationError
+
+    entry = make_entry(contest)
+    notice = entry.consent_notice
+    notice.text = "改过的内容"
+    with pytest.raises(ValidationError):
+        notice.full_clean()
+    notice.refresh_from_db()
+    notice.pk = None
+    notice.version = 2
+    notice.text = "第二版"
+    notice.full_clean()  # a new version is fine
