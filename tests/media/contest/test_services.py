@@ -288,3 +288,19 @@ def test_sms_withdrawal_link_is_minted_by_the_worker_not_queued(
     assert services.find_by_token(entry.token) == entry  # and so does the page's
     queued = " ".join(str(task.args) + str(task.kwargs) for task in Success.objects.all())
     assert token not in queued
+
+
+def test_retention_runs_daily_from_the_schedule(contest):
+    from django.utils.module_loading import import_string
+
+    from config.schedules import DAILY, SCHEDULES
+
+    (periodic,) = [p for p in SCHEDULES if p.name == "contest: retention"]
+    assert periodic.schedule_type == DAILY
+    entry = make_entry(contest)
+    ContestPage.objects.filter(pk=contest.pk).update(
+        closes_at=timezone.now() - timedelta(days=contest.retention_days + 1)
+    )
+    assert import_string(periodic.func)() == 1
+    entry.refresh_from_db()
+    assert entry.guardian_phone == "" and not entry.original
