@@ -30,6 +30,7 @@ SCHEDULES = [
         1,
         args="'publish_scheduled'",
     ),
+    Periodic("contest: retention", "media.contest.tasks.run_retention", DAILY),
 ]
 
 

@@ -280,3 +280,11 @@ LOGGING = {
 # Platform
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 HEALTH_WORKER_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_WORKER_MAX_AGE_SECONDS", "180"))
+
+# Children's contest (media/contest): unmoderated originals live outside MEDIA_ROOT and
+# are served to contest staff only, through a permission-checked view. Unset: the folder
+# "private" beside MEDIA_ROOT (var/private), following MEDIA_ROOT if a mode changes it.
+CONTEST_PRIVATE_ROOT = os.environ.get("CONTEST_PRIVATE_ROOT", "")
+CONTEST_MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+CONTEST_MAX_IMAGE_PIXELS = 30_000_000
+CONTEST_MAX_DOCUMENT_BYTES = 2 * 1024 * 1024

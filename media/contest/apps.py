@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,9 @@ class ContestConfig(AppConfig):
     name = "media.contest"
     label = "contest"
     verbose_name = _("Children's contest")
+
+    def ready(self):
+        from .groups import ensure_groups
+
+        # After every app's permissions exist (wagtailadmin's included).
+        post_migrate.connect(ensure_groups, dispatch_uid="contest.ensure_groups")

@@ -1,0 +1,289 @@
+"""Contest screens in the Wagtail admin: moderation, blind judging, results and awards.
+
+Each view checks its own permission; guardian data appears only on the moderation
+screens (``contest.view_guardian_data``), never on the judges' screens.
+"""
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import AwardForm, DuplicateForm, RejectForm, score_form_class
+from .models import Category, ContestPage, Entry, private_storage
+
+moderator_required = permission_required("contest.moderate_entry", raise_exception=True)
+judge_required = permission_required("contest.judge_entry", raise_exception=True)
+results_required = permission_required("contest.manage_results", raise_exception=True)
+
+
+def _contests():
+    return ContestPage.objects.filter(entries__isnull=False).distinct().order_by("-opens_at")
+
+
+@moderator_required
+def moderation_queue(request):
+    status = request.GET.get("status", Entry.Status.SUBMITTED)
+    if status not in Entry.Status.values:
+        status = Entry.Status.SUBMITTED
+    entries = Entry.objects.filter(status=status).select_related("contest", "age_group")
+    category = request.GET.get("category", "")
+    if category in Category.values:
+        entries = entries.filter(category=category)
+    query = request.GET.get("q", "").strip()[:60]
+    if query:
+        entries = entries.filter(
+            Q(title__icontains=query)
+            | Q(school__icontains=query)
+            | Q(display_name__icontains=query)
+        )
+    page = Paginator(entries.order_by("submitted_at", "pk"), 50).get_page(
+        request.GET.get("page", "1") if request.GET.get("page", "1").isdigit() else 1
+    )
+    return render(
+        request,
+        "contest/admin/moderation_queue.html",
+        {
+            "page_title": _("Moderation queue"),
+            "header_icon": "tasks",
+            "entries": page,
+            "statuses": Entry.Status.choices,
+            "status": status,
+            "categories": Category.choices,
+            "category": category,
+            "query": query,
+        },
+    )
+
+
+@moderator_required
+def review(request, entry_id):
+    entry = get_object_or_404(
+        Entry.objects.select_related("contest", "age_group", "consent_notice", "duplicate_of"),
+        pk=entry_id,
+    )
+    similar = (
+        Entry.objects.filter(contest=entry.contest)
+        .exclude(pk=entry.pk)
+        .filter(
+            Q(title=entry.title, school=entry.school)
+            | (Q(guardian_phone=entry.guardian_phone) & ~Q(guardian_phone=""))
+        )
+        .only("id", "title", "display_name", "status")[:10]
+    )
+    return render(
+        request,
+        "contest/admin/review.html",
+        {
+            "page_title": _("Entry #%(id)s") % {"id": entry.pk},
+            "header_icon": "doc-full",
+            "entry": entry,
+            "similar": similar,
+            "show_guardian": request.user.has_perm("contest.view_guardian_data"),
+            "reject_form": RejectForm(),
+            "duplicate_form": DuplicateForm(),
+        },
+    )
+
+
+def _apply(request, entry_id, action):
+    entry = get_object_or_404(Entry, pk=entry_id)
+    try:
+        action(entry)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("contest_admin:review", entry_id=entry.pk)
+    messages.success(request, _("Entry #%(id)s updated.") % {"id": entry.pk})
+    return redirect("contest_admin:moderation")
+
+
+@moderator_required
+@require_POST
+def approve(request, entry_id):
+    return _apply(request, entry_id, lambda e: services.approve(e, by=request.user))
+
+
+@moderator_required
+@require_POST
+def reject(request, entry_id):
+    form = RejectForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _apply(request, entry_id, lambda e: services.reject(e, by=request.user, reason=reason))
+
+
+@moderator_required
+@require_POST
+def flag_duplicate(request, entry_id):
+    form = DuplicateForm(request.POST)
+    original = None
+    if form.is_valid() and form.cleaned_data["duplicate_of"]:
+        original = Entry.objects.filter(pk=form.cleaned_data["duplicate_of"]).first()
+
+    def action(entry):
+        if original is not None and original.contest_id != entry.contest_id:
+            raise ValidationError(_("That entry belongs to another contest."))
+        services.flag_duplicate(entry, by=request.user, of=original)
+
+    return _apply(request, entry_id, action)
+
+
+@never_cache
+@moderator_required
+def original(request, entry_id):
+    """The stripped original of an entry, for contest staff only; never cached."""
+    entry = get_object_or_404(Entry.objects.only("id", "original"), pk=entry_id)
+    if not entry.original:
+        raise Http404
+    try:
+        handle = private_storage.open(entry.original.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    content_type = mimetypes.guess_type(entry.original.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Judging (blind)
+
+
+@judge_required
+def judging_index(request):
+    contests = list(
+        ContestPage.objects.filter(
+            status=ContestPage.Status.JUDGING, entries__isnull=False
+        ).distinct()
+    )
+    rows = []
+    for contest in contests:
+        rows.append((contest, selectors.judging_queue(contest, request.user)))
+    return render(
+        request,
+        "contest/admin/judging_index.html",
+        {"page_title": _("Judging"), "header_icon": "pick", "rows": rows},
+    )
+
+
+@judge_required
+def judge_entry(request, entry_id):
+    contest_id = Entry.objects.filter(pk=entry_id).values_list("contest_id", flat=True).first()
+    contest = get_object_or_404(ContestPage, pk=contest_id, status=ContestPage.Status.JUDGING)
+    entry = selectors.blind_entry(contest, entry_id)
+    if entry is None:
+        raise Http404
+    criteria = list(contest.criteria.all())
+    form_class = score_form_class(criteria)
+    mine = entry.scores.filter(judge=request.user).first()
+    initial = {f"c{key}": value for key, value in (mine.marks if mine else {}).items()}
+    if mine:
+        initial["comment"] = mine.comment
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            marks = {str(c.pk): form.cleaned_data[f"c{c.pk}"] for c in criteria}
+            try:
+                services.record_score(
+                    entry, judge=request.user, marks=marks, comment=form.cleaned_data["comment"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your score is saved."))
+                return redirect("contest_admin:judge_entry", entry_id=entry.pk)
+        status = 400
+    else:
+        form = form_class(initial=initial)
+    return render(
+        request,
+        "contest/admin/judge_entry.html",
+        {
+            "page_title": _("Score entry #%(id)s") % {"id": entry.pk},
+            "header_icon": "pick",
+            "entry": entry,
+            "form": form,
+            "mine": mine,
+            "others": selectors.other_scores(entry, request.user),
+            "criteria": criteria,
+        },
+        status=status,
+    )
+
+
+# Results, awards, stages
+
+
+@results_required
+def results(request, contest_id):
+    contest = get_object_or_404(ContestPage, pk=contest_id)
+    return render(
+        request,
+        "contest/admin/results.html",
+        {
+            "page_title": _("Results: %(title)s") % {"title": contest.title},
+            "header_icon": "trophy",
+            "contest": contest,
+            "table": selectors.results(contest),
+            "award_choices": Entry.Award.choices,
+            "can_award": contest.status == ContestPage.Status.JUDGING,
+        },
+    )
+
+
+@results_required
+def results_index(request):
+    contests = _contests()
+    if len(contests) == 1:
+        return redirect("contest_admin:results", contest_id=contests[0].pk)
+    return render(
+        request,
+        "contest/admin/results_index.html",
+        {"page_title": _("Results"), "header_icon": "trophy", "contests": contests},
+    )
+
+
+@results_required
+@require_POST
+def set_award(request, entry_id):
+    entry = get_object_or_404(Entry, pk=entry_id)
+    form = AwardForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Unknown award."))
+        services.set_award(entry, form.cleaned_data["award"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(
+        reverse("contest_admin:results", args=[entry.contest_id]) + f"#entry-{entry.pk}"
+    )
+
+
+@results_required
+@require_POST
+def change_stage(request, contest_id):
+    contest = get_object_or_404(ContestPage, pk=contest_id)
+    action = {"judging": services.start_judging, "publish": services.publish_results}.get(
+        request.POST.get("stage", "")
+    )
+    try:
+        if action is None:
+            raise ValidationError(_("Unknown action."))
+        contest = action(contest)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The contest is now: %(s)s") % {"s": contest.get_status_display()}
+        )
+    return redirect("contest_admin:results", contest_id=contest.pk)

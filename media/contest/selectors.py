@@ -1,0 +1,244 @@
+"""Reads: the public gallery, the judges' queue, results with means and z-scores, and
+the figures the reach tallies take from the contest."""
+
+import statistics
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from wagtail.models import Locale
+
+from .models import Category, ContestPage, Entry, Score
+
+PUBLIC_FIELDS = (
+    "id",
+    "contest_id",
+    "category",
+    "title",
+    "display_name",
+    "school",
+    "grade",
+    "essay_text",
+    "thumbnail",
+    "display_image",
+    "image_width",
+    "image_height",
+    "award",
+    "submitted_at",
+    "age_group__id",
+    "age_group__name",
+    "contest__status",
+)
+
+
+def public_entries(contest):
+    """Approved entries, with only what the public may see (never guardian fields)."""
+    return (
+        Entry.objects.filter(contest=contest, status=Entry.Status.APPROVED)
+        .select_related("age_group", "contest")
+        .only(*PUBLIC_FIELDS)
+    )
+
+
+def gallery(contest, *, category="", age_group="", award="", school=""):
+    """The filtered gallery. Unknown filter values simply match nothing extra."""
+    entries = public_entries(contest)
+    if category in Category.values:
+        entries = entries.filter(category=category)
+    if age_group.isdigit() and len(age_group) < 12:
+        entries = entries.filter(age_group_id=int(age_group))
+    if award and contest.results_are_public:
+        if award == "any":
+            entries = entries.exclude(award="")
+        elif award in Entry.Award.values:
+            entries = entries.filter(award=award)
+    if school:
+        entries = entries.filter(school=school[:60])
+    return entries.order_by("-submitted_at", "-id")
+
+
+def gallery_schools(contest):
+    return list(
+        Entry.objects.filter(contest=contest, status=Entry.Status.APPROVED)
+        .order_by("school")
+        .values_list("school", flat=True)
+        .distinct()
+    )
+
+
+def current_contest():
+    """The open contest if any, else the one with the latest published results."""
+    contests = ContestPage.objects.live().filter(locale=Locale.get_default())
+    open_contest = contests.filter(status=ContestPage.Status.OPEN).order_by("-opens_at").first()
+    if open_contest is not None and open_contest.is_accepting_entries():
+        return open_contest
+    return (
+        contests.filter(status=ContestPage.Status.RESULTS_PUBLISHED)
+        .order_by("-results_published_at")
+        .first()
+    )
+
+
+def highlights(contest, limit):
+    entries = public_entries(contest).filter(category=Category.DRAWING).exclude(thumbnail="")
+    if contest.results_are_public:
+        entries = entries.exclude(award="").order_by("award", "-submitted_at")
+    return list(entries[:limit])
+
+
+# Judging
+
+
+def judging_queue(contest, judge):
+    """Approved entries of a contest in judging, blind: no name, school or guardian."""
+    entries = (
+        Entry.objects.filter(contest=contest, status=Entry.Status.APPROVED)
+        .select_related("age_group")
+        .only("id", "category", "title", "grade", "age_group__name", "thumbnail", "contest_id")
+        .order_by("category", "age_group__sort_order", "id")
+    )
+    mine = dict(
+        Score.objects.filter(judge=judge, entry__contest=contest).values_list("entry_id", "total")
+    )
+    return [(entry, mine.get(entry.pk)) for entry in entries]
+
+
+def blind_entry(contest, entry_id):
+    return (
+        Entry.objects.filter(contest=contest, status=Entry.Status.APPROVED, pk=entry_id)
+        .select_related("age_group")
+        .only(
+            "id",
+            "category",
+            "title",
+            "grade",
+            "essay_text",
+            "display_image",
+            "thumbnail",
+            "age_group__name",
+            "contest_id",
+        )
+        .first()
+    )
+
+
+def other_scores(entry, judge):
+    """Other judges' scores of this entry — only for a judge who has scored it."""
+    if not Score.objects.filter(entry=entry, judge=judge).exists():
+        return None
+    return list(
+        Score.objects.filter(entry=entry)
+        .exclude(judge=judge)
+        .select_related("judge")
+        .order_by("scored_at")
+    )
+
+
+# Results
+
+
+def _zscores(scores):
+    """Each score's z-score within its judge's own scores of the contest."""
+    by_judge = defaultdict(list)
+    for score in scores:
+        by_judge[score.judge_id].append(float(score.total))
+    stats = {}
+    for judge_id, totals in by_judge.items():
+        mean = statistics.fmean(totals)
+        spread = statistics.pstdev(totals) if len(totals) > 1 else 0.0
+        stats[judge_id] = (mean, spread)
+    result = {}
+    for score in scores:
+        mean, spread = stats[score.judge_id]
+        result[score.pk] = (float(score.total) - mean) / spread if spread else 0.0
+    return result
+
+
+def results(contest):
+    """Per category × age group: entries with judges' count, mean, mean z-score, rank.
+
+    When every judge scored the same entries, the mean ranks; when judges scored
+    different subsets, each judge's scores are z-normalised first (a lenient and a
+    strict judge then count alike) and the mean z-score ranks.
+    """
+    entries = list(
+        Entry.objects.filter(contest=contest, status=Entry.Status.APPROVED)
+        .select_related("age_group")
+        .only(
+            "id",
+            "category",
+            "title",
+            "award",
+            "grade",
+            "age_group__name",
+            "age_group__sort_order",
+            "contest_id",
+        )
+    )
+    scores = list(Score.objects.filter(entry__in=[e.pk for e in entries]))
+    z = _zscores(scores)
+    per_entry = defaultdict(list)
+    for score in scores:
+        per_entry[score.entry_id].append(score)
+    groups = defaultdict(list)
+    for entry in entries:
+        entry_scores = per_entry.get(entry.pk, [])
+        entry.n_scores = len(entry_scores)
+        entry.mean = (
+            (sum(s.total for s in entry_scores) / len(entry_scores)).quantize(Decimal("0.01"))
+            if entry_scores
+            else None
+        )
+        entry.mean_z = (
+            round(statistics.fmean(z[s.pk] for s in entry_scores), 3) if entry_scores else None
+        )
+        entry.judge_ids = frozenset(s.judge_id for s in entry_scores)
+        groups[(entry.category, entry.age_group.sort_order or 0, entry.age_group.name)].append(
+            entry
+        )
+    table = []
+    for (category, _order, age_name), members in sorted(groups.items()):
+        judge_sets = {e.judge_ids for e in members if e.n_scores}
+        normalised = len(judge_sets) > 1
+        key = "mean_z" if normalised else "mean"
+        members.sort(key=lambda e: (getattr(e, key) is None, -(getattr(e, key) or 0), e.pk))
+        for rank, entry in enumerate(members, start=1):
+            entry.rank = rank if entry.n_scores else None
+        table.append(
+            {
+                "category": Category(category).label,
+                "category_value": category,
+                "age_group": age_name,
+                "normalised": normalised,
+                "entries": members,
+            }
+        )
+    return table
+
+
+# Reach
+
+
+def entries_for_reach():
+    """Entries received per (local submission date, contest, category), for reach tallies.
+
+    Withdrawn and duplicate-flagged entries are not counted.
+    """
+    rows = (
+        Entry.objects.exclude(status__in=[Entry.Status.WITHDRAWN, Entry.Status.DUPLICATE])
+        .annotate(day=TruncDate("submitted_at", tzinfo=timezone.get_default_timezone()))
+        .values("day", "contest_id", "category")
+        .annotate(entries=Count("id"))
+        .order_by("day", "contest_id", "category")
+    )
+    return [
+        {
+            "day": row["day"],
+            "contest_id": row["contest_id"],
+            "category": row["category"],
+            "entries": row["entries"],
+        }
+        for row in rows
+    ]

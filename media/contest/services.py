@@ -1,0 +1,346 @@
+"""Every change to a contest or an entry: submission, moderation, judging, results,
+withdrawal and retention. Views, admin screens, tasks and the demo call these."""
+
+import hashlib
+import secrets
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import ContestPage, Entry, Score
+
+Status = Entry.Status
+
+# Which moderation moves are allowed from which state.
+MODERATION_MOVES = {
+    Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.DUPLICATE, Status.WITHDRAWN},
+    Status.APPROVED: {Status.REJECTED, Status.DUPLICATE, Status.WITHDRAWN},
+    Status.REJECTED: {Status.APPROVED, Status.WITHDRAWN},
+    Status.DUPLICATE: {Status.APPROVED, Status.WITHDRAWN},
+    Status.WITHDRAWN: set(),
+}
+
+CONTEST_MOVES = {
+    ContestPage.Status.OPEN: ContestPage.Status.JUDGING,
+    ContestPage.Status.JUDGING: ContestPage.Status.RESULTS_PUBLISHED,
+}
+
+
+class TransitionError(ValidationError):
+    pass
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _locked(entry):
+    return Entry.objects.select_for_update().select_related("contest").get(pk=entry.pk)
+
+
+def _move(entry, target):
+    if target not in MODERATION_MOVES[Status(entry.status)]:
+        raise TransitionError(
+            _("An entry that is “%(current)s” cannot become “%(target)s”."),
+            code="bad_transition",
+            params={"current": entry.get_status_display(), "target": Status(target).label},
+        )
+    entry.status = target
+
+
+# Submission
+
+
+@transaction.atomic
+def submit_entry(*, contest, data, notice, drawing=None):
+    """Store a new entry; return (entry, withdrawal token). The caller cleaned ``data``.
+
+    ``drawing`` is the sanitised (ContentFile, width, height) from uploads.sanitize_image.
+    """
+    contest = ContestPage.objects.select_for_update().get(pk=contest.pk)
+    if not contest.is_accepting_entries():
+        raise TransitionError(_("This contest is not accepting entries now."), code="closed")
+    if notice is None:
+        raise TransitionError(_("Consent is required."), code="no_consent")
+    token = secrets.token_urlsafe(24)
+    entry = Entry(
+        contest=contest,
+        category=data["category"],
+        age_group=data["age_group"],
+        title=data["title"],
+        display_name=data["display_name"],
+        school=data["school"],
+        grade=data["grade"],
+        submitted_by=data.get("submitted_by") or Entry.SubmittedBy.GUARDIAN,
+        guardian_name=data["guardian_name"],
+        guardian_phone=data["guardian_phone"],
+        consent_notice=notice,
+        consent_version=notice.version,
+        consented_at=timezone.now(),
+        essay_text=data.get("essay_text", ""),
+        withdrawal_token_hash=hash_token(token),
+    )
+    if drawing is not None:
+        content, entry.image_width, entry.image_height = drawing
+        entry.original.save(content.name, content, save=False)
+    entry.full_clean(exclude=["original", "display_image", "thumbnail", "withdrawal_token_hash"])
+    entry.save()
+    return entry, token
+
+
+# Moderation
+
+
+def _notify(entry, kind):
+    from .tasks import notify_guardian
+
+    if entry.guardian_phone:
+        notify_guardian.enqueue(entry.pk, kind)
+
+
+@transaction.atomic
+def approve(entry, *, by):
+    entry = _locked(entry)
+    _move(entry, Status.APPROVED)
+    entry.rejection_reason = ""
+    entry.duplicate_of = None
+    entry.moderated_at, entry.moderated_by = timezone.now(), by
+    entry.save()
+    if entry.is_drawing and entry.original and not entry.display_image:
+        from .tasks import make_entry_renditions
+
+        make_entry_renditions.enqueue(entry.pk)
+    _notify(entry, "approved")
+    return entry
+
+
+@transaction.atomic
+def reject(entry, *, by, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionError(_("Give a reason; it is sent to the guardian."), code="no_reason")
+    entry = _locked(entry)
+    _move(entry, Status.REJECTED)
+    entry.rejection_reason = reason[:200]
+    entry.award = ""
+    entry.moderated_at, entry.moderated_by = timezone.now(), by
+    _delete_public_files(entry)
+    entry.save()
+    _notify(entry, "rejected")
+    return entry
+
+
+@transaction.atomic
+def flag_duplicate(entry, *, by, of=None):
+    entry = _locked(entry)
+    if of is not None and of.pk == entry.pk:
+        raise TransitionError(_("An entry cannot duplicate itself."), code="self_duplicate")
+    _move(entry, Status.DUPLICATE)
+    entry.duplicate_of = of
+    entry.award = ""
+    entry.moderated_at, entry.moderated_by = timezone.now(), by
+    _delete_public_files(entry)
+    entry.save()
+    return entry
+
+
+def _delete_public_files(entry):
+    for field in (entry.display_image, entry.thumbnail):
+        if field:
+            field.delete(save=False)
+
+
+def _erase_personal_data(entry, now):
+    entry.guardian_name = ""
+    entry.guardian_phone = ""
+    entry.personal_data_erased_at = now
+
+
+def find_by_token(token):
+    if not token or len(token) > 100:
+        return None
+    digest = hash_token(token)
+    return (
+        Entry.objects.select_related("contest")
+        .filter(Q(withdrawal_token_hash=digest) | Q(sms_token_hash=digest))
+        .first()
+    )
+
+
+def mint_sms_token(entry):
+    """A second withdrawal link for the SMS, made in the worker; returns the token."""
+    token = secrets.token_urlsafe(24)
+    Entry.objects.filter(pk=entry.pk).update(sms_token_hash=hash_token(token))
+    return token
+
+
+@transaction.atomic
+def withdraw(entry):
+    """The guardian's withdrawal: hide the entry, delete the work and personal data.
+
+    The confirmation SMS is sent before the phone number is erased (the task gets it
+    directly, as it is no longer stored).
+    """
+    entry = _locked(entry)
+    if entry.status == Status.WITHDRAWN:
+        return entry
+    phone = entry.guardian_phone
+    _move(entry, Status.WITHDRAWN)
+    now = timezone.now()
+    entry.withdrawn_at = now
+    entry.award = ""
+    _delete_public_files(entry)
+    if entry.original:
+        entry.original.delete(save=False)
+    entry.essay_text = ""
+    entry.display_name = ""
+    _erase_personal_data(entry, now)
+    entry.save()
+    if phone:
+        from .tasks import send_withdrawal_confirmation
+
+        send_withdrawal_confirmation.enqueue(phone, entry.title)
+    return entry
+
+
+# Renditions
+
+
+def build_renditions(entry_id):
+    """Make the public display and thumbnail files from the stripped original."""
+    from .uploads import make_renditions
+
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().filter(pk=entry_id).first()
+        if entry is None or not entry.original or entry.status != Status.APPROVED:
+            return False
+        with entry.original.open("rb") as original:
+            display, thumbnail = make_renditions(original)
+        _delete_public_files(entry)
+        entry.display_image.save(display.name, display, save=False)
+        entry.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        entry.save(update_fields=["display_image", "thumbnail"])
+    return True
+
+
+# Judging
+
+
+def _require_stage(contest, status, message):
+    if contest.status != status:
+        raise TransitionError(message, code="wrong_stage")
+
+
+def weighted_total(criteria, marks):
+    """0–100 from 0–10 marks: the weighted mean of the marks, times ten."""
+    weights = sum(c.weight for c in criteria)
+    raw = sum(Decimal(marks[str(c.pk)]) * c.weight for c in criteria) * 10 / weights
+    return raw.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@transaction.atomic
+def record_score(entry, *, judge, marks, comment=""):
+    """Create or update this judge's score of an approved entry while judging is on."""
+    if not judge.has_perm("contest.judge_entry"):
+        raise PermissionDenied
+    entry = _locked(entry)
+    _require_stage(entry.contest, ContestPage.Status.JUDGING, _("Judging is not open."))
+    if entry.status != Status.APPROVED:
+        raise TransitionError(_("Only approved entries are judged."), code="not_approved")
+    criteria = list(entry.contest.criteria.all())
+    clean = {}
+    for criterion in criteria:
+        value = marks.get(str(criterion.pk))
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            value = -1
+        if not 0 <= value <= 10:
+            raise TransitionError(_("Give every criterion a mark from 0 to 10."), code="marks")
+        clean[str(criterion.pk)] = value
+    score, _created = Score.objects.update_or_create(
+        entry=entry,
+        judge=judge,
+        defaults={
+            "marks": clean,
+            "total": weighted_total(criteria, clean),
+            "comment": comment[:300],
+            "scored_at": timezone.now(),
+        },
+    )
+    return score
+
+
+@transaction.atomic
+def start_judging(contest):
+    contest = ContestPage.objects.select_for_update().get(pk=contest.pk)
+    _require_stage(contest, ContestPage.Status.OPEN, _("Judging can start only while open."))
+    _set_stage(contest, status=ContestPage.Status.JUDGING)
+    return ContestPage.objects.get(pk=contest.pk)
+
+
+@transaction.atomic
+def set_award(entry, award):
+    entry = _locked(entry)
+    _require_stage(entry.contest, ContestPage.Status.JUDGING, _("Awards are set during judging."))
+    if award not in Entry.Award.values:
+        raise TransitionError(_("Unknown award."), code="award")
+    if award and entry.status != Status.APPROVED:
+        raise TransitionError(_("Only approved entries can win an award."), code="not_approved")
+    entry.award = award
+    entry.save(update_fields=["award"])
+    return entry
+
+
+@transaction.atomic
+def publish_results(contest):
+    """The separate, deliberate step that makes the awards public."""
+    contest = ContestPage.objects.select_for_update().get(pk=contest.pk)
+    _require_stage(contest, ContestPage.Status.JUDGING, _("Results are published after judging."))
+    _set_stage(
+        contest,
+        status=ContestPage.Status.RESULTS_PUBLISHED,
+        results_published_at=timezone.now(),
+    )
+    return ContestPage.objects.get(pk=contest.pk)
+
+
+def _set_stage(contest, **fields):
+    # The page and its translations/aliases share the stage; revisions never carry it
+    # (ContestPage.with_content_json keeps the live values).
+    ContestPage.objects.filter(translation_key=contest.translation_key).update(**fields)
+
+
+# Retention
+
+
+def apply_retention(now=None):
+    """After a contest's retention period: erase guardian contact data of every entry,
+    delete originals of works without an award, and the public files of works that are
+    not shown. Returns the number of entries changed."""
+    now = now or timezone.now()
+    changed = 0
+    for contest in ContestPage.objects.filter(entries__isnull=False).distinct():
+        if contest.retention_ends_at() > now:
+            continue
+        with transaction.atomic():
+            entries = Entry.objects.select_for_update().filter(contest=contest)
+            for entry in entries:
+                dirty = False
+                if entry.guardian_name or entry.guardian_phone:
+                    _erase_personal_data(entry, now)
+                    dirty = True
+                if not entry.award and entry.original:
+                    entry.original.delete(save=False)
+                    dirty = True
+                if entry.status != Status.APPROVED and (entry.display_image or entry.thumbnail):
+                    _delete_public_files(entry)
+                    dirty = True
+                if dirty:
+                    entry.save()
+                    changed += 1
+    return changed

@@ -1,0 +1,30 @@
+from django import template
+from django.templatetags.static import static
+from wagtail.models import Locale
+
+from media.contest import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("contest/highlights.html", takes_context=True)
+def contest_highlights(context, limit=4):
+    """The open contest's call, or the awarded (else approved) drawings of the latest one."""
+    contest = selectors.current_contest()
+    if contest is None:
+        return {"contest": None}
+    request = context.get("request")
+    # Link to the page in the visitor's language (the English alias shows the same data).
+    page = contest.get_translation_or_none(Locale.get_active()) or contest
+    try:
+        limit = max(1, min(int(limit), 12))
+    except (TypeError, ValueError):
+        limit = 4
+    return {
+        "contest": page,
+        "accepting": contest.is_accepting_entries(),
+        "entries": selectors.highlights(contest, limit),
+        "base_url": page.get_url(request=request),
+        "css_url": static("contest/contest.css"),
+        "request": request,
+    }

@@ -1,0 +1,144 @@
+"""The contest's admin: one "作品征集 Contest" menu group with moderation, entries,
+judging, results and the consent notice."""
+
+from django.urls import include, path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from . import admin_views
+from .models import ConsentNotice, Entry
+
+admin_urlpatterns = [
+    path("moderation/", admin_views.moderation_queue, name="moderation"),
+    path("entries/<int:entry_id>/review/", admin_views.review, name="review"),
+    path("entries/<int:entry_id>/approve/", admin_views.approve, name="approve"),
+    path("entries/<int:entry_id>/reject/", admin_views.reject, name="reject"),
+    path("entries/<int:entry_id>/duplicate/", admin_views.flag_duplicate, name="duplicate"),
+    path("entries/<int:entry_id>/original/", admin_views.original, name="original"),
+    path("judging/", admin_views.judging_index, name="judging"),
+    path("judging/<int:entry_id>/", admin_views.judge_entry, name="judge_entry"),
+    path("results/", admin_views.results_index, name="results_index"),
+    path("results/<int:contest_id>/", admin_views.results, name="results"),
+    path("results/<int:contest_id>/stage/", admin_views.change_stage, name="stage"),
+    path("awards/<int:entry_id>/", admin_views.set_award, name="award"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_contest_admin_urls():
+    return [
+        path("contest/", include((admin_urlpatterns, "contest_admin"), namespace="contest_admin"))
+    ]
+
+
+class PermissionMenuViewSet(ViewSet):
+    """A menu entry for one of the contest screens, shown only with its permission."""
+
+    permission = ""
+    url_name = ""
+
+    @cached_property
+    def menu_url(self):
+        return reverse(self.url_name)
+
+    @cached_property
+    def menu_item_class(self):
+        permission = self.permission
+
+        class PermissionMenuItem(MenuItem):
+            def is_shown(self, request):
+                return request.user.has_perm(permission)
+
+        return PermissionMenuItem
+
+
+class EntryViewSet(ModelViewSet):
+    """All entries with their guardian data: contest staff only (view_entry)."""
+
+    model = Entry
+    icon = "doc-full"
+    menu_label = _("All entries")
+    name = "contest_entries"
+    list_display = ["title", "category", "age_group", "school", "status", "award", "submitted_at"]
+    list_filter = ["status", "category", "award", "contest"]
+    search_fields = ["title", "display_name", "school"]
+    list_export = [
+        "id",
+        "title",
+        "category",
+        "age_group",
+        "display_name",
+        "school",
+        "grade",
+        "status",
+        "award",
+        "submitted_at",
+    ]
+    export_filename = "contest-entries"
+    form_fields = ["title", "display_name", "school", "grade"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "title",
+        "category",
+        "age_group",
+        "display_name",
+        "school",
+        "grade",
+        "status",
+        "rejection_reason",
+        "award",
+        "submitted_at",
+        "consent_version",
+        "consented_at",
+    ]
+    add_to_admin_menu = False
+
+    def get_queryset(self, request):
+        return Entry.objects.select_related("age_group", "contest")
+
+
+class ConsentNoticeViewSet(SnippetViewSet):
+    model = ConsentNotice
+    icon = "lock"
+    menu_label = _("Consent notice")
+    list_display = ["title", "version", "published_at"]
+
+
+class ContestGroup(ViewSetGroup):
+    menu_label = _("作品征集 Contest")
+    menu_icon = "image"
+    menu_order = 300
+    items = (
+        PermissionMenuViewSet(
+            "contest_menu_moderation",
+            menu_label=_("Moderation queue"),
+            icon="tasks",
+            permission="contest.moderate_entry",
+            url_name="contest_admin:moderation",
+        ),
+        EntryViewSet(),
+        PermissionMenuViewSet(
+            "contest_menu_judging",
+            menu_label=_("Judging"),
+            icon="pick",
+            permission="contest.judge_entry",
+            url_name="contest_admin:judging",
+        ),
+        PermissionMenuViewSet(
+            "contest_menu_results",
+            menu_label=_("Results and awards"),
+            icon="trophy",
+            permission="contest.manage_results",
+            url_name="contest_admin:results_index",
+        ),
+        ConsentNoticeViewSet(),
+    )
+
+
+register_snippet(ContestGroup)

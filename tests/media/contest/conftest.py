@@ -1,0 +1,21 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _private_root(settings, tmp_path):
+    """Each test's private originals in its own folder."""
+    settings.CONTEST_PRIVATE_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def contest(home):
+    from tests.media.contest.factories import make_contest
+
+    return make_contest(home)
+
+
+@pytest.fixture
+def notice(db):
+    from tests.media.contest.factories import make_notice
+
+    return make_notice()

@@ -1,0 +1,213 @@
+import pytest
+from django.urls import reverse
+
+from media.contest import services
+from media.contest.models import Entry, Score
+from tests.media.contest.factories import judge, make_entry, staff
+
+S = Entry.Status
+PRIVATE = ("小雨", "江阴市实验小学", "王芳", "13912345678")
+
+
+@pytest.fixture
+def judging(contest):
+    return services.start_judging(contest)
+
+
+def marks_post(contest, value):
+    return {f"c{c.pk}": value for c in contest.criteria.all()}
+
+
+def test_judges_view_is_blind(client, judging):
+    entry = make_entry(judging, status=S.APPROVED, category="essay")
+    client.force_login(judge())
+    for url in (
+        reverse("contest_admin:judging"),
+        reverse("contest_admin:judge_entry", args=[entry.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert entry.title in html
+        for private in PRIVATE:
+            assert private not in html, private
+    # the view's object carries no private field at all
+    blind = client.get(reverse("contest_admin:judge_entry", args=[entry.pk])).context["entry"]
+    deferred = blind.get_deferred_fields()
+    assert {"display_name", "school", "guardian_name", "guardian_phone"} <= deferred
+
+
+def test_judge_sees_other_scores_only_after_scoring(client, judging):
+    entry = make_entry(judging, status=S.APPROVED)
+    first, second = judge("j1"), judge("j2")
+    client.force_login(first)
+    url = reverse("contest_admin:judge_entry", args=[entry.pk])
+    response = client.post(url, {**marks_post(judging, 9), "comment": "构图很好"})
+    assert response.status_code == 302
+    client.force_login(second)
+    response = client.get(url)
+    assert response.context["others"] is None
+    assert "构图很好" not in response.content.decode()
+    assert client.post(url, marks_post(judging, 11)).status_code == 400
+    assert client.post(url, marks_post(judging, 6)).status_code == 302
+    response = client.get(url)
+    assert [s.judge for s in response.context["others"]] == [first]
+    assert "构图很好" in response.content.decode()
+    assert Score.objects.filter(entry=entry).count() == 2
+
+
+def test_judges_cannot_reach_moderation_originals_or_entries(client, contest):
+    entry = make_entry(contest)
+    client.force_login(judge())
+    for url in (
+        reverse("contest_admin:moderation"),
+        reverse("contest_admin:review", args=[entry.pk]),
+        reverse("contest_admin:original", args=[entry.pk]),
+        reverse("contest_admin:results", args=[contest.pk]),
+        reverse("contest_entries:index"),
+    ):
+        assert client.get(url).status_code in (302, 403), url
+
+
+def test_originals_are_private(client, contest):
+    entry = make_entry(contest)
+    url = reverse("contest_admin:original", args=[entry.pk])
+    response = client.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.force_login(staff())
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert "no-store" in response["Cache-Control"]
+    assert b"".join(response.streaming_content).startswith(b"\xff\xd8")
+
+
+def test_staff_moderate_from_the_queue(client, contest, django_capture_on_commit_callbacks):
+    first = make_entry(contest)
+    second = make_entry(contest)
+    third = make_entry(contest, title="重复的画")
+    client.force_login(staff())
+    queue = client.get(reverse("contest_admin:moderation"))
+    assert queue.status_code == 200
+    assert {e.pk for e in queue.context["entries"]} == {first.pk, second.pk, third.pk}
+    review = client.get(reverse("contest_admin:review", args=[first.pk])).content.decode()
+    assert "王芳" in review and "13912345678" in review  # staff see guardian data
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("contest_admin:approve", args=[first.pk]))
+    client.post(reverse("contest_admin:reject", args=[second.pk]), {"reason": ""})
+    assert Entry.objects.get(pk=second.pk).status == S.SUBMITTED  # a reason is required
+    client.post(reverse("contest_admin:reject", args=[second.pk]), {"reason": "看不清"})
+    client.post(reverse("contest_admin:duplicate", args=[third.pk]), {"duplicate_of": first.pk})
+    statuses = dict(Entry.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: S.APPROVED, second.pk: S.REJECTED, third.pk: S.DUPLICATE}
+    assert Entry.objects.get(pk=third.pk).duplicate_of_id == first.pk
+    assert Entry.objects.get(pk=first.pk).thumbnail
+    assert client.get(reverse("contest_admin:approve", args=[first.pk])).status_code == 405
+
+
+def test_results_with_means_z_scores_awards_and_publication(client, judging):
+    a = make_entry(judging, status=S.APPROVED, title="甲")
+    b = make_entry(judging, status=S.APPROVED, title="乙")
+    c = make_entry(judging, status=S.APPROVED, title="丙")
+    lenient, strict = judge("lenient"), judge("strict")
+    criteria = list(judging.criteria.all())
+
+    def score(entry, who, value):
+        services.record_score(entry, judge=who, marks={str(x.pk): value for x in criteria})
+
+    # Judges scored different subsets: the lenient judge's 9 on A is average for them,
+    # the strict judge's 6 on C is their best.
+    score(a, lenient, 9)
+    score(b, lenient, 10)
+    score(b, strict, 4)
+    score(c, strict, 6)
+    client.force_login(staff())
+    response = client.get(reverse("contest_admin:results", args=[judging.pk]))
+    assert response.status_code == 200
+    group = response.context["table"][0]
+    assert group["normalised"]
+    ranked = [e.title for e in group["entries"]]
+    assert ranked[0] == "丙"  # best by z-score though its mean (60) is the lowest
+    by_title = {e.title: e for e in group["entries"]}
+    assert str(by_title["乙"].mean) == "70.00" and by_title["乙"].n_scores == 2
+
+    client.post(reverse("contest_admin:award", args=[c.pk]), {"award": "first"})
+    client.post(reverse("contest_admin:award", args=[a.pk]), {"award": "platinum"})
+    assert dict(Entry.objects.values_list("title", "award")) == {"甲": "", "乙": "", "丙": "first"}
+    client.post(reverse("contest_admin:stage", args=[judging.pk]), {"stage": "publish"})
+    judging.refresh_from_db()
+    assert judging.results_are_public
+
+
+def test_same_judges_rank_by_mean(judging):
+    from media.contest.selectors import results
+
+    a = make_entry(judging, status=S.APPROVED, title="甲")
+    b = make_entry(judging, status=S.APPROVED, title="乙")
+    criteria = list(judging.criteria.all())
+    for who, (va, vb) in ((judge("x"), (7, 8)), (judge("y"), (6, 4))):
+        services.record_score(a, judge=who, marks={str(c.pk): va for c in criteria})
+        services.record_score(b, judge=who, marks={str(c.pk): vb for c in criteria})
+    group = results(judging)[0]
+    assert not group["normalised"]
+    assert [(e.title, str(e.mean)) for e in group["entries"]] == [("甲", "65.00"), ("乙", "60.00")]
+    assert [e.rank for e in group["entries"]] == [1, 2]
+
+
+def test_entry_listing_for_staff_with_export(client, contest):
+    make_entry(contest, status=S.APPROVED)
+    client.force_login(staff())
+    assert client.get(reverse("contest_entries:index")).status_code == 200
+    export = client.get(reverse("contest_entries:index") + "?export=csv")
+    assert export.status_code == 200
+    assert "江阴市实验小学" in b"".join(export.streaming_content).decode("utf-8-sig")
+
+
+def test_groups_are_created_idempotently(db):
+    from django.contrib.auth.models import Group
+
+    from media.contest.groups import ensure_groups
+
+    ensure_groups()
+    ensure_groups()
+    judges = Group.objects.get(name="Judges")
+    codenames = set(judges.permissions.values_list("codename", flat=True))
+    assert codenames == {"access_admin", "judge_entry"}
+    assert Group.objects.filter(name__in=["Judges", "Contest staff"]).count() == 2
+
+
+def test_editors_can_add_and_edit_the_contest_page(client, contest, home):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("root", password="pw"))
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[contest.pk])).status_code == 200
+    add = reverse("wagtailadmin_pages:add", args=["contest", "contestpage", home.pk])
+    assert client.get(add).status_code == 200
+
+
+def test_menu_shows_each_group_only_its_screens(client, db):
+    client.force_login(judge())
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("contest_admin:judging") in html
+    assert reverse("contest_admin:moderation") not in html
+    assert reverse("contest_admin:results_index") not in html
+    client.force_login(staff())
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("contest_admin:moderation") in html
+    assert reverse("contest_admin:results_index") in html
+    assert reverse("contest_admin:judging") not in html
+
+
+def test_a_notice_guardians_agreed_to_cannot_be_edited(contest):
+    from django.core.exceptions import ValidationError
+
+    entry = make_entry(contest)
+    notice = entry.consent_notice
+    notice.text = "改过的内容"
+    with pytest.raises(ValidationError):
+        notice.full_clean()
+    notice.refresh_from_db()
+    notice.pk = None
+    notice.version = 2
+    notice.text = "第二版"
+    notice.full_clean()  # a new version is fine
