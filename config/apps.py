@@ -29,6 +29,6 @@ def connect_page_cache_invalidation():
     page_published.connect(bump_generation, dispatch_uid="pagecache-published")
     page_unpublished.connect(bump_generation, dispatch_uid="pagecache-unpublished")
     post_delete.connect(bump_generation, sender=Page, dispatch_uid="pagecache-page-deleted")
-    for label in ("education.SiteSettings",):
+    for label in ("education.SiteSettings", "contest.Entry", "contest.ContestPage"):
         post_save.connect(bump_generation, sender=label, dispatch_uid=f"pagecache-{label}")
         post_delete.connect(bump_generation, sender=label, dispatch_uid=f"pagecache-{label}-del")
