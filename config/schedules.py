@@ -30,6 +30,7 @@ SCHEDULES = [
         1,
         args="'publish_scheduled'",
     ),
+    Periodic("events: reminders", "events.tasks.send_reminders", MINUTES, 15),
 ]
 
 

@@ -275,3 +275,10 @@ LOGGING = {
 
 # Platform
 HEALTH_WORKER_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_WORKER_MAX_AGE_SECONDS", "180"))
+
+# Booking (events/)
+BOOKING_REMINDER_HOURS = int(os.environ.get("BOOKING_REMINDER_HOURS", "24"))
+# Public booking form: attempts per client address and per mobile number per hour.
+BOOKING_RATE_LIMIT_PER_IP = int(os.environ.get("BOOKING_RATE_LIMIT_PER_IP", "20"))
+BOOKING_RATE_LIMIT_PER_PHONE = int(os.environ.get("BOOKING_RATE_LIMIT_PER_PHONE", "5"))
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
