@@ -24,6 +24,8 @@ class SafeExportIndexView(IndexView):
 
 class EventViewSet(ModelViewSet):
     model = Event
+    name = "events_event"
+    url_prefix = "booking/events"
     icon = "date"
     menu_label = _("Events")
     list_display = ["title", "kind", "audience", "requires_approval", "is_published"]
@@ -75,6 +77,8 @@ class SessionIndexView(IndexView):
 
 class SessionViewSet(ModelViewSet):
     model = Session
+    name = "events_session"
+    url_prefix = "booking/sessions"
     icon = "time"
     menu_label = _("Sessions")
     index_view_class = SessionIndexView
@@ -126,6 +130,8 @@ class BookingIndexView(SafeExportIndexView):
 
 class BookingViewSet(ModelViewSet):
     model = Booking
+    name = "events_booking"
+    url_prefix = "booking/bookings"
     icon = "group"
     menu_label = _("Bookings")
     index_view_class = BookingIndexView
