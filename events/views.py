@@ -22,9 +22,13 @@ from .models import Booking, Event
 
 
 def _private(response):
-    """The manage pages: never cached, never sent on as a referrer, never indexed."""
+    """The manage pages: never cached, never indexed, the address never sent to others.
+
+    "same-origin" rather than "no-referrer": with no referrer at all browsers send
+    ``Origin: null`` on the page's own forms, which CSRF protection rightly refuses.
+    """
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

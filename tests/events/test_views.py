@@ -49,7 +49,7 @@ def test_a_school_books_and_lands_on_the_confirmation(client):
     assert booking.reference in page.content.decode()
     assert manage_path(booking) in page.content.decode()
     assert page["Cache-Control"].startswith("no-store")
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
 
 
 def test_double_submit_makes_one_booking(client):
