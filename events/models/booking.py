@@ -27,6 +27,10 @@ class OrganizationType(models.TextChoices):
 class Booking(models.Model):
     """An organization's places for a party in one session."""
 
+    # Rows that reference no content: keep Wagtail's reference index (and the task it
+    # queues on every save) out of the booking hot path.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting approval")
         CONFIRMED = "confirmed", _("Confirmed")

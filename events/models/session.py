@@ -28,6 +28,10 @@ class SessionQuerySet(models.QuerySet):
 class Session(models.Model):
     """When and where an event happens, and how many people fit."""
 
+    # Rows that reference no content: keep Wagtail's reference index (and the task it
+    # queues on every save) out of the booking hot path.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed for booking")

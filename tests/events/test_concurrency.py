@@ -73,6 +73,7 @@ def test_control_run_without_the_lock_overbooks(monkeypatch):
     session = SessionFactory(capacity=CAPACITY)
     codes = storm(session, monkeypatch, locked=False)
     result = outcome(session)
+    print(f"control run (no lock): {result}, answers {sorted(codes)}")
     assert set(codes) <= {302, 409}
     assert result["booked"] > CAPACITY, result
 
@@ -82,6 +83,7 @@ def test_with_the_lock_places_booked_equal_capacity(monkeypatch):
     session = SessionFactory(capacity=CAPACITY)
     codes = storm(session, monkeypatch, locked=True)
     result = outcome(session)
+    print(f"locked run: {result}, answers {sorted(codes)}")
     assert result["booked"] == CAPACITY
     assert result["confirmed"] == CAPACITY // PARTY
     full = codes.count(409)
@@ -118,3 +120,36 @@ def test_concurrent_cancellations_and_bookings_keep_the_invariant(monkeypatch):
     # Nobody who fits is left waiting while places are free.
     if selectors.places_taken(session.pk) < CAPACITY:
         assert not Booking.objects.filter(session=session, status="waitlisted").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's transaction mode")
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_control_run_with_deferred_transactions_fails_writers(monkeypatch):
+    """The control run for SQLite: with DEFERRED transactions two writers that counted
+    places from the same snapshot collide, and the later one fails ("database is
+    locked") instead of queueing. IMMEDIATE (the settings' mode, used by the test above)
+    is what makes concurrent bookings wait their turn."""
+    from django.db import OperationalError
+
+    from tests.events.factories import booking_data
+
+    session = SessionFactory(capacity=CAPACITY)
+    options = connection.settings_dict["OPTIONS"]
+    monkeypatch.setitem(options, "transaction_mode", "DEFERRED")
+    monkeypatch.setattr(services, "after_availability_check", lambda: time.sleep(PAUSE))
+    start = threading.Barrier(8)
+
+    def attempt(i):
+        try:
+            start.wait()
+            services.create_booking(session.pk, data=booking_data(party_size=PARTY))
+            return "booked"
+        except OperationalError:
+            return "failed"
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(attempt, range(8)))
+    assert "failed" in results
+    assert selectors.places_taken(session.pk) <= CAPACITY
