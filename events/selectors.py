@@ -2,10 +2,9 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from .models import Booking, Event, Session
 
@@ -18,14 +17,6 @@ class Availability:
     WAITLIST = "waitlist"  # no places, the waitlist takes parties
     NOT_YET = "not_yet"  # booking has not opened
     CLOSED = "closed"  # past the lead time, closed by staff, cancelled or over
-
-    LABELS = {
-        OPEN: _("Places left"),
-        FULL: _("Full"),
-        WAITLIST: _("Full: waitlist open"),
-        NOT_YET: _("Booking not open yet"),
-        CLOSED: _("Closed"),
-    }
 
 
 def places_taken(session_id):
@@ -137,17 +128,3 @@ def attendance_for_reach():
         {**entry, "sessions": len(entry["sessions"])}
         for _, entry in sorted(tally.items(), key=lambda item: item[0])
     ]
-
-
-def session_summary(sessions):
-    """Counts by status for each session, one query (the admin's availability view)."""
-    return {
-        row["session_id"]: row
-        for row in Booking.objects.filter(session__in=sessions)
-        .values("session_id")
-        .annotate(
-            confirmed=Count("pk", filter=Q(status=Booking.Status.CONFIRMED)),
-            pending=Count("pk", filter=Q(status=Booking.Status.PENDING)),
-            waitlisted=Count("pk", filter=Q(status=Booking.Status.WAITLISTED)),
-        )
-    }

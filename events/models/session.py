@@ -4,9 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SessionQuerySet(models.QuerySet):
-    def upcoming(self, now=None):
-        return self.filter(starts_at__gt=now or timezone.now())
-
     def with_places_taken(self):
         """Annotate ``places_taken`` in the same query (no query per row)."""
         from .booking import Booking
