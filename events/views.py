@@ -1,6 +1,7 @@
 """Public booking pages: thin views over events.selectors and events.services."""
 
 import calendar
+import io
 from datetime import date, datetime, time, timedelta
 
 import segno
@@ -265,8 +266,7 @@ def manage_print(request, reference, token):
 @require_GET
 def manage_qr(request, reference, token):
     booking = _booking_for_link(reference, token)
-    response = HttpResponse(
-        segno.make(booking.reference, error="m").svg_inline(scale=6, border=2),
-        content_type="image/svg+xml",
-    )
-    return _private(response)
+    svg = io.BytesIO()
+    # A standalone image needs the SVG namespace, which segno's inline form leaves out.
+    segno.make(booking.reference, error="m").save(svg, kind="svg", scale=6, border=2, xmldecl=False)
+    return _private(HttpResponse(svg.getvalue(), content_type="image/svg+xml"))

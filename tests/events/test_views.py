@@ -299,3 +299,4 @@ def test_printable_confirmation_has_a_qr_code_of_the_reference(client):
     svg = client.get(manage_url(booking, "events:qr"))
     assert svg["Content-Type"] == "image/svg+xml"
     assert svg.content.startswith(b"<svg")
+    assert b'xmlns="http://www.w3.org/2000/svg"' in svg.content
