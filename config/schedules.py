@@ -31,6 +31,7 @@ SCHEDULES = [
         args="'publish_scheduled'",
     ),
     Periodic("contest: retention", "media.contest.tasks.run_retention", DAILY),
+    Periodic("events: reminders", "events.tasks.send_reminders", MINUTES, 15),
 ]
 
 

@@ -1,7 +1,15 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Booking")
+
+    def ready(self):
+        from .permissions import ensure_booking_staff_group
+
+        # After auth's own post_migrate (it comes later in INSTALLED_APPS), when the
+        # permissions of every app, ours and Wagtail's, exist.
+        post_migrate.connect(ensure_booking_staff_group, sender=apps.get_app_config("auth"))

@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 LOADERS = [
     "education.demo.load",
     "media.contest.demo.load",
+    "events.demo.load",
 ]
 
 

@@ -1,0 +1,133 @@
+"""Staff screens in the Wagtail admin beyond the viewsets: a booking's actions, check-in
+at the door, and a session's roster. Each view calls a service; the rules live there."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from wagtail.admin.auth import permission_required
+
+from . import selectors, services
+from .forms import CheckInForm, RejectForm
+from .models import Booking, Session
+
+MANAGE = "events.manage_booking"
+
+
+def _actions_url(booking):
+    return reverse("events_admin:booking_actions", args=[booking.pk])
+
+
+@permission_required(MANAGE)
+@require_http_methods(["GET", "POST"])
+def booking_actions(request, pk):
+    booking = get_object_or_404(Booking.objects.select_related("session__event"), pk=pk)
+    reject_form = RejectForm()
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                services.approve_booking(booking.pk)
+                messages.success(request, _("Booking approved; the booker is told."))
+            elif action == "reject":
+                reject_form = RejectForm(request.POST)
+                if not reject_form.is_valid():
+                    raise services.BookingError(_("Give the booker a reason."))
+                services.reject_booking(booking.pk, reject_form.cleaned_data["reason"])
+                messages.success(request, _("Booking rejected; the reason is sent to the booker."))
+            elif action == "no_show":
+                services.mark_no_show(booking.pk)
+                messages.success(request, _("Marked as no-show."))
+            elif action == "cancel":
+                services.cancel_booking(booking.pk, by_staff=True, reason=_("Cancelled by staff"))
+                messages.success(
+                    request, _("Booking cancelled; waiting parties that fit moved in.")
+                )
+            else:
+                raise services.BookingError(_("Unknown action."))
+        except services.BookingError as error:
+            messages.error(request, error.message)
+            status = 400
+        else:
+            return redirect(_actions_url(booking))
+    return render(
+        request,
+        "events/admin/booking_actions.html",
+        {
+            "booking": booking,
+            "session": booking.session,
+            "reject_form": reject_form,
+            "checkin_form": CheckInForm(
+                initial={"reference": booking.reference, "attended_count": booking.party_size}
+            ),
+            "page_title": booking.reference,
+            "header_icon": "tick",
+        },
+        status=status,
+    )
+
+
+@permission_required(MANAGE)
+@require_http_methods(["GET", "POST"])
+def check_in(request):
+    """At the door: scan or type the reference, then record the people who came."""
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = CheckInForm(data)
+    booking = None
+    status = 200
+    if data is not None and form.is_valid():
+        booking = (
+            Booking.objects.select_related("session__event")
+            .filter(reference=form.cleaned_data["reference"])
+            .first()
+        )
+        if booking is None:
+            form.add_error("reference", _("No booking has this reference."))
+            status = 404
+        elif request.method == "POST":
+            count = form.cleaned_data.get("attended_count")
+            try:
+                services.check_in(booking.pk, booking.party_size if count is None else count)
+            except services.BookingError as error:
+                form.add_error(None, error.message)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    _("%(ref)s checked in: %(n)s people.")
+                    % {
+                        "ref": booking.reference,
+                        "n": booking.party_size if count is None else count,
+                    },
+                )
+                return redirect("events_admin:check_in")
+    elif data is not None:
+        status = 400
+    if booking and not form.errors:
+        form = CheckInForm(
+            initial={"reference": booking.reference, "attended_count": booking.party_size}
+        )
+    return render(
+        request,
+        "events/admin/check_in.html",
+        {"form": form, "booking": booking, "page_title": _("Check-in"), "header_icon": "tick"},
+        status=status,
+    )
+
+
+@permission_required("events.view_booking")
+def roster(request, pk):
+    session = get_object_or_404(Session.objects.select_related("event").with_places_taken(), pk=pk)
+    return render(
+        request,
+        "events/admin/roster.html",
+        {
+            "session": session,
+            "bookings": selectors.roster(session),
+            "places_left": selectors.places_left(session),
+            "page_title": _("Roster"),
+            "header_icon": "group",
+        },
+    )

@@ -1,0 +1,74 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.Model):
+    """What can be booked, and the rules every booking for it must follow."""
+
+    class Kind(models.TextChoices):
+        CAMP_BATCH = "camp_batch", _("Summer camp batch")
+        EXPERIENCE_VISIT = "experience_visit", _("Experience room visit")
+        SCHOOL_TALK = "school_talk", _("School talk")
+        COMPANY_DRILL = "company_drill", _("Company drill or training")
+        GUIDED_TOUR = "guided_tour", _("Guided tour")
+
+    class Audience(models.TextChoices):
+        SCHOOLS = "schools", _("Schools")
+        COMPANIES = "companies", _("Companies")
+        COMMUNITY = "community", _("Community groups")
+        ALL = "all", _("Schools, companies and community groups")
+
+    title = models.CharField(_("title"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.ALL
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The content page that describes this event (camp, theme park, room)."),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    party_min = models.PositiveIntegerField(_("smallest party"), default=1)
+    party_max = models.PositiveIntegerField(_("largest party"), default=60)
+    children_per_adult = models.PositiveIntegerField(
+        _("children per accompanying adult"),
+        default=0,
+        help_text=_("At least one adult for this many children; 0 means no ratio applies."),
+    )
+    opens_days_before = models.PositiveIntegerField(_("booking opens (days before)"), default=60)
+    lead_time_hours = models.PositiveIntegerField(
+        _("booking closes (hours before)"),
+        default=48,
+        help_text=_("New bookings and changes close this many hours before a session starts."),
+    )
+    cancel_hours = models.PositiveIntegerField(
+        _("cancellation deadline (hours before)"), default=24
+    )
+    requires_approval = models.BooleanField(_("staff approval needed"), default=False)
+    waitlist_enabled = models.BooleanField(_("waitlist open"), default=True)
+    bookings_per_organization = models.PositiveIntegerField(
+        _("bookings per organization"),
+        default=0,
+        help_text=_("How many active bookings one organization may hold; 0 means no limit."),
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(party_min__gte=1)
+                & models.Q(party_max__gte=models.F("party_min")),
+                name="events_event_party_limits",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

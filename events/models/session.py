@@ -1,0 +1,65 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SessionQuerySet(models.QuerySet):
+    def with_places_taken(self):
+        """Annotate ``places_taken`` in the same query (no query per row)."""
+        from .booking import Booking
+
+        return self.annotate(
+            places_taken=models.functions.Coalesce(
+                models.Sum(
+                    "bookings__party_size",
+                    filter=models.Q(bookings__status__in=Booking.HOLDING),
+                ),
+                0,
+            ),
+            waitlisted_count=models.Count(
+                "bookings", filter=models.Q(bookings__status=Booking.Status.WAITLISTED)
+            ),
+        )
+
+
+class Session(models.Model):
+    """When and where an event happens, and how many people fit."""
+
+    # Rows that reference no content: keep Wagtail's reference index (and the task it
+    # queues on every save) out of the booking hot path.
+    wagtail_reference_index_ignore = True
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed for booking")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(
+        "events.Event", verbose_name=_("event"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    venue = models.CharField(_("venue"), max_length=160)
+    capacity = models.PositiveIntegerField(_("capacity (persons)"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="events_session_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at"])]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return f"{self.event} · {local:%Y-%m-%d %H:%M}"

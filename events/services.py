@@ -1,0 +1,316 @@
+"""Writes: every rule about places, the waitlist and a booking's life lives here.
+
+Capacity is a hard invariant: the places held by stored bookings (pending approval
+included) never exceed a session's capacity. Every write that could change the count
+takes the session's lock first and counts inside the same transaction: a row lock
+(``SELECT … FOR UPDATE``) on PostgreSQL; on SQLite the settings open write transactions
+IMMEDIATE, so the atomic block holds the database's write lock from BEGIN.
+"""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import Booking, Session
+
+# Test hooks. The concurrency tests turn the lock off (the control run that must see an
+# overbooking) and inject a pause between the availability check and the write.
+LOCK_SESSIONS = True
+
+
+def after_availability_check():
+    """Called between counting places and writing the booking; a no-op in production."""
+
+
+class BookingError(Exception):
+    """A rule said no; ``message`` is safe to show to the booker."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class SessionFull(BookingError):
+    pass
+
+
+def lock_session(session_id):
+    queryset = Session.objects.select_related("event")
+    if LOCK_SESSIONS:
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.get(pk=session_id)
+
+
+def _notify(booking, kind, reason=""):
+    from .tasks import notify_booking
+
+    notify_booking.enqueue(booking.pk, str(kind), str(reason))
+
+
+def _check_party(event, party_size, adults):
+    if party_size < event.party_min or party_size > event.party_max:
+        raise BookingError(
+            _("This event takes parties of %(min)s to %(max)s people.")
+            % {"min": event.party_min, "max": event.party_max}
+        )
+    if adults > party_size:
+        raise BookingError(_("Accompanying adults cannot outnumber the whole party."))
+    children = party_size - adults
+    if event.children_per_adult and children and adults * event.children_per_adult < children:
+        raise BookingError(
+            _("Bring at least one accompanying adult for every %(n)s children.")
+            % {"n": event.children_per_adult}
+        )
+
+
+def _check_window(session, now):
+    state = selectors.availability(session, now)
+    if state == selectors.Availability.CLOSED:
+        raise BookingError(_("Booking for this session is closed."))
+    if state == selectors.Availability.NOT_YET:
+        raise BookingError(_("Booking for this session has not opened yet."))
+
+
+def create_booking(session_id, *, data, idempotency_key=None, join_waitlist=True, now=None):
+    """Book places, or put the party on the waitlist; return ``(booking, created)``.
+
+    ``data`` holds the form's cleaned fields. A repeated ``idempotency_key`` returns the
+    booking the first submission made. Raises ``SessionFull`` when the party does not
+    fit and may not wait, ``BookingError`` when a rule says no.
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            session = lock_session(session_id)
+            # Checked under the lock: a concurrent twin has committed by now.
+            if idempotency_key:
+                existing = Booking.objects.filter(idempotency_key=idempotency_key).first()
+                if existing:
+                    return existing, False
+            event = session.event
+            _check_window(session, now)
+            party_size = data["party_size"]
+            _check_party(event, party_size, data.get("adults", 0))
+            if event.bookings_per_organization and (
+                selectors.active_bookings_of_organization(event, data["organization"])
+                >= event.bookings_per_organization
+            ):
+                raise BookingError(
+                    _("Your organization already holds %(n)s booking(s) for this event.")
+                    % {"n": event.bookings_per_organization}
+                )
+            taken = selectors.places_taken(session.pk)
+            after_availability_check()
+            if taken + party_size <= session.capacity:
+                status = (
+                    Booking.Status.PENDING if event.requires_approval else Booking.Status.CONFIRMED
+                )
+            elif event.waitlist_enabled and join_waitlist:
+                status = Booking.Status.WAITLISTED
+            else:
+                raise SessionFull(_("Sorry, this session is full."))
+            booking = Booking.objects.create(
+                session=session,
+                status=status,
+                idempotency_key=idempotency_key or None,
+                privacy_consent_at=now,
+                decided_at=now if status == Booking.Status.CONFIRMED else None,
+                **{field: data.get(field, "") for field in BOOKER_TEXT_FIELDS},
+                party_size=party_size,
+                adults=data.get("adults", 0),
+            )
+            _notify(booking, status)
+            return booking, True
+    except IntegrityError:
+        # A twin with the same key committed on another session's lock: return it.
+        if idempotency_key:
+            existing = Booking.objects.filter(idempotency_key=idempotency_key).first()
+            if existing:
+                return existing, False
+        raise
+
+
+BOOKER_TEXT_FIELDS = (
+    "organization",
+    "organization_type",
+    "contact_name",
+    "phone",
+    "email",
+    "group",
+    "notes",
+)
+CHANGEABLE_FIELDS = ("contact_name", "phone", "email", "party_size", "adults", "group", "notes")
+
+
+def _promote_waitlist(session, now):
+    """Move waiting parties that now fit into the session, oldest first.
+
+    Runs under the session's lock. A large party that still does not fit keeps its
+    turn; smaller parties behind it may be promoted past it.
+    """
+    left = session.capacity - selectors.places_taken(session.pk)
+    promoted = []
+    waiting = Booking.objects.filter(session=session, status=Booking.Status.WAITLISTED).order_by(
+        "created_at", "pk"
+    )
+    for booking in waiting:
+        if left <= 0:
+            break
+        if booking.party_size <= left:
+            booking.status = (
+                Booking.Status.PENDING
+                if session.event.requires_approval
+                else Booking.Status.CONFIRMED
+            )
+            booking.decided_at = now if booking.status == Booking.Status.CONFIRMED else None
+            booking.save(update_fields=["status", "decided_at", "updated_at"])
+            left -= booking.party_size
+            promoted.append(booking)
+            _notify(booking, "promoted")
+    return promoted
+
+
+def _locked_booking(booking_pk):
+    """Lock the booking's session, then re-read the booking under that lock."""
+    session_id = Booking.objects.values_list("session_id", flat=True).get(pk=booking_pk)
+    session = lock_session(session_id)
+    booking = Booking.objects.select_related("session__event").get(pk=booking_pk)
+    return session, booking
+
+
+def change_booking(booking_pk, changes, *, now=None):
+    """Change party size or contact within the rules; a smaller party frees places."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session, booking = _locked_booking(booking_pk)
+        if booking.status not in Booking.ACTIVE:
+            raise BookingError(_("This booking can no longer be changed."))
+        if now > selectors.booking_closes_at(session):
+            raise BookingError(_("Changes closed before the session; please call us."))
+        new_size = changes.get("party_size", booking.party_size)
+        new_adults = changes.get("adults", booking.adults)
+        _check_party(session.event, new_size, new_adults)
+        if booking.holds_places and new_size > booking.party_size:
+            taken = selectors.places_taken(session.pk)
+            after_availability_check()
+            if taken - booking.party_size + new_size > session.capacity:
+                raise SessionFull(
+                    _("Only %(n)s more places are free in this session.")
+                    % {"n": max(session.capacity - taken, 0)}
+                )
+        for field in CHANGEABLE_FIELDS:
+            if field in changes:
+                setattr(booking, field, changes[field])
+        booking.save()
+        _notify(booking, "changed")
+        _promote_waitlist(session, now)
+        return booking
+
+
+def cancel_booking(booking_pk, *, by_staff=False, reason="", now=None):
+    """Cancel; before the deadline for the booker, any time for staff. Frees places."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session, booking = _locked_booking(booking_pk)
+        if booking.status not in Booking.ACTIVE:
+            raise BookingError(_("This booking is not active."))
+        if not by_staff and now > selectors.cancel_deadline(session):
+            raise BookingError(_("The cancellation deadline has passed; please call us."))
+        booking.status = Booking.Status.CANCELLED
+        booking.status_reason = reason
+        booking.decided_at = now
+        booking.save(update_fields=["status", "status_reason", "decided_at", "updated_at"])
+        _notify(booking, "cancelled", reason)
+        _promote_waitlist(session, now)
+        return booking
+
+
+def approve_booking(booking_pk, *, now=None):
+    now = now or timezone.now()
+    with transaction.atomic():
+        session, booking = _locked_booking(booking_pk)
+        if booking.status != Booking.Status.PENDING:
+            raise BookingError(_("Only bookings awaiting approval can be approved."))
+        booking.status = Booking.Status.CONFIRMED
+        booking.decided_at = now
+        booking.save(update_fields=["status", "decided_at", "updated_at"])
+        _notify(booking, Booking.Status.CONFIRMED)
+        return booking
+
+
+def reject_booking(booking_pk, reason, *, now=None):
+    now = now or timezone.now()
+    if not str(reason).strip():
+        raise BookingError(_("Give the booker a reason."))
+    with transaction.atomic():
+        session, booking = _locked_booking(booking_pk)
+        if booking.status not in (Booking.Status.PENDING, Booking.Status.WAITLISTED):
+            raise BookingError(_("Only pending or waitlisted bookings can be rejected."))
+        booking.status = Booking.Status.REJECTED
+        booking.status_reason = str(reason).strip()[:300]
+        booking.decided_at = now
+        booking.save(update_fields=["status", "status_reason", "decided_at", "updated_at"])
+        _notify(booking, Booking.Status.REJECTED, booking.status_reason)
+        _promote_waitlist(session, now)
+        return booking
+
+
+def check_in(booking_pk, attended_count, *, now=None):
+    """Record the people who came at the door."""
+    now = now or timezone.now()
+    if attended_count < 0:
+        raise BookingError(_("Enter the number of people who came."))
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking_pk)
+        if booking.status not in (Booking.Status.CONFIRMED, Booking.Status.ATTENDED):
+            raise BookingError(_("Only confirmed bookings can be checked in."))
+        booking.status = Booking.Status.ATTENDED
+        booking.attended_count = attended_count
+        booking.checked_in_at = now
+        booking.save(update_fields=["status", "attended_count", "checked_in_at", "updated_at"])
+        return booking
+
+
+def mark_no_show(booking_pk, *, now=None):
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking_pk)
+        if booking.status != Booking.Status.CONFIRMED:
+            raise BookingError(_("Only confirmed bookings can be marked as no-show."))
+        if now < booking.session.starts_at:
+            raise BookingError(_("A party can only be a no-show once the session has started."))
+        booking.status = Booking.Status.NO_SHOW
+        booking.attended_count = 0
+        booking.save(update_fields=["status", "attended_count", "updated_at"])
+        return booking
+
+
+def send_due_reminders(*, now=None, hours=None):
+    """Queue a reminder for each confirmed booking whose session starts within ``hours``.
+
+    Each booking is claimed by a conditional update, so a reminder goes out once even
+    if two workers run this at the same time.
+    """
+    from django.conf import settings
+
+    now = now or timezone.now()
+    hours = settings.BOOKING_REMINDER_HOURS if hours is None else hours
+    due = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        session__starts_at__gt=now,
+        session__starts_at__lte=now + timedelta(hours=hours),
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        with transaction.atomic():
+            claimed = Booking.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            )
+            if claimed:
+                _notify(Booking(pk=pk), "reminder")
+                sent += 1
+    return sent

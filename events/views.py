@@ -1,0 +1,272 @@
+"""Public booking pages: thin views over events.selectors and events.services."""
+
+import calendar
+import io
+from datetime import date, datetime, time, timedelta
+
+import segno
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from education.ratelimit import allow, client_ip
+
+from . import selectors, services
+from .forms import BookingForm, CancelForm, ChangeBookingForm
+from .ics import booking_calendar
+from .links import manage_path, token_matches
+from .models import Booking, Event
+
+
+def _private(response):
+    """The manage pages: never cached, never indexed, the address never sent to others.
+
+    "same-origin" rather than "no-referrer": with no referrer at all browsers send
+    ``Origin: null`` on the page's own forms, which CSRF protection rightly refuses.
+    """
+    response["Cache-Control"] = "no-store, private"
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _kind_filter(request):
+    kind = request.GET.get("kind", "")
+    return kind if kind in Event.Kind.values else ""
+
+
+@require_GET
+def session_list(request):
+    kind = _kind_filter(request)
+    page = Paginator(selectors.sessions_listing(kind=kind), 20).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for session in page.object_list:
+        session.state = selectors.availability(session, now)
+    return render(
+        request,
+        "events/session_list.html",
+        {"sessions": page, "kind": kind, "kinds": Event.Kind.choices, "view": "list"},
+    )
+
+
+def _month(request):
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        return date(year, month, 1) if 2000 <= year <= 2100 else today.replace(day=1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+@require_GET
+def session_calendar(request):
+    kind = _kind_filter(request)
+    first = _month(request)
+    days_in_month = calendar.monthrange(first.year, first.month)[1]
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(first, time.min), tz)
+    end = start + timedelta(days=days_in_month)
+    now = timezone.now()
+    sessions = selectors.sessions_listing(now=now, kind=kind).filter(
+        starts_at__gte=start, starts_at__lt=end
+    )
+    by_day = {}
+    for session in sessions:
+        session.state = selectors.availability(session, now)
+        by_day.setdefault(timezone.localdate(session.starts_at), []).append(session)
+    weeks = [
+        [
+            {"date": day, "in_month": day.month == first.month, "sessions": by_day.get(day, [])}
+            for day in week
+        ]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=days_in_month)).replace(day=1)
+    return render(
+        request,
+        "events/session_calendar.html",
+        {
+            "weeks": weeks,
+            "month": first,
+            "previous": previous,
+            "following": following,
+            "kind": kind,
+            "kinds": Event.Kind.choices,
+            "view": "calendar",
+            "has_sessions": bool(by_day),
+        },
+    )
+
+
+def _bookable_session(pk):
+    session = selectors.sessions_listing().filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def _too_many(request):
+    return render(request, "events/rate_limited.html", status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def book(request, pk):
+    session = _bookable_session(pk)
+    event = session.event
+    state = selectors.availability(session)
+    status = 200
+    if request.method == "POST":
+        if not allow(f"booking:ip:{client_ip(request)}", settings.BOOKING_RATE_LIMIT_PER_IP, 3600):
+            return _too_many(request)
+        form = BookingForm(request.POST, event=event)
+        if form.is_valid():
+            data = form.cleaned_data
+            if not allow(
+                f"booking:phone:{data['phone']}", settings.BOOKING_RATE_LIMIT_PER_PHONE, 3600
+            ):
+                return _too_many(request)
+            try:
+                booking, _created = services.create_booking(
+                    session.pk,
+                    data=data,
+                    idempotency_key=data["idempotency_key"] or None,
+                    join_waitlist=data["join_waitlist"],
+                )
+            except services.SessionFull as error:
+                form.add_error(None, error.message)
+                status = 409
+            except services.BookingError as error:
+                form.add_error(None, error.message)
+                status = 400
+            else:
+                return redirect(manage_path(booking, "events:done"))
+        else:
+            status = 400
+    else:
+        form = BookingForm(event=event)
+    context = {
+        "session": session,
+        "event": event,
+        "form": form,
+        "state": state,
+        "places_left": selectors.places_left(session),
+        "closes_at": selectors.booking_closes_at(session),
+        "opens_at": selectors.booking_opens_at(session),
+    }
+    return render(request, "events/book.html", context, status=status)
+
+
+def _booking_for_link(reference, token):
+    booking = Booking.objects.select_related("session__event").filter(reference=reference).first()
+    if booking is None or not token_matches(booking, token):
+        raise Http404
+    return booking
+
+
+def _manage_context(booking, **extra):
+    session = booking.session
+    now = timezone.now()
+    return {
+        "booking": booking,
+        "session": session,
+        "event": session.event,
+        "manage_url": manage_path(booking),
+        "token": extra.pop("token"),
+        "can_change": booking.status in Booking.ACTIVE
+        and now <= selectors.booking_closes_at(session),
+        "can_cancel": booking.status in Booking.ACTIVE
+        and now <= selectors.cancel_deadline(session),
+        "cancel_deadline": selectors.cancel_deadline(session),
+        "closes_at": selectors.booking_closes_at(session),
+        **extra,
+    }
+
+
+@never_cache
+@require_GET
+def done(request, reference, token):
+    booking = _booking_for_link(reference, token)
+    return _private(render(request, "events/done.html", _manage_context(booking, token=token)))
+
+
+@never_cache
+@require_GET
+def manage(request, reference, token):
+    booking = _booking_for_link(reference, token)
+    context = _manage_context(
+        booking,
+        token=token,
+        change_form=ChangeBookingForm.for_booking(booking),
+        cancel_form=CancelForm(),
+        message=request.GET.get("done") in {"changed", "cancelled"} and request.GET["done"],
+    )
+    return _private(render(request, "events/manage.html", context))
+
+
+@never_cache
+@require_POST
+def manage_change(request, reference, token):
+    booking = _booking_for_link(reference, token)
+    if not allow(f"booking:ip:{client_ip(request)}", settings.BOOKING_RATE_LIMIT_PER_IP, 3600):
+        return _too_many(request)
+    form = ChangeBookingForm(request.POST, event=booking.session.event)
+    status = 400
+    if form.is_valid():
+        try:
+            services.change_booking(booking.pk, form.cleaned_data)
+        except services.BookingError as error:
+            form.add_error(None, error.message)
+            status = 409 if isinstance(error, services.SessionFull) else 400
+        else:
+            return redirect(manage_path(booking) + "?done=changed")
+    context = _manage_context(booking, token=token, change_form=form, cancel_form=CancelForm())
+    return _private(render(request, "events/manage.html", context, status=status))
+
+
+@never_cache
+@require_POST
+def manage_cancel(request, reference, token):
+    booking = _booking_for_link(reference, token)
+    form = CancelForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.cancel_booking(booking.pk)
+        except services.BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect(manage_path(booking) + "?done=cancelled")
+    context = _manage_context(
+        booking, token=token, change_form=ChangeBookingForm.for_booking(booking), cancel_form=form
+    )
+    return _private(render(request, "events/manage.html", context, status=status))
+
+
+@require_GET
+def manage_ics(request, reference, token):
+    booking = _booking_for_link(reference, token)
+    body = booking_calendar(booking, request.build_absolute_uri(manage_path(booking)))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
+    return _private(response)
+
+
+@require_GET
+def manage_print(request, reference, token):
+    booking = _booking_for_link(reference, token)
+    context = _manage_context(booking, token=token)
+    return _private(render(request, "events/print.html", context))
+
+
+@require_GET
+def manage_qr(request, reference, token):
+    booking = _booking_for_link(reference, token)
+    svg = io.BytesIO()
+    # A standalone image needs the SVG namespace, which segno's inline form leaves out.
+    segno.make(booking.reference, error="m").save(svg, kind="svg", scale=6, border=2, xmldecl=False)
+    return _private(HttpResponse(svg.getvalue(), content_type="image/svg+xml"))

@@ -1,0 +1,82 @@
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from events.models import Booking, Event, OrganizationType, Session
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    title = factory.Sequence(lambda n: f"消防夏令营第{n}期")
+    kind = Event.Kind.CAMP_BATCH
+    audience = Event.Audience.SCHOOLS
+    party_min = 1
+    party_max = 60
+    lead_time_hours = 24
+    cancel_hours = 24
+    opens_days_before = 60
+
+    class Meta:
+        model = Event
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    event = factory.SubFactory(EventFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=3))
+    venue = "江阴市消防教育馆"
+    capacity = 60
+
+    class Meta:
+        model = Session
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    session = factory.SubFactory(SessionFactory)
+    status = Booking.Status.CONFIRMED
+    organization = factory.Sequence(lambda n: f"江阴市实验小学{n}分校")
+    organization_type = OrganizationType.SCHOOL
+    contact_name = "王老师"
+    phone = "13812345678"
+    email = "teacher@example.cn"
+    party_size = 10
+    privacy_consent_at = factory.LazyFunction(timezone.now)
+
+    class Meta:
+        model = Booking
+
+
+def booking_data(**overrides):
+    """The cleaned data the public form hands to services.create_booking."""
+    return {
+        "organization": "江阴市实验小学",
+        "organization_type": OrganizationType.SCHOOL,
+        "contact_name": "王老师",
+        "phone": "13812345678",
+        "email": "teacher@example.cn",
+        "party_size": 10,
+        "adults": 0,
+        "group": "三年级",
+        "notes": "",
+        **overrides,
+    }
+
+
+def form_data(**overrides):
+    """A valid POST of the public booking form."""
+    data = {
+        "organization": "江阴市实验小学",
+        "organization_type": "school",
+        "contact_name": "王老师",
+        "phone": "138 1234 5678",
+        "email": "teacher@example.cn",
+        "party_size": "10",
+        "adults": "1",
+        "group": "三年级",
+        "notes": "乘大巴前来",
+        "join_waitlist": "on",
+        "privacy_consent": "on",
+        "idempotency_key": "k" * 32,
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

@@ -1,0 +1,112 @@
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Booking
+from events.permissions import BOOKING_STAFF, ensure_booking_staff_group
+from tests.events.factories import BookingFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client):
+    user = User.objects.create_user("desk", password="pw", is_staff=False)
+    user.groups.add(ensure_booking_staff_group())
+    client.force_login(user)
+    return client
+
+
+def test_booking_staff_group_exists_after_migrate_with_its_permissions():
+    group = Group.objects.get(name=BOOKING_STAFF)
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert {"access_admin", "manage_booking", "view_booking", "change_session"} <= codenames
+    assert "delete_booking" not in codenames
+
+
+def test_staff_see_bookings_filtered_and_searched(staff):
+    wanted = BookingFactory(organization="江阴中专", phone="13912340000")
+    BookingFactory(organization="华士实验小学", status=Booking.Status.CANCELLED)
+    url = reverse("events_booking:index")
+    assert wanted.reference in staff.get(url, {"q": "13912340000"}).content.decode()
+    html = staff.get(url, {"status": "cancelled"}).content.decode()
+    assert "华士实验小学" in html and "江阴中专" not in html
+    assert staff.get(url, {"status": "nonsense", "date_after": "x"}).status_code == 200
+
+
+def test_exports_neutralise_formulas(staff):
+    BookingFactory(organization='=HYPERLINK("http://evil")', notes="@SUM(A1)", group="+1")
+    url = reverse("events_booking:index")
+    rows = list(csv.reader(io.StringIO(staff.get(url, {"export": "csv"}).getvalue().decode())))
+    assert '\'=HYPERLINK("http://evil")' in rows[1]
+    assert "'@SUM(A1)" in rows[1]
+    assert "'+1" in rows[1]
+    workbook = openpyxl.load_workbook(io.BytesIO(staff.get(url, {"export": "xlsx"}).getvalue()))
+    values = [cell.value for cell in next(workbook.active.iter_rows(min_row=2))]
+    assert '\'=HYPERLINK("http://evil")' in values
+
+
+def test_approve_and_reject_from_the_actions_screen(staff, django_capture_on_commit_callbacks):
+    session = SessionFactory(event__requires_approval=True)
+    first = BookingFactory(session=session, status=Booking.Status.PENDING)
+    second = BookingFactory(session=session, status=Booking.Status.PENDING)
+    url = reverse("events_admin:booking_actions", args=[first.pk])
+    assert staff.post(url, {"action": "approve"}).status_code == 302
+    first.refresh_from_db()
+    assert first.status == Booking.Status.CONFIRMED
+    url = reverse("events_admin:booking_actions", args=[second.pk])
+    assert staff.post(url, {"action": "reject", "reason": ""}).status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(url, {"action": "reject", "reason": "人数超出场地安全容量"})
+    second.refresh_from_db()
+    assert second.status == Booking.Status.REJECTED
+    assert "人数超出场地安全容量" in mail.outbox[-1].body
+
+
+def test_check_in_by_reference_records_people(staff):
+    booking = BookingFactory(party_size=30)
+    url = reverse("events_admin:check_in")
+    found = staff.get(url, {"reference": booking.reference.lower().replace("fb-", "")})
+    assert found.status_code == 200
+    assert booking.organization in found.content.decode()
+    assert staff.get(url, {"reference": "FB-ZZZZZZ"}).status_code == 404
+    response = staff.post(url, {"reference": booking.reference, "attended_count": "27"})
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert (booking.status, booking.attended_count) == (Booking.Status.ATTENDED, 27)
+
+
+def test_no_show_from_the_actions_screen_after_the_start(staff):
+    session = SessionFactory(starts_at=timezone.now() - timezone.timedelta(minutes=30))
+    booking = BookingFactory(session=session)
+    url = reverse("events_admin:booking_actions", args=[booking.pk])
+    assert staff.post(url, {"action": "no_show"}).status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.NO_SHOW
+
+
+def test_roster_shows_availability(staff):
+    session = SessionFactory(capacity=60)
+    BookingFactory(session=session, party_size=45, organization="江阴市实验小学")
+    html = staff.get(reverse("events_admin:roster", args=[session.pk])).content.decode()
+    assert "江阴市实验小学" in html
+    assert "剩余 15 人" in html
+    sessions = staff.get(reverse("events_session:index")).content.decode()
+    assert "45" in sessions
+
+
+def test_people_without_the_permission_are_kept_out(client):
+    user = User.objects.create_user("visitor", password="pw")
+    client.force_login(user)
+    booking = BookingFactory()
+    for url in (
+        reverse("events_admin:check_in"),
+        reverse("events_admin:booking_actions", args=[booking.pk]),
+    ):
+        assert client.get(url).status_code in (302, 403)
