@@ -24,11 +24,21 @@ def connect_page_cache_invalidation():
     from wagtail.models import Page
     from wagtail.signals import page_published, page_unpublished
 
+    from education.signals import public_content_changed
+
     from .pagecache import bump_generation
 
+    public_content_changed.connect(bump_generation, dispatch_uid="pagecache-changed")
     page_published.connect(bump_generation, dispatch_uid="pagecache-published")
     page_unpublished.connect(bump_generation, dispatch_uid="pagecache-unpublished")
     post_delete.connect(bump_generation, sender=Page, dispatch_uid="pagecache-page-deleted")
-    for label in ("education.SiteSettings", "contest.Entry", "contest.ContestPage"):
+    for label in (
+        "education.SiteSettings",
+        "events.Event",
+        "events.Session",
+        "events.Booking",
+        "contest.Entry",
+        "contest.ContestPage",
+    ):
         post_save.connect(bump_generation, sender=label, dispatch_uid=f"pagecache-{label}")
         post_delete.connect(bump_generation, sender=label, dispatch_uid=f"pagecache-{label}-del")

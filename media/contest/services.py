@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from education.signals import public_content_changed
+
 from .models import ContestPage, Entry, Score
 
 Status = Entry.Status
@@ -313,6 +315,7 @@ def _set_stage(contest, **fields):
     # The page and its translations/aliases share the stage; revisions never carry it
     # (ContestPage.with_content_json keeps the live values).
     ContestPage.objects.filter(translation_key=contest.translation_key).update(**fields)
+    public_content_changed.send(sender=ContestPage)
 
 
 # Retention

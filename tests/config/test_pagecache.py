@@ -49,3 +49,28 @@ def test_404_is_cached_but_never_a_redirect_or_error(client, home):
     assert client.get("/nope/")["X-Page-Cache"] == "miss"
     assert client.get("/nope/")["X-Page-Cache"] == "hit"
     assert "X-Page-Cache" not in client.get("/display/?mode=large")
+
+
+def test_a_booking_invalidates_pages_that_show_places_left(client, home):
+    from events import services
+    from tests.events.factories import SessionFactory, booking_data
+
+    session = SessionFactory(capacity=60)
+    url = "/booking/"
+    assert "60" in client.get(url).content.decode()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    services.create_booking(session.pk, data=booking_data(party_size=25))
+    again = client.get(url)
+    assert again["X-Page-Cache"] == "miss"
+    assert "35" in again.content.decode()
+
+
+def test_publishing_contest_results_invalidates_the_cache(client, home):
+    from media.contest import services
+    from tests.media.contest.factories import make_contest
+
+    contest = make_contest(home, status="judging")
+    client.get(contest.url)
+    assert client.get(contest.url)["X-Page-Cache"] == "hit"
+    services.publish_results(contest)
+    assert client.get(contest.url)["X-Page-Cache"] == "miss"
