@@ -30,6 +30,8 @@ SCHEDULES = [
         1,
         args="'publish_scheduled'",
     ),
+    Periodic("reach: derive tallies", "media.reach.tasks.derive_tallies_job", MINUTES, 10),
+    Periodic("reach: weekly summary", "media.reach.tasks.weekly_summary_job", WEEKLY),
 ]
 
 

@@ -411,7 +411,8 @@ def _check_against_database(clean):
                         "row": row["row"],
                         "column": COLUMNS["count"][1],
                         "message": _(
-                            "This figure is computed from bookings or contest entries and cannot be imported."
+                            "This figure is computed from bookings or contest entries "
+                            "and cannot be imported."
                         ),
                     }
                 )

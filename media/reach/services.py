@@ -83,7 +83,7 @@ def record_tally(
     place,
     day,
     count,
-    period_kind=Tally._meta.get_field("period_kind").default,
+    period_kind="day",
     campaign=None,
     qualifier=Tally.Qualifier.EXACT,
     note="",

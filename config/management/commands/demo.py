@@ -8,6 +8,7 @@ from django.utils.module_loading import import_string
 # Each app's loader, in import order (lowest app first). Every loader is idempotent.
 LOADERS = [
     "education.demo.load",
+    "media.reach.demo.load",
 ]
 
 

@@ -90,7 +90,12 @@ class CampaignPage(Page):
         from media.reach import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["report"] = selectors.campaign_report(self.source_campaign, public=True)
+        from media.reach.charts import bar_chart
+
+        report = selectors.campaign_report(self.source_campaign, public=True)
+        for item in report["series"]:
+            item["chart"] = bar_chart(item["points"])
+        context["report"] = report
         return context
 
 
