@@ -50,6 +50,7 @@ class ImportScreen(ViewSet):
 
 
 class MetricViewSet(ModelViewSet):
+    name = "reach_metrics"
     model = Metric
     icon = "tasks"
     form_fields = ["code", "name", "unit", "aggregation", "counts_people", "public", "sort_order"]
@@ -60,6 +61,7 @@ class MetricViewSet(ModelViewSet):
 
 
 class ChannelViewSet(ModelViewSet):
+    name = "reach_channels"
     model = Channel
     icon = "list-ul"
     form_fields = ["metric", "code", "name", "sort_order"]
@@ -70,6 +72,7 @@ class ChannelViewSet(ModelViewSet):
 
 
 class PlaceViewSet(ModelViewSet):
+    name = "reach_places"
     model = Place
     icon = "site"
     form_fields = ["name", "kind", "parent"]
@@ -142,6 +145,7 @@ class ReadOnlyRedirect(generic.EditView):
 
 
 class TallyViewSet(ModelViewSet):
+    name = "reach_tallies"
     model = Tally
     icon = "table"
     form_class = TallyForm
@@ -220,6 +224,7 @@ class ApprovalCreateView(generic.CreateView):
 
 
 class ApprovedPeriodViewSet(ModelViewSet):
+    name = "reach_approvals"
     model = ApprovedPeriod
     icon = "lock"
     form_class = ApprovedPeriodForm
@@ -234,6 +239,7 @@ class ApprovedPeriodViewSet(ModelViewSet):
 
 
 class TallyRevisionViewSet(ModelViewSet):
+    name = "reach_revisions"
     model = TallyRevision
     icon = "history"
     list_display = ["description", "action", "old_count", "new_count", "reason", "user", "at"]
@@ -248,7 +254,7 @@ class TallyRevisionViewSet(ModelViewSet):
 
 
 class ReachGroup(ViewSetGroup):
-    menu_label = _("宣传统计 Reach")
+    menu_label = _("Reach figures")
     menu_icon = "table"
     menu_order = 250
     items = (

@@ -8,7 +8,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("reach/tags/reach_figures.html", takes_context=True)
-def reach_figures(context, limit=6):
+def reach_figures(context, limit=8):
     campaign = selectors.featured_campaign(public=True)
     report = selectors.campaign_report(campaign, public=True) if campaign else None
     page = None

@@ -37,8 +37,11 @@ def check(text, **kwargs):
 def test_good_csv_dry_run_saves_nothing_then_imports_everything(
     catalogue, django_capture_on_commit_callbacks
 ):
-    job = check(HEADER + "2020-07-20,leaflets,truck,澄江街道,120+,,,,\n"
-                "2020-07-20,宣传资料,宣传车巡回,南闸街道,80,,,,早市\n".replace("宣传资料", "leaflets"))
+    job = check(
+        HEADER
+        + "2020-07-20,leaflets,truck,澄江街道,120+,,,,\n"
+        "2020-07-20,宣传资料,宣传车巡回,南闸街道,80,,,,早市\n".replace("宣传资料", "leaflets")
+    )
     assert job.status == ImportJob.Status.CHECKED and job.total == 2
     assert not Tally.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
@@ -50,8 +53,9 @@ def test_good_csv_dry_run_saves_nothing_then_imports_everything(
 
 
 def test_gbk_csv_from_excel_is_read(catalogue):
-    job = check(HEADER + "2020-07-20,leaflets,宣传车巡回,澄江街道,5,至少,日,,\n",
-                encoding="gb18030")
+    job = check(
+        HEADER + "2020-07-20,leaflets,宣传车巡回,澄江街道,5,至少,日,,\n", encoding="gb18030"
+    )
     assert job.status == ImportJob.Status.CHECKED, job.errors
 
 
@@ -109,8 +113,10 @@ def test_xlsx_is_imported(catalogue, django_capture_on_commit_callbacks):
 def test_a_failing_row_during_the_real_import_leaves_nothing_half_imported(
     catalogue, django_capture_on_commit_callbacks
 ):
-    job = check(HEADER + "2020-07-20,leaflets,truck,澄江街道,5,,,,\n"
-                "2020-07-21,leaflets,truck,澄江街道,6,,,,\n")
+    job = check(
+        HEADER + "2020-07-20,leaflets,truck,澄江街道,5,,,,\n"
+        "2020-07-21,leaflets,truck,澄江街道,6,,,,\n"
+    )
     # Between the dry run and the import, the second day gets approved and locked.
     services.approve_period(start=datetime.date(2020, 7, 21), end=datetime.date(2020, 7, 21))
     with django_capture_on_commit_callbacks(execute=True):
@@ -123,8 +129,14 @@ def test_a_failing_row_during_the_real_import_leaves_nothing_half_imported(
 
 def test_export_neutralises_formulas(catalogue):
     leaflets = catalogue
-    services.record_tally(metric=leaflets, channel=channel(leaflets, "truck"), place=place(),
-                          day=datetime.date(2020, 7, 20), count=5, note="=cmd|' /C calc'!A0")
+    services.record_tally(
+        metric=leaflets,
+        channel=channel(leaflets, "truck"),
+        place=place(),
+        day=datetime.date(2020, 7, 20),
+        count=5,
+        note="=cmd|' /C calc'!A0",
+    )
     rows = list(imports.export_rows(Tally.objects.all()))
     assert rows[1][8] == "'=cmd|' /C calc'!A0"
     csv_text = imports.to_csv(rows).decode("utf-8")
