@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -21,6 +22,9 @@ class ReachView(WagtailAdminTemplateMixin, TemplateView):
     permission = "reach.view_tally"
     header_icon = "table"
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(self.permission):
             raise PermissionDenied
@@ -29,11 +33,14 @@ class ReachView(WagtailAdminTemplateMixin, TemplateView):
 
 class DashboardView(ReachView):
     template_name = "reach/admin/dashboard.html"
-    page_title = _("Reach dashboard")
+    page_title = gettext_lazy("Reach dashboard")
 
     def get(self, request, *args, **kwargs):
-        form = DashboardFilterForm(request.GET or None)
-        filters = form.filters() if request.GET else form_defaults()
+        defaults = form_defaults()
+        form = DashboardFilterForm(
+            request.GET or None, initial={"campaign": defaults["campaign"], "bucket": "week"}
+        )
+        filters = form.filters() if request.GET else defaults
         qs = selectors.tallies(**filters)
         bucket = (
             form.cleaned_data.get("bucket") if form.is_bound and form.is_valid() else ""
@@ -122,7 +129,7 @@ def export_response(rows, fmt, name):
 class QuickEntryView(ReachView):
     permission = "reach.add_tally"
     template_name = "reach/admin/quick_entry.html"
-    page_title = _("Enter a day's figures")
+    page_title = gettext_lazy("Enter a day's figures")
     header_icon = "plus"
 
     def get(self, request, *args, **kwargs):
@@ -162,7 +169,7 @@ class QuickEntryView(ReachView):
 class ImportView(ReachView):
     permission = "reach.add_importjob"
     template_name = "reach/admin/import.html"
-    page_title = _("Import tallies")
+    page_title = gettext_lazy("Import tallies")
     header_icon = "upload"
 
     def get(self, request, *args, **kwargs):
@@ -188,7 +195,7 @@ def recent_jobs():
 class ImportJobView(ReachView):
     permission = "reach.add_importjob"
     template_name = "reach/admin/import_job.html"
-    page_title = _("Import")
+    page_title = gettext_lazy("Import")
     header_icon = "upload"
 
     def get(self, request, pk, *args, **kwargs):

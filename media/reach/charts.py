@@ -1,6 +1,6 @@
 """Geometry for server-rendered SVG bar charts (the data table beside them is the source)."""
 
-WIDTH, HEIGHT, TOP, BOTTOM, LEFT = 640, 220, 10, 24, 8
+WIDTH, HEIGHT, TOP, BOTTOM, LEFT = 640, 240, 30, 28, 8
 
 
 def bar_chart(points, *, width=WIDTH, height=HEIGHT):

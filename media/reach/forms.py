@@ -50,7 +50,7 @@ class QuickEntryForm(forms.Form):
         )
         for channel in self.channels:
             self.fields[f"c{channel.pk}"] = CountField(
-                label=f"{channel.metric.name} · {channel.name}",
+                label=channel.name,
                 required=False,
                 help_text=channel.metric.get_unit_display(),
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 8}),

@@ -113,10 +113,12 @@ def _figure(metric, total, qualifier, target=None):
         "unit": metric.get_unit_display(),
         "target": target,
         "percent": None,
+        "percent_actual": None,
         "behind": False,
     }
     if target:
-        figure["percent"] = min(100, int(100 * total / target))
+        figure["percent_actual"] = int(100 * total / target)
+        figure["percent"] = min(100, figure["percent_actual"])
         figure["target_display"] = format_count(target)
         figure["behind"] = total < target
     return figure
