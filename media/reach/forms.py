@@ -37,7 +37,9 @@ class CountField(forms.CharField):
 class QuickEntryForm(forms.Form):
     """One day's figures for one place: a field per channel of every entered metric."""
 
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.all())
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=None, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
@@ -102,10 +104,14 @@ class DashboardFilterForm(forms.Form):
         label=_("Source"), choices=[("", "---------"), *Tally.Source.choices], required=False
     )
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     bucket = forms.ChoiceField(
         label=_("Time series by"), choices=PeriodKind.choices, required=False
