@@ -16,7 +16,7 @@ The rules every total here obeys:
 import datetime
 from collections import defaultdict
 
-from django.db.models import Max, Min, OuterRef, Subquery, Sum
+from django.db.models import Max, Min, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
 
@@ -73,31 +73,50 @@ def tallies(
     return qs
 
 
-def _latest_only(qs):
-    """Rows of running-total metrics: the latest period of each metric × channel × place."""
-    latest = (
-        qs.filter(metric=OuterRef("metric"), channel=OuterRef("channel"), place=OuterRef("place"))
-        .order_by()
-        .values("metric", "channel", "place")
-        .annotate(latest=Max("period_start"))
-        .values("latest")[:1]
+def _latest_rows(qs, fields):
+    """Rows of running-total metrics at the latest period of each metric × channel × place.
+
+    Two cheap queries instead of a correlated subquery: the latest day per group (one
+    GROUP BY), then the rows on those days; matched in Python (a few hundred groups).
+    """
+    running = qs.filter(metric__aggregation=Metric.Aggregation.LAST).order_by()
+    latest = {
+        (row["metric"], row["channel"], row["place"]): row["latest"]
+        for row in running.values("metric", "channel", "place").annotate(latest=Max("period_start"))
+    }
+    if not latest:
+        return []
+    candidates = running.filter(period_start__in=set(latest.values())).values(
+        "metric", "channel", "place", "period_start", "count", "qualifier", *fields
     )
-    return qs.filter(metric__aggregation=Metric.Aggregation.LAST).filter(
-        period_start=Subquery(latest)
-    )
+    return [
+        row
+        for row in candidates
+        if latest.get((row["metric"], row["channel"], row["place"])) == row["period_start"]
+    ]
 
 
 def _grouped(qs, *fields):
     """Sum and weakest qualifier per metric and ``fields``, summing flows, latest for totals."""
-    flows = qs.filter(metric__aggregation=Metric.Aggregation.SUM)
-    rows = []
-    for part in (flows, _latest_only(qs)):
-        rows.extend(
-            part.order_by()
-            .values("metric", *fields)
-            .annotate(total=Sum("count"), qualifier=Min("qualifier"))
+    flows = qs.filter(metric__aggregation=Metric.Aggregation.SUM).order_by()
+    rows = list(
+        flows.values("metric", *fields).annotate(total=Sum("count"), qualifier=Min("qualifier"))
+    )
+    groups = {}
+    for row in _latest_rows(qs, fields):
+        key = (row["metric"], *(row[f] for f in fields))
+        group = groups.setdefault(
+            key,
+            {
+                "metric": row["metric"],
+                **{f: row[f] for f in fields},
+                "total": 0,
+                "qualifier": Tally.Qualifier.EXACT,
+            },
         )
-    return rows
+        group["total"] += row["count"]
+        group["qualifier"] = weakest(group["qualifier"], row["qualifier"])
+    return rows + list(groups.values())
 
 
 def _metrics():
@@ -212,14 +231,12 @@ def time_series(qs, bucket="week"):
         .order_by("period_start")
         .values_list("metric", "channel", "place", "period_start", "count")
     )
-    snapshots = defaultdict(list)
-    for metric_id, channel_id, place_id, day, count in running:
-        snapshots[metric_id].append((day, (channel_id, place_id), count))
-    for metric_id, points in snapshots.items():
-        current = {}
-        for day, key, count in points:
-            current[key] = count
-            series[metric_id][_bucket_of(day, bucket)] = sum(current.values())
+    current, totals = defaultdict(dict), defaultdict(int)
+    for metric_id, channel_id, place_id, day, count in running.iterator(chunk_size=5000):
+        latest = current[metric_id]
+        totals[metric_id] += count - latest.get((channel_id, place_id), 0)
+        latest[(channel_id, place_id)] = count
+        series[metric_id][_bucket_of(day, bucket)] = totals[metric_id]
 
     return [
         {"metric": metrics[pk], "points": sorted(series[pk].items())}

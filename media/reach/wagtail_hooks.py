@@ -130,6 +130,13 @@ class TallyDeleteView(generic.DeleteView):
         services.delete_tally(self.object, user=self.request.user, reason=_("deleted in admin"))
 
 
+class SafeExportIndexView(generic.IndexView):
+    """Listing whose CSV/XLSX export cannot smuggle spreadsheet formulas (=cmd|…)."""
+
+    def preprocess_field_value(self, field, value, export_format):
+        return safe_cell(super().preprocess_field_value(field, value, export_format))
+
+
 class RedirectToEntry(generic.CreateView):
     """Tallies are added through the quick entry form, which applies the services' rules."""
 
@@ -149,6 +156,7 @@ class TallyViewSet(ModelViewSet):
     model = Tally
     icon = "table"
     form_class = TallyForm
+    index_view_class = SafeExportIndexView
     edit_view_class = TallyEditView
     delete_view_class = TallyDeleteView
     add_view_class = RedirectToEntry
@@ -194,9 +202,6 @@ class TallyViewSet(ModelViewSet):
 
     def get_form_class(self, for_update=False):
         return TallyForm
-
-    def to_export_value(self, value):
-        return safe_cell(value)
 
 
 class ApprovedPeriodForm(forms.ModelForm):
@@ -247,6 +252,7 @@ class TallyRevisionViewSet(ModelViewSet):
     search_fields = ["description", "reason"]
     list_export = ["at", "description", "action", "old_count", "new_count", "reason", "user"]
     export_filename = "reach-audit-trail"
+    index_view_class = SafeExportIndexView
     form_fields = ["reason"]
     add_view_class = ReadOnlyRedirect
     edit_view_class = ReadOnlyRedirect

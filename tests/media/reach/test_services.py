@@ -110,6 +110,25 @@ def test_derived_contest_entries_and_entered_tallies_of_derived_key_refused():
         )
 
 
-def test_derive_all_skips_sources_not_installed():
+def test_derive_all_skips_a_source_whose_app_is_missing(monkeypatch):
+    def missing():
+        raise ImportError("No module named 'events.selectors'")
+
+    monkeypatch.setattr(services, "derive_attendance_tallies", missing)
+    monkeypatch.setattr(
+        services, "derive_contest_tallies", lambda: services.derive_tallies("contest", [])
+    )
     results = services.derive_all()
-    assert set(results) == {"attendance", "contest"}
+    assert results["attendance"] is None
+    assert results["contest"]["created"] == 0
+
+
+def test_schedules_run_the_derivations_and_the_weekly_summary():
+    from django.utils.module_loading import import_string
+
+    from config.schedules import SCHEDULES
+
+    reach = {p.name: p.func for p in SCHEDULES if p.name.startswith("reach:")}
+    assert set(reach) == {"reach: derive tallies", "reach: weekly summary"}
+    # Each source runs, or is skipped while its app is not installed: never an error.
+    assert set(import_string(reach["reach: derive tallies"])()) == {"attendance", "contest"}

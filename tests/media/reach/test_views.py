@@ -133,3 +133,26 @@ def test_weekly_summary_goes_to_clerks_in_chinese(clerk, campaign):
     assert "宣传统计周报" in message.subject
     assert "2020-07-27" in message.body and "落后于目标" in message.body
     assert Group.objects.get(name=CLERKS_GROUP)
+
+
+def test_tally_listing_export_neutralises_formulas(admin_client, campaign):
+    tally = Tally.objects.filter(campaign=campaign).first()
+    Tally.objects.filter(pk=tally.pk).update(note="=cmd|' /C calc'!A0")
+    response = admin_client.get("/admin/reach_tallies/?export=csv&source=entered")
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert "'=cmd|" in body
+    assert ",=cmd" not in body and "\n=cmd" not in body
+
+
+def test_running_import_shows_live_progress_and_refreshes_without_javascript(client, clerk):
+    from django.core.cache import cache
+
+    from media.reach.imports import progress_key
+
+    job = ImportJob.objects.create(
+        filename="big.csv", status=ImportJob.Status.RUNNING, total=10, created_by=clerk
+    )
+    cache.set(progress_key(job.pk), 5)
+    html = client.get(f"/admin/reach_admin/import/{job.pk}/").content.decode()
+    assert 'http-equiv="refresh"' in html
+    assert '<progress max="10" value="5">' in html
