@@ -133,7 +133,11 @@ class QuickEntryView(ReachView):
     header_icon = "plus"
 
     def get(self, request, *args, **kwargs):
-        initial = {"day": timezone.localdate(), "campaign": selectors.featured_campaign(False)}
+        today = timezone.localdate()
+        campaign = selectors.featured_campaign(public=False)
+        if campaign is not None and not campaign.start_date <= today <= campaign.end_date:
+            campaign = None  # only a campaign running today is a sensible default
+        initial = {"day": today, "campaign": campaign}
         return self.render_to_response(self.get_context_data(form=QuickEntryForm(initial=initial)))
 
     def post(self, request, *args, **kwargs):
