@@ -13,7 +13,7 @@ import zipfile
 from collections import defaultdict
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -427,9 +427,41 @@ def progress_key(job_id):
     return f"reach:import:{job_id}"
 
 
+INSERT_FIELDS = (
+    "metric",
+    "channel",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "place",
+    "campaign",
+    "count",
+    "qualifier",
+    "source",
+    "origin",
+    "note",
+    "approved",
+    "created_by",
+    "created_at",
+    "updated_at",
+)
+
+
+def _insert_sql():
+    """A plain multi-row INSERT: Django's bulk_create spends most of an import compiling
+    SQL per value; executemany sends the same rows several times faster."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(Tally._meta.get_field(f).column) for f in INSERT_FIELDS)
+    marks = ", ".join(["%s"] * len(INSERT_FIELDS))
+    return f"INSERT INTO {quote(Tally._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+
+
 def apply_rows(clean, *, user=None, job_id=None, batch=2000):
     """Write checked rows in ONE transaction; returns (created, updated)."""
     created = updated = 0
+    user_id = user.pk if user is not None else None
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    insert_sql = _insert_sql()
     with transaction.atomic():
         for offset in range(0, len(clean), batch):
             chunk = clean[offset : offset + batch]
@@ -439,19 +471,23 @@ def apply_rows(clean, *, user=None, job_id=None, batch=2000):
                 tally = row.get("existing")
                 if tally is None:
                     new.append(
-                        Tally(
-                            metric_id=metric_id,
-                            channel_id=channel_id,
-                            period_kind=kind,
-                            period_start=start,
-                            period_end=row["end"],
-                            place_id=place_id,
-                            campaign_id=campaign_id,
-                            count=row["count"],
-                            qualifier=row["qualifier"],
-                            note=row["note"],
-                            source=Tally.Source.IMPORTED,
-                            created_by=user,
+                        (
+                            metric_id,
+                            channel_id,
+                            kind,
+                            start,
+                            row["end"],
+                            place_id,
+                            campaign_id,
+                            row["count"],
+                            row["qualifier"],
+                            Tally.Source.IMPORTED,
+                            "",
+                            row["note"],
+                            False,
+                            user_id,
+                            now,
+                            now,
                         )
                     )
                 elif (tally.count, tally.qualifier) != (row["count"], row["qualifier"]):
@@ -471,7 +507,9 @@ def apply_rows(clean, *, user=None, job_id=None, batch=2000):
                     tally.count, tally.qualifier = row["count"], row["qualifier"]
                     tally.source = Tally.Source.IMPORTED
                     changed.append(tally)
-            Tally.objects.bulk_create(new, batch_size=batch)
+            if new:
+                with connection.cursor() as cursor:
+                    cursor.executemany(insert_sql, new)
             if changed:
                 Tally.objects.bulk_update(
                     changed, ["count", "qualifier", "source"], batch_size=batch

@@ -146,3 +146,28 @@ def test_export_neutralises_formulas(catalogue):
     for prefix in "=+-@":
         assert imports.safe_cell(prefix + "1") == "'" + prefix + "1"
     assert imports.safe_cell(-5) == -5
+
+
+def test_imported_rows_read_back_like_any_other(catalogue, django_user_model):
+    user = django_user_model.objects.create(username="importer")
+    rows = [
+        ["date", "metric", "channel", "place", "count", "note"],
+        ["2020-07-20", "leaflets", "truck", "澄江街道", "9", "早市"],
+    ]
+    clean, errors = imports.validate_rows(rows)
+    assert not errors
+    assert imports.apply_rows(clean, user=user) == (1, 0)
+    tally = Tally.objects.get()
+    assert (tally.count, tally.note, tally.created_by, tally.period_end) == (
+        9,
+        "早市",
+        user,
+        datetime.date(2020, 7, 20),
+    )
+    assert tally.created_at.tzinfo is not None
+    # Importing it again with a new count corrects it, with an audit trail.
+    rows[1][4] = "11"
+    clean, errors = imports.validate_rows(rows)
+    assert imports.apply_rows(clean, user=user) == (0, 1)
+    assert Tally.objects.get().count == 11
+    assert tally.revisions.get().old_count == 9
