@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,7 +42,7 @@ def test_staff_enter_import_see_dashboard_and_public_page_change(
     page.select_option("#id_campaign", label=running.title)
     page.get_by_role("group", name="宣传资料发放").get_by_label("宣传车巡回").fill("300+")
     page.get_by_role("button", name="保存数字").click()
-    assert page.get_by_text("已保存 1 项数字").is_visible()
+    expect(page.get_by_text("已保存 1 项数字")).to_be_visible()
 
     # A CSV with yesterday's figures: dry run, then the import.
     csv = tmp_path / "leaflets.csv"
@@ -54,11 +55,11 @@ def test_staff_enter_import_see_dashboard_and_public_page_change(
     page.set_input_files("#id_file", str(csv))
     page.get_by_role("button", name="检查文件（试运行）").click()
     page.get_by_role("button", name="导入这些行").click()
-    assert "已导入" in page.get_by_test_id("status").inner_text()
+    expect(page.get_by_test_id("status")).to_contain_text("已导入")
 
     # The dashboard adds them up, honestly: at least 500 leaflets.
     page.goto(base + f"/admin/reach_admin/?campaign={running.pk}")
-    assert page.locator('td[data-metric="leaflets"]').inner_text() == "500+"
+    expect(page.locator('td[data-metric="leaflets"]')).to_have_text("500+")
 
     # The public page shows approved figures only: nothing yet, then after approval.
     page.goto(base + running.url)
@@ -70,5 +71,5 @@ def test_staff_enter_import_see_dashboard_and_public_page_change(
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(base + "/admin/reach_approvals/")
     page.goto(base + running.url)
-    assert "500+" in page.locator('[data-metric="leaflets"]').inner_text()
+    expect(page.locator('[data-metric="leaflets"]')).to_contain_text("500+")
     assert page.locator("progress").first.get_attribute("value") == "50"
