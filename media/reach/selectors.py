@@ -17,6 +17,7 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import Max, Min, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import CampaignPage, Metric, Place, Tally
@@ -258,7 +259,7 @@ def featured_campaign(public=True):
     """The campaign running today, else the one that ended last (default locale)."""
     from wagtail.models import Locale
 
-    today = datetime.date.today()
+    today = timezone.localdate()
     campaigns = CampaignPage.objects.live().filter(locale=Locale.get_default())
     if public:
         campaigns = campaigns.public()
