@@ -189,7 +189,7 @@ def measure_dashboard(campaign):
 
 
 def measure_import(metrics, places):
-    from media.reach import imports
+    from media.reach import imports, services
     from media.reach.models import Tally
 
     metric, channels = metrics[1]
@@ -220,7 +220,7 @@ def measure_import(metrics, places):
     clean, errors = imports.validate_rows(rows)
     checked = time.perf_counter() - started
     assert not errors, errors[:3]
-    created, _updated = imports.apply_rows(clean)
+    created, _updated = services.apply_rows(clean)
     total = time.perf_counter() - started
     assert created == IMPORT_ROWS
     Tally.objects.filter(note="bench-import").delete()

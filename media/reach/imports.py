@@ -1,8 +1,7 @@
-"""CSV/XLSX import and export of tallies.
+"""Reading and checking CSV/XLSX imports of tallies, in memory, saving nothing (the dry run).
 
-Reading and checking happen in memory before anything is written (the dry run).
-Writing happens in one transaction: a file is imported completely or not at all.
-Every message for a row names its row number as a spreadsheet shows it.
+Every message for a row names its row number as a spreadsheet shows it. Writing the
+checked rows is `services.apply_rows` (one transaction: all rows or none).
 """
 
 import csv
@@ -12,12 +11,10 @@ import re
 import zipfile
 from collections import defaultdict
 
-from django.core.cache import cache
-from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import CampaignPage, Channel, Metric, Place, Tally, TallyRevision
+from .models import CampaignPage, Channel, Metric, Place, Tally
 from .models.tally import PeriodKind, normalise_period_start, period_end
 from .services import locking_period
 
@@ -421,173 +418,3 @@ def _check_against_database(clean):
         if len(errors) >= MAX_ERRORS:
             break
     return errors
-
-
-def progress_key(job_id):
-    return f"reach:import:{job_id}"
-
-
-INSERT_FIELDS = (
-    "metric",
-    "channel",
-    "period_kind",
-    "period_start",
-    "period_end",
-    "place",
-    "campaign",
-    "count",
-    "qualifier",
-    "source",
-    "origin",
-    "note",
-    "approved",
-    "created_by",
-    "created_at",
-    "updated_at",
-)
-
-
-def _insert(rows):
-    """Plain multi-row INSERTs: Django's bulk_create spends most of an import compiling
-    SQL value by value; this sends the same rows several times faster."""
-    quote = connection.ops.quote_name
-    fields = [Tally._meta.get_field(f) for f in INSERT_FIELDS]
-    columns = ", ".join(quote(f.column) for f in fields)
-    # 50 rows keep the statement short enough for the driver to cache its parsed form.
-    size = max(1, min(50, connection.ops.bulk_batch_size(fields, rows)))
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    table = quote(Tally._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY is PostgreSQL's bulk path; it runs inside the import's transaction.
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        for start in range(0, len(rows), size):
-            part = rows[start : start + size]
-            values = ", ".join([one] * len(part))
-            sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608
-            cursor.execute(sql, [value for row in part for value in row])
-
-
-def apply_rows(clean, *, user=None, job_id=None, batch=2000):
-    """Write checked rows in ONE transaction; returns (created, updated)."""
-    created = updated = 0
-    user_id = user.pk if user is not None else None
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with transaction.atomic():
-        for offset in range(0, len(clean), batch):
-            chunk = clean[offset : offset + batch]
-            new, changed, revisions = [], [], []
-            for row in chunk:
-                metric_id, channel_id, kind, start, place_id, campaign_id = row["key"]
-                tally = row.get("existing")
-                if tally is None:
-                    new.append(
-                        (
-                            metric_id,
-                            channel_id,
-                            kind,
-                            start,
-                            row["end"],
-                            place_id,
-                            campaign_id,
-                            row["count"],
-                            row["qualifier"],
-                            Tally.Source.IMPORTED,
-                            "",
-                            row["note"],
-                            False,
-                            user_id,
-                            now,
-                            now,
-                        )
-                    )
-                elif (tally.count, tally.qualifier) != (row["count"], row["qualifier"]):
-                    revisions.append(
-                        TallyRevision(
-                            tally=tally,
-                            description=f"#{tally.pk} {start:%Y-%m-%d}",
-                            action=TallyRevision.Action.UPDATE,
-                            old_count=tally.count,
-                            new_count=row["count"],
-                            old_qualifier=tally.qualifier,
-                            new_qualifier=row["qualifier"],
-                            reason=_("import"),
-                            user=user,
-                        )
-                    )
-                    tally.count, tally.qualifier = row["count"], row["qualifier"]
-                    tally.source = Tally.Source.IMPORTED
-                    changed.append(tally)
-            if new:
-                _insert(new)
-            if changed:
-                Tally.objects.bulk_update(
-                    changed, ["count", "qualifier", "source"], batch_size=batch
-                )
-                TallyRevision.objects.bulk_create(revisions, batch_size=batch)
-            created += len(new)
-            updated += len(changed)
-            if job_id is not None:
-                # The job row is only visible after commit; the cache shows live progress.
-                cache.set(progress_key(job_id), offset + len(chunk), 3600)
-    return created, updated
-
-
-# Export ------------------------------------------------------------------------------
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Neutralise spreadsheet formula injection: text starting with = + - @ gets a '."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def export_rows(qs):
-    """The header and one row per tally, safe to open in a spreadsheet."""
-    yield [COLUMNS[c][1] for c in COLUMNS] + ["来源", "已审核"]
-    for tally in qs.select_related("metric", "channel", "place", "campaign").iterator(
-        chunk_size=2000
-    ):
-        yield [
-            safe_cell(value)
-            for value in (
-                tally.period_start.isoformat(),
-                tally.metric.code,
-                tally.channel.code,
-                tally.place.name,
-                tally.count,
-                tally.get_qualifier_display(),
-                tally.get_period_kind_display(),
-                tally.campaign.slug if tally.campaign_id else "",
-                tally.note,
-                tally.get_source_display(),
-                "是" if tally.approved else "否",
-            )
-        ]
-
-
-def to_csv(rows):
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel in China opens UTF-8 correctly only with a BOM.
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
-
-
-def to_xlsx(rows):
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

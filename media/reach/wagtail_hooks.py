@@ -12,7 +12,7 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import admin_views, services
-from .imports import safe_cell
+from .exports import safe_cell
 from .models import ApprovedPeriod, Channel, Metric, Place, Tally, TallyRevision
 
 

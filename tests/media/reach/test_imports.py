@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from media.reach import imports, services
+from media.reach import exports, imports, services
 from media.reach.models import ImportJob, Tally
 
 from .factories import channel, metric, place
@@ -137,15 +137,15 @@ def test_export_neutralises_formulas(catalogue):
         count=5,
         note="=cmd|' /C calc'!A0",
     )
-    rows = list(imports.export_rows(Tally.objects.all()))
+    rows = list(exports.export_rows(Tally.objects.all()))
     assert rows[1][8] == "'=cmd|' /C calc'!A0"
-    csv_text = imports.to_csv(rows).decode("utf-8")
+    csv_text = exports.to_csv(rows).decode("utf-8")
     assert "'=cmd" in csv_text and "\n=cmd" not in csv_text
-    book = load_workbook(io.BytesIO(imports.to_xlsx(rows)))
+    book = load_workbook(io.BytesIO(exports.to_xlsx(rows)))
     assert book.active.cell(row=2, column=9).value == "'=cmd|' /C calc'!A0"
     for prefix in "=+-@":
-        assert imports.safe_cell(prefix + "1") == "'" + prefix + "1"
-    assert imports.safe_cell(-5) == -5
+        assert exports.safe_cell(prefix + "1") == "'" + prefix + "1"
+    assert exports.safe_cell(-5) == -5
 
 
 def test_imported_rows_read_back_like_any_other(catalogue, django_user_model):
@@ -156,7 +156,7 @@ def test_imported_rows_read_back_like_any_other(catalogue, django_user_model):
     ]
     clean, errors = imports.validate_rows(rows)
     assert not errors
-    assert imports.apply_rows(clean, user=user) == (1, 0)
+    assert services.apply_rows(clean, user=user) == (1, 0)
     tally = Tally.objects.get()
     assert (tally.count, tally.note, tally.created_by, tally.period_end) == (
         9,
@@ -168,6 +168,6 @@ def test_imported_rows_read_back_like_any_other(catalogue, django_user_model):
     # Importing it again with a new count corrects it, with an audit trail.
     rows[1][4] = "11"
     clean, errors = imports.validate_rows(rows)
-    assert imports.apply_rows(clean, user=user) == (0, 1)
+    assert services.apply_rows(clean, user=user) == (0, 1)
     assert Tally.objects.get().count == 11
     assert tally.revisions.get().old_count == 9

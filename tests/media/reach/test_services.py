@@ -112,11 +112,11 @@ def test_derived_contest_entries_and_entered_tallies_of_derived_key_refused():
 
 def test_derive_all_skips_a_source_whose_app_is_missing(monkeypatch):
     def missing():
-        raise ImportError("No module named 'events.selectors'")
+        raise ModuleNotFoundError("No module named 'events.selectors'", name="events.selectors")
 
-    monkeypatch.setattr(services, "derive_attendance_tallies", missing)
+    monkeypatch.setattr(services.derived, "derive_attendance_tallies", missing)
     monkeypatch.setattr(
-        services, "derive_contest_tallies", lambda: services.derive_tallies("contest", [])
+        services.derived, "derive_contest_tallies", lambda: services.derive_tallies("contest", [])
     )
     results = services.derive_all()
     assert results["attendance"] is None

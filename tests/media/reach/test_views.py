@@ -147,7 +147,7 @@ def test_tally_listing_export_neutralises_formulas(admin_client, campaign):
 def test_running_import_shows_live_progress_and_refreshes_without_javascript(client, clerk):
     from django.core.cache import cache
 
-    from media.reach.imports import progress_key
+    from media.reach.services import progress_key
 
     job = ImportJob.objects.create(
         filename="big.csv", status=ImportJob.Status.RUNNING, total=10, created_by=clerk
