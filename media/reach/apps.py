@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class ReachConfig(AppConfig):
     name = "media.reach"
     label = "reach"
     verbose_name = _("Reach")
+
+    def ready(self):
+        from .permissions import ensure_clerks_group
+
+        post_migrate.connect(ensure_clerks_group, sender=self)

@@ -10,6 +10,7 @@ LOADERS = [
     "education.demo.load",
     "events.demo.load",
     "media.contest.demo.load",
+    "media.reach.demo.load",
 ]
 
 

@@ -1,0 +1,220 @@
+"""Staff screens in the Wagtail admin: dashboard, quick day entry, import. Thin views:
+figures come from selectors, writes go through services."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from . import exports, imports, selectors, services
+from .charts import bar_chart
+from .forms import DashboardFilterForm, ImportForm, QuickEntryForm
+from .models import ImportJob
+
+
+class ReachView(WagtailAdminTemplateMixin, TemplateView):
+    permission = "reach.view_tally"
+    header_icon = "table"
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DashboardView(ReachView):
+    template_name = "reach/admin/dashboard.html"
+    page_title = gettext_lazy("Reach dashboard")
+
+    def get(self, request, *args, **kwargs):
+        defaults = form_defaults()
+        form = DashboardFilterForm(
+            request.GET or None, initial={"campaign": defaults["campaign"], "bucket": "week"}
+        )
+        filters = form.filters() if request.GET else defaults
+        qs = selectors.tallies(**filters)
+        bucket = (
+            form.cleaned_data.get("bucket") if form.is_bound and form.is_valid() else ""
+        ) or "week"
+        campaign = filters["campaign"]
+        targets = selectors.campaign_targets(campaign) if campaign else {}
+        figures = selectors.totals_by_metric(qs, targets)
+        fmt = request.GET.get("format")
+        if fmt in {"csv", "xlsx"}:
+            return export_response(dashboard_rows(qs, figures), fmt, "reach-dashboard")
+        series = selectors.time_series(qs, bucket)
+        for item in series:
+            item["chart"] = bar_chart(item["points"])
+        context = self.get_context_data(
+            form=form,
+            figures=figures,
+            people=selectors.people_reached(qs),
+            by_channel=selectors.breakdown(qs, "channel"),
+            by_place=selectors.breakdown(qs, "place"),
+            by_campaign=selectors.breakdown(qs, "campaign"),
+            series=series,
+            query=request.GET.urlencode(),
+        )
+        return self.render_to_response(context)
+
+
+def form_defaults():
+    campaign = selectors.featured_campaign(public=False)
+    return {
+        "campaign": campaign,
+        "metric": None,
+        "place": None,
+        "source": None,
+        "start": None,
+        "end": None,
+        "public": False,
+    }
+
+
+def dashboard_rows(qs, figures):
+    rows = [[_("Breakdown"), _("Group"), _("Metric"), _("Unit"), _("Total"), _("Shown as")]]
+    for figure in figures:
+        rows.append(
+            [
+                _("Total"),
+                "",
+                figure["metric"].name,
+                figure["unit"],
+                figure["total"],
+                figure["display"],
+            ]
+        )
+    for by, label in (
+        ("channel", _("Channel")),
+        ("place", _("Place")),
+        ("campaign", _("Campaign")),
+    ):
+        for block in selectors.breakdown(qs, by):
+            for row in block["rows"]:
+                rows.append(
+                    [
+                        label,
+                        row["label"],
+                        block["metric"].name,
+                        block["metric"].get_unit_display(),
+                        row["total"],
+                        row["display"],
+                    ]
+                )
+    return rows
+
+
+def export_response(rows, fmt, name):
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx(rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
+    return response
+
+
+class QuickEntryView(ReachView):
+    permission = "reach.add_tally"
+    template_name = "reach/admin/quick_entry.html"
+    page_title = gettext_lazy("Enter a day's figures")
+    header_icon = "plus"
+
+    def get(self, request, *args, **kwargs):
+        today = timezone.localdate()
+        campaign = selectors.featured_campaign(public=False)
+        if campaign is not None and not campaign.start_date <= today <= campaign.end_date:
+            campaign = None  # only a campaign running today is a sensible default
+        initial = {"day": today, "campaign": campaign}
+        return self.render_to_response(self.get_context_data(form=QuickEntryForm(initial=initial)))
+
+    def post(self, request, *args, **kwargs):
+        form = QuickEntryForm(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    saved = 0
+                    for channel, count, qualifier in form.figures():
+                        services.record_tally(
+                            metric=channel.metric,
+                            channel=channel,
+                            place=form.cleaned_data["place"],
+                            day=form.cleaned_data["day"],
+                            count=count,
+                            qualifier=qualifier,
+                            campaign=form.cleaned_data["campaign"],
+                            note=form.cleaned_data["note"],
+                            user=request.user,
+                            reason=_("quick entry"),
+                        )
+                        saved += 1
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("%(count)s figures saved.") % {"count": saved})
+                return redirect("reach_entry:entry")
+        response = self.render_to_response(self.get_context_data(form=form))
+        response.status_code = 400
+        return response
+
+
+class ImportView(ReachView):
+    permission = "reach.add_importjob"
+    template_name = "reach/admin/import.html"
+    page_title = gettext_lazy("Import tallies")
+    header_icon = "upload"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("template") in {"csv", "xlsx"}:
+            fmt = request.GET["template"]
+            return export_response(imports.template_rows(), fmt, "reach-import-template")
+        return self.render_to_response(self.get_context_data(form=ImportForm(), jobs=recent_jobs()))
+
+    def post(self, request, *args, **kwargs):
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            response = self.render_to_response(self.get_context_data(form=form, jobs=recent_jobs()))
+            response.status_code = 400
+            return response
+        job = services.check_import(form.cleaned_data["file"], user=request.user)
+        return redirect("reach_admin:import_job", job.pk)
+
+
+def recent_jobs():
+    return ImportJob.objects.select_related("created_by")[:10]
+
+
+class ImportJobView(ReachView):
+    permission = "reach.add_importjob"
+    template_name = "reach/admin/import_job.html"
+    page_title = gettext_lazy("Import")
+    header_icon = "upload"
+
+    def get(self, request, pk, *args, **kwargs):
+        job = get_object_or_404(ImportJob, pk=pk)
+        context = self.get_context_data(
+            job=job,
+            processed=services.import_progress(job),
+            refresh=job.status in {ImportJob.Status.QUEUED, ImportJob.Status.RUNNING},
+        )
+        response = self.render_to_response(context)
+        if job.status == ImportJob.Status.INVALID:
+            response.status_code = 400
+        return response
+
+    def post(self, request, pk, *args, **kwargs):
+        job = get_object_or_404(ImportJob, pk=pk)
+        services.confirm_import(job, user=request.user)
+        return redirect("reach_admin:import_job", job.pk)

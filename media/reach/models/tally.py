@@ -1,0 +1,265 @@
+"""Tallies: one counted figure for a metric, channel, period, place and campaign."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .catalogue import Channel, Metric, Place
+
+
+class PeriodKind(models.TextChoices):
+    DAY = "day", _("day")
+    WEEK = "week", _("week")
+    MONTH = "month", _("month")
+
+
+def period_end(kind, start):
+    """The last day of a period that starts on ``start``."""
+    if kind == PeriodKind.WEEK:
+        return start + datetime.timedelta(days=6)
+    if kind == PeriodKind.MONTH:
+        next_month = (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return next_month - datetime.timedelta(days=1)
+    return start
+
+
+def normalise_period_start(kind, day):
+    """Weeks start on Monday and months on the 1st, so periods of one kind never overlap."""
+    if kind == PeriodKind.WEEK:
+        return day - datetime.timedelta(days=day.weekday())
+    if kind == PeriodKind.MONTH:
+        return day.replace(day=1)
+    return day
+
+
+class Tally(models.Model):
+    """A count for one metric × channel × period × place × campaign.
+
+    Periods of one metric are recorded at one granularity where they overlap: the
+    services refuse a month tally over days already counted for the same metric,
+    channel, place and campaign (and the reverse), so every sum adds each period once.
+    """
+
+    class Qualifier(models.TextChoices):
+        # Alphabetical order doubles as precedence: Min() over a group gives the
+        # qualifier of the whole sum (approximate > at least > exact).
+        APPROXIMATE = "approximate", _("approximate")
+        AT_LEAST = "at_least", _("at least")
+        EXACT = "exact", _("exact")
+
+    class Source(models.TextChoices):
+        ENTERED = "entered", _("entered")
+        IMPORTED = "imported", _("imported")
+        DERIVED = "derived", _("derived")
+
+    metric = models.ForeignKey(
+        Metric, verbose_name=_("metric"), on_delete=models.PROTECT, related_name="tallies"
+    )
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="tallies"
+    )
+    period_kind = models.CharField(
+        _("period"), max_length=5, choices=PeriodKind.choices, default=PeriodKind.DAY
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    place = models.ForeignKey(
+        Place, verbose_name=_("place"), on_delete=models.PROTECT, related_name="tallies"
+    )
+    campaign = models.ForeignKey(
+        "reach.CampaignPage",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tallies",
+    )
+    count = models.PositiveBigIntegerField(_("count"))
+    qualifier = models.CharField(
+        _("qualifier"), max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.ENTERED
+    )
+    origin = models.CharField(
+        _("derived from"),
+        max_length=20,
+        blank=True,
+        help_text=_("For derived tallies: the records they were computed from."),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    approved = models.BooleanField(_("approved"), default=False, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-period_start", "metric_id", "channel_id"]
+        verbose_name = _("tally")
+        verbose_name_plural = _("tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "channel", "period_kind", "period_start", "place", "campaign"],
+                condition=models.Q(campaign__isnull=False),
+                name="reach_tally_one_per_campaign_key",
+            ),
+            models.UniqueConstraint(
+                fields=["metric", "channel", "period_kind", "period_start", "place"],
+                condition=models.Q(campaign__isnull=True),
+                name="reach_tally_one_per_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="reach_tally_period_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["campaign", "metric", "period_start"], name="reach_tally_campaign_idx"
+            ),
+            models.Index(fields=["metric", "period_start"], name="reach_tally_metric_idx"),
+            models.Index(fields=["place", "period_start"], name="reach_tally_place_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.metric.name} {self.period_start:%Y-%m-%d} {self.place}: {self.count}"
+
+    def save(self, *args, **kwargs):
+        self.period_end = period_end(self.period_kind, self.period_start)
+        super().save(*args, **kwargs)
+
+
+class TallyRevision(models.Model):
+    """One change to a tally: the audit trail of corrections."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+
+    tally = models.ForeignKey(
+        Tally,
+        verbose_name=_("tally"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="revisions",
+    )
+    description = models.CharField(_("tally"), max_length=300)
+    action = models.CharField(_("action"), max_length=6, choices=Action.choices)
+    old_count = models.PositiveBigIntegerField(_("old count"), null=True, blank=True)
+    new_count = models.PositiveBigIntegerField(_("new count"), null=True, blank=True)
+    old_qualifier = models.CharField(_("old qualifier"), max_length=12, blank=True)
+    new_qualifier = models.CharField(_("new qualifier"), max_length=12, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("tally revision")
+        verbose_name_plural = _("tally revisions")
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.description}"
+
+
+class ApprovedPeriod(models.Model):
+    """Figures approved for publication; tallies inside are locked against changes."""
+
+    campaign = models.ForeignKey(
+        "reach.CampaignPage",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="approved_periods",
+        help_text=_("Leave empty to approve the figures of every campaign and of none."),
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("approved period")
+        verbose_name_plural = _("approved periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="reach_approved_ordered"
+            )
+        ]
+
+    def __str__(self):
+        scope = self.campaign.title if self.campaign_id else _("all tallies")
+        return f"{scope}: {self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
+
+
+class ImportJob(models.Model):
+    """An uploaded CSV/XLSX: validated in a dry run, then imported in the background."""
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("checked, waiting for confirmation")
+        INVALID = "invalid", _("has errors")
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("importing")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("failed, nothing imported")
+
+    file = models.FileField(_("file"), upload_to="reach-imports/%Y/%m/")
+    filename = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    processed = models.PositiveIntegerField(_("rows processed"), default=0)
+    created = models.PositiveIntegerField(_("tallies created"), default=0)
+    updated = models.PositiveIntegerField(_("tallies changed"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def percent(self):
+        return int(100 * self.processed / self.total) if self.total else 0
+
+    @property
+    def finished(self):
+        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.INVALID}

@@ -1,0 +1,269 @@
+"""Reach figures, added up once and correctly.
+
+The rules every total here obeys:
+
+- Totals are per metric, so different units are never added together.
+- A metric that is a running total (``aggregation == "last"``, e.g. app registrations)
+  is never summed over time: each channel × place contributes its latest value.
+- "People reached" adds only metrics that count unique people (unit: persons).
+- The qualifier of a total is the weakest of its rows: any "approximate" row makes the
+  total approximate, otherwise any "at least" row makes it "at least".
+- Public figures come from approved tallies only.
+- Tallies of one metric never overlap in time (the services enforce it), so summing
+  rows of different period kinds counts each day once.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Max, Min, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import CampaignPage, Metric, Place, Tally
+
+QUALIFIER_ORDER = [q.value for q in Tally.Qualifier]  # approximate < at_least < exact
+BUCKETS = ("day", "week", "month")
+
+
+def format_count(count, qualifier=Tally.Qualifier.EXACT):
+    """'2,000+' for at least, '约 2,000' / 'about 2,000' for approximate."""
+    number = f"{int(count):,}"
+    if qualifier == Tally.Qualifier.AT_LEAST:
+        return f"{number}+"
+    if qualifier == Tally.Qualifier.APPROXIMATE:
+        return _("about %(count)s") % {"count": number}
+    return number
+
+
+def weakest(*qualifiers):
+    present = [q for q in qualifiers if q]
+    return min(present) if present else Tally.Qualifier.EXACT
+
+
+def tallies(
+    *,
+    campaign=None,
+    metric=None,
+    channel=None,
+    place=None,
+    source=None,
+    start=None,
+    end=None,
+    public=False,
+):
+    """Tallies filtered for a dashboard or a page; ``place`` includes places inside it."""
+    qs = Tally.objects.all()
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if metric is not None:
+        qs = qs.filter(metric=metric)
+    if channel is not None:
+        qs = qs.filter(channel=channel)
+    if place is not None:
+        qs = qs.filter(place_id__in=place.descendant_ids())
+    if source:
+        qs = qs.filter(source=source)
+    if start is not None:
+        qs = qs.filter(period_start__gte=start)
+    if end is not None:
+        qs = qs.filter(period_end__lte=end)
+    if public:
+        qs = qs.filter(approved=True, metric__public=True)
+    return qs
+
+
+def _latest_rows(qs, fields):
+    """Rows of running-total metrics at the latest period of each metric × channel × place.
+
+    Two cheap queries instead of a correlated subquery: the latest day per group (one
+    GROUP BY), then the rows on those days; matched in Python (a few hundred groups).
+    """
+    running = qs.filter(metric__aggregation=Metric.Aggregation.LAST).order_by()
+    latest = {
+        (row["metric"], row["channel"], row["place"]): row["latest"]
+        for row in running.values("metric", "channel", "place").annotate(latest=Max("period_start"))
+    }
+    if not latest:
+        return []
+    candidates = running.filter(period_start__in=set(latest.values())).values(
+        "metric", "channel", "place", "period_start", "count", "qualifier", *fields
+    )
+    return [
+        row
+        for row in candidates
+        if latest.get((row["metric"], row["channel"], row["place"])) == row["period_start"]
+    ]
+
+
+def _grouped(qs, *fields):
+    """Sum and weakest qualifier per metric and ``fields``, summing flows, latest for totals."""
+    flows = qs.filter(metric__aggregation=Metric.Aggregation.SUM).order_by()
+    rows = list(
+        flows.values("metric", *fields).annotate(total=Sum("count"), qualifier=Min("qualifier"))
+    )
+    groups = {}
+    for row in _latest_rows(qs, fields):
+        key = (row["metric"], *(row[f] for f in fields))
+        group = groups.setdefault(
+            key,
+            {
+                "metric": row["metric"],
+                **{f: row[f] for f in fields},
+                "total": 0,
+                "qualifier": Tally.Qualifier.EXACT,
+            },
+        )
+        group["total"] += row["count"]
+        group["qualifier"] = weakest(group["qualifier"], row["qualifier"])
+    return rows + list(groups.values())
+
+
+def _metrics():
+    return {m.pk: m for m in Metric.objects.all()}
+
+
+def _figure(metric, total, qualifier, target=None):
+    figure = {
+        "metric": metric,
+        "total": total,
+        "qualifier": qualifier,
+        "display": format_count(total, qualifier),
+        "unit": metric.get_unit_display(),
+        "target": target,
+        "percent": None,
+        "percent_actual": None,
+        "behind": False,
+    }
+    if target:
+        figure["percent_actual"] = int(100 * total / target)
+        figure["percent"] = min(100, figure["percent_actual"])
+        figure["target_display"] = format_count(target)
+        figure["behind"] = total < target
+    return figure
+
+
+def totals_by_metric(qs, targets=None):
+    """One figure per metric (unit-safe), in metric order; targets: {metric_id: target}."""
+    metrics = _metrics()
+    targets = targets or {}
+    found = {row["metric"]: row for row in _grouped(qs)}
+    figures = []
+    for metric_id in sorted(set(found) | set(targets), key=lambda pk: metrics[pk].sort_order):
+        row = found.get(metric_id, {"total": 0, "qualifier": Tally.Qualifier.EXACT})
+        figures.append(
+            _figure(metrics[metric_id], row["total"], row["qualifier"], targets.get(metric_id))
+        )
+    return figures
+
+
+def people_reached(qs):
+    """Unique people reached: only metrics that count people are added."""
+    figures = [f for f in totals_by_metric(qs) if f["metric"].counts_people]
+    total = sum(f["total"] for f in figures)
+    qualifier = weakest(*(f["qualifier"] for f in figures))
+    return {"total": total, "qualifier": qualifier, "display": format_count(total, qualifier)}
+
+
+def breakdown(qs, by):
+    """Per metric, the figures by ``by`` ("channel", "place" or "campaign")."""
+    names = {
+        "channel": lambda ids: dict(
+            Tally.channel.field.related_model.objects.filter(pk__in=ids).values_list("pk", "name")
+        ),
+        "place": lambda ids: dict(Place.objects.filter(pk__in=ids).values_list("pk", "name")),
+        "campaign": lambda ids: dict(
+            CampaignPage.objects.filter(pk__in=ids).values_list("pk", "title")
+        ),
+    }[by]
+    rows = _grouped(qs, by)
+    labels = names({row[by] for row in rows})
+    metrics = _metrics()
+    grouped = defaultdict(list)
+    for row in rows:
+        label = labels.get(row[by]) or _("(none)")
+        grouped[row["metric"]].append(
+            {
+                "label": label,
+                "total": row["total"],
+                "display": format_count(row["total"], row["qualifier"]),
+            }
+        )
+    return [
+        {"metric": metrics[pk], "rows": sorted(grouped[pk], key=lambda r: -r["total"])}
+        for pk in sorted(grouped, key=lambda pk: metrics[pk].sort_order)
+    ]
+
+
+def _bucket_of(day, bucket):
+    if bucket == "week":
+        return day - datetime.timedelta(days=day.weekday())
+    if bucket == "month":
+        return day.replace(day=1)
+    return day
+
+
+def time_series(qs, bucket="week"):
+    """Per metric, [(bucket start, total)]: flows summed per bucket; running totals
+    carried forward (each channel × place's latest value up to the bucket's end)."""
+    bucket = bucket if bucket in BUCKETS else "week"
+    metrics = _metrics()
+    series = defaultdict(dict)
+    # Group by day in the database (fast everywhere; SQLite's week/month truncation runs
+    # in Python per row), then fold the days into weeks or months here.
+    flows = qs.filter(metric__aggregation=Metric.Aggregation.SUM).order_by()
+    for row in flows.values("metric", "period_start").annotate(total=Sum("count")):
+        start = _bucket_of(row["period_start"], bucket)
+        series[row["metric"]][start] = series[row["metric"]].get(start, 0) + row["total"]
+
+    running = (
+        qs.filter(metric__aggregation=Metric.Aggregation.LAST)
+        .order_by("period_start")
+        .values_list("metric", "channel", "place", "period_start", "count")
+    )
+    current, totals = defaultdict(dict), defaultdict(int)
+    for metric_id, channel_id, place_id, day, count in running.iterator(chunk_size=5000):
+        latest = current[metric_id]
+        totals[metric_id] += count - latest.get((channel_id, place_id), 0)
+        latest[(channel_id, place_id)] = count
+        series[metric_id][_bucket_of(day, bucket)] = totals[metric_id]
+
+    return [
+        {"metric": metrics[pk], "points": sorted(series[pk].items())}
+        for pk in sorted(series, key=lambda pk: metrics[pk].sort_order)
+    ]
+
+
+def campaign_targets(campaign):
+    return dict(campaign.targets.values_list("metric_id", "target"))
+
+
+def campaign_report(campaign, *, public=True, bucket="week"):
+    """Everything a campaign page or the dashboard shows for one campaign."""
+    qs = tallies(campaign=campaign, public=public)
+    targets = campaign_targets(campaign)
+    figures = totals_by_metric(qs, targets)
+    last = qs.aggregate(last=Max("period_end"))["last"]
+    return {
+        "campaign": campaign,
+        "figures": figures,
+        "behind": [f for f in figures if f["behind"]],
+        "people": people_reached(qs),
+        "channels": [b for b in breakdown(qs, "channel") if len(b["rows"]) > 1],
+        "series": time_series(qs, bucket),
+        "last_day": last,
+    }
+
+
+def featured_campaign(public=True):
+    """The campaign running today, else the one that ended last (default locale)."""
+    from wagtail.models import Locale
+
+    today = timezone.localdate()
+    campaigns = CampaignPage.objects.live().filter(locale=Locale.get_default())
+    if public:
+        campaigns = campaigns.public()
+    return (
+        campaigns.filter(start_date__lte=today, end_date__gte=today).first()
+        or campaigns.filter(start_date__lte=today).order_by("-end_date").first()
+    )

@@ -1,0 +1,281 @@
+"""The reach area of the Wagtail admin, grouped as "宣传统计 Reach"."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from . import admin_views, services
+from .exports import safe_cell
+from .models import ApprovedPeriod, Channel, Metric, Place, Tally, TallyRevision
+
+
+class ReachScreens(ViewSet):
+    """Dashboard, quick entry and import: custom views, one menu entry each."""
+
+    name = "reach_admin"
+    icon = "table"
+    menu_label = _("Dashboard")
+    add_to_admin_menu = False
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_views.DashboardView.as_view(), name="dashboard"),
+            path("import/<int:pk>/", admin_views.ImportJobView.as_view(), name="import_job"),
+        ]
+
+
+class EntryScreen(ViewSet):
+    name = "reach_entry"
+    icon = "plus"
+    menu_label = _("Enter a day's figures")
+
+    def get_urlpatterns(self):
+        return [path("", admin_views.QuickEntryView.as_view(), name="entry")]
+
+
+class ImportScreen(ViewSet):
+    name = "reach_import"
+    icon = "upload"
+    menu_label = _("Import")
+
+    def get_urlpatterns(self):
+        return [path("", admin_views.ImportView.as_view(), name="import")]
+
+
+class MetricViewSet(ModelViewSet):
+    name = "reach_metrics"
+    model = Metric
+    icon = "tasks"
+    form_fields = ["code", "name", "unit", "aggregation", "counts_people", "public", "sort_order"]
+    list_display = ["name", "code", "unit", "aggregation", "counts_people", "public"]
+    list_filter = ["unit", "aggregation", "counts_people"]
+    search_fields = ["name", "code"]
+    copy_view_enabled = False
+
+
+class ChannelViewSet(ModelViewSet):
+    name = "reach_channels"
+    model = Channel
+    icon = "list-ul"
+    form_fields = ["metric", "code", "name", "sort_order"]
+    list_display = ["name", "code", "metric"]
+    list_filter = ["metric"]
+    search_fields = ["name", "code"]
+    copy_view_enabled = False
+
+
+class PlaceViewSet(ModelViewSet):
+    name = "reach_places"
+    model = Place
+    icon = "site"
+    form_fields = ["name", "kind", "parent"]
+    list_display = ["name", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    copy_view_enabled = False
+
+
+class TallyForm(forms.ModelForm):
+    reason = forms.CharField(label=_("Reason for the change"), max_length=300, required=False)
+
+    class Meta:
+        model = Tally
+        fields = ["count", "qualifier", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            try:
+                services.check_tally_editable(self.instance)
+            except ValidationError as error:
+                raise forms.ValidationError(error.messages) from error
+            if self.instance.source == Tally.Source.DERIVED:
+                raise forms.ValidationError(
+                    _("This figure is computed from bookings or contest entries.")
+                )
+        return cleaned
+
+
+class TallyEditView(generic.EditView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        tally = Tally.objects.get(pk=self.object.pk)
+        return services.change_tally(
+            tally,
+            count=data["count"],
+            qualifier=data["qualifier"],
+            note=data["note"],
+            user=self.request.user,
+            reason=data.get("reason", ""),
+        )
+
+
+class TallyDeleteView(generic.DeleteView):
+    def form_valid(self, form):
+        try:
+            services.check_tally_editable(self.object)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return self.render_to_response(self.get_context_data())
+        return super().form_valid(form)
+
+    def delete_action(self):
+        services.delete_tally(self.object, user=self.request.user, reason=_("deleted in admin"))
+
+
+class SafeExportIndexView(generic.IndexView):
+    """Listing whose CSV/XLSX export cannot smuggle spreadsheet formulas (=cmd|…)."""
+
+    def preprocess_field_value(self, field, value, export_format):
+        return safe_cell(super().preprocess_field_value(field, value, export_format))
+
+
+class RedirectToEntry(generic.CreateView):
+    """Tallies are added through the quick entry form, which applies the services' rules."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return redirect("reach_entry:entry")
+
+
+class ReadOnlyRedirect(generic.EditView):
+    """Approvals and the audit trail are never edited: their index shows them."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return redirect(self.index_url_name)
+
+
+class TallyViewSet(ModelViewSet):
+    name = "reach_tallies"
+    model = Tally
+    icon = "table"
+    form_class = TallyForm
+    index_view_class = SafeExportIndexView
+    edit_view_class = TallyEditView
+    delete_view_class = TallyDeleteView
+    add_view_class = RedirectToEntry
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = [
+        "metric",
+        "channel",
+        "period_start",
+        "period_kind",
+        "place",
+        "count",
+        "qualifier",
+        "source",
+        "approved",
+    ]
+    list_filter = [
+        "metric",
+        "channel",
+        "campaign",
+        "place",
+        "source",
+        "period_kind",
+        "approved",
+        "period_start",
+    ]
+    search_fields = ["note", "place__name", "metric__name", "channel__name"]
+    list_export = [
+        "period_start",
+        "period_kind",
+        "metric",
+        "channel",
+        "place",
+        "campaign",
+        "count",
+        "qualifier",
+        "source",
+        "approved",
+        "note",
+    ]
+    export_filename = "reach-tallies"
+    list_per_page = 50
+
+    def get_form_class(self, for_update=False):
+        return TallyForm
+
+
+class ApprovedPeriodForm(forms.ModelForm):
+    class Meta:
+        model = ApprovedPeriod
+        fields = ["campaign", "start", "end", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            raise forms.ValidationError(_("The period cannot end before it starts."))
+        return cleaned
+
+
+class ApprovalCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.approve_period(
+            start=data["start"],
+            end=data["end"],
+            campaign=data["campaign"],
+            user=self.request.user,
+            note=data["note"],
+        )
+
+
+class ApprovedPeriodViewSet(ModelViewSet):
+    name = "reach_approvals"
+    model = ApprovedPeriod
+    icon = "lock"
+    form_class = ApprovedPeriodForm
+    add_view_class = ApprovalCreateView
+    edit_view_class = ReadOnlyRedirect
+    copy_view_enabled = False
+    list_display = ["__str__", "approved_by", "approved_at"]
+    list_filter = ["campaign"]
+
+    def get_form_class(self, for_update=False):
+        return ApprovedPeriodForm
+
+
+class TallyRevisionViewSet(ModelViewSet):
+    name = "reach_revisions"
+    model = TallyRevision
+    icon = "history"
+    list_display = ["description", "action", "old_count", "new_count", "reason", "user", "at"]
+    list_filter = ["action", "user"]
+    search_fields = ["description", "reason"]
+    list_export = ["at", "description", "action", "old_count", "new_count", "reason", "user"]
+    export_filename = "reach-audit-trail"
+    index_view_class = SafeExportIndexView
+    form_fields = ["reason"]
+    add_view_class = ReadOnlyRedirect
+    edit_view_class = ReadOnlyRedirect
+    copy_view_enabled = False
+
+
+class ReachGroup(ViewSetGroup):
+    menu_label = _("Reach figures")
+    menu_icon = "table"
+    menu_order = 250
+    items = (
+        ReachScreens,
+        EntryScreen,
+        ImportScreen,
+        TallyViewSet,
+        ApprovedPeriodViewSet,
+        MetricViewSet,
+        ChannelViewSet,
+        PlaceViewSet,
+        TallyRevisionViewSet,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_reach_admin():
+    return ReachGroup()

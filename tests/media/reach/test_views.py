@@ -1,0 +1,158 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from media.reach import demo, services
+from media.reach.models import CampaignPage, ImportJob, Tally
+from media.reach.permissions import CLERKS_GROUP, ensure_clerks_group
+from media.reach.summary import send_weekly_summary
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign(home):
+    demo.load()
+    return CampaignPage.objects.get(slug="100-day-campaign", locale=home.locale)
+
+
+@pytest.fixture
+def clerk(client, django_user_model):
+    user = django_user_model.objects.create_user("clerk", "clerk@example.cn", "pw")
+    user.groups.add(ensure_clerks_group())
+    client.force_login(user)
+    return user
+
+
+def test_public_campaign_page_shows_approved_figures_with_progress_and_chart(client, campaign):
+    response = client.get(campaign.url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "3,800" in html and "2,000+" in html and "3,100+" in html
+    assert "<progress" in html and 'role="img"' in html and "<caption>" in html
+    assert "<script" not in html.split("</main>")[0].split("<main")[1]
+    # Unapproved figures never show.
+    day = datetime.date(2020, 11, 2)
+    plays = Tally.objects.filter(metric__code="screen-plays").first()
+    services.record_tally(
+        metric=plays.metric, channel=plays.channel, place=plays.place, day=day, count=1_000_000
+    )
+    assert "1,003,800" not in client.get(campaign.url).content.decode()
+
+
+def test_english_alias_shows_the_same_figures(client, campaign):
+    from education.i18n import sync_translation_aliases
+
+    sync_translation_aliases()
+    response = client.get("/en/campaigns/100-day-campaign/")
+    assert response.status_code == 200
+    assert "3,800" in response.content.decode()
+
+
+def test_reach_figures_tag_renders_for_the_home_page(campaign):
+    from django.template import Context, Template
+
+    html = Template("{% load reach_tags %}{% reach_figures %}").render(Context({}))
+    assert "3,800" in html and "579" in html
+
+
+def test_quick_entry_saves_a_day_and_rejects_bad_input_with_400(client, clerk, campaign):
+    url = "/admin/reach_entry/"
+    form = client.get(url).context["form"]
+    leaflets = next(c for c in form.channels if c.metric.code == "leaflets" and c.code == "truck")
+    place = form.fields["place"].queryset.get(name="南闸街道")
+    today = timezone.localdate().isoformat()
+    bad = client.post(url, {"day": today, "place": place.pk, f"c{leaflets.pk}": "-3"})
+    assert bad.status_code == 400 and "不能为负数" in bad.content.decode()
+    ok = client.post(url, {"day": today, "place": place.pk, f"c{leaflets.pk}": "150+"})
+    assert ok.status_code == 302
+    tally = Tally.objects.get(period_start=timezone.localdate(), metric__code="leaflets")
+    assert (tally.count, tally.qualifier, tally.created_by) == (150, "at_least", clerk)
+    # Inside the approved campaign period the form refuses with a clear message.
+    locked = client.post(
+        url,
+        {"day": "2020-08-01", "place": place.pk, "campaign": campaign.pk, f"c{leaflets.pk}": "5"},
+    )
+    assert locked.status_code == 400 and "已审核" in locked.content.decode()
+
+
+def test_dashboard_filters_hostile_query_and_export(client, clerk, campaign):
+    response = client.get("/admin/reach_admin/")
+    assert response.status_code == 200 and "3,800" in response.content.decode()
+    assert client.get("/admin/reach_admin/?metric=abc&start=yesterday&bucket=x").status_code == 200
+    export = client.get(f"/admin/reach_admin/?campaign={campaign.pk}&format=csv")
+    assert export["Content-Type"].startswith("text/csv")
+    assert "3800" in export.content.decode("utf-8-sig")
+
+
+def test_import_screens_dry_run_then_confirm(
+    client, clerk, campaign, django_capture_on_commit_callbacks
+):
+    template = client.get("/admin/reach_import/?template=csv")
+    assert "日期" in template.content.decode("utf-8-sig")
+    csv = "日期,指标,渠道,地点,数量\n2020-11-02,leaflets,truck,澄江街道,7777\n"
+    response = client.post(
+        "/admin/reach_import/", {"file": SimpleUploadedFile("a.csv", csv.encode())}
+    )
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and not Tally.objects.filter(count=7777).exists()
+    page = client.get(f"/admin/reach_admin/import/{job.pk}/")
+    assert "导入这些行" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/reach_admin/import/{job.pk}/")
+    assert Tally.objects.filter(count=7777, source="imported").exists()
+    bad = client.post("/admin/reach_import/", {"file": SimpleUploadedFile("b.csv", b"x,y\n1,2\n")})
+    assert client.get(bad["Location"]).status_code == 400
+
+
+def test_people_without_permission_are_refused(client, django_user_model):
+    user = django_user_model.objects.create_user("editor", password="pw")
+    user.groups.add(Group.objects.get_or_create(name="Editors")[0])
+    client.force_login(user)
+    assert client.get("/admin/reach_admin/").status_code in {302, 403}
+
+
+def test_tally_edit_in_locked_period_is_refused_in_admin(client, campaign, admin_client):
+    tally = Tally.objects.filter(campaign=campaign).first()
+    response = admin_client.post(
+        f"/admin/reach_tallies/edit/{tally.pk}/", {"count": 1, "qualifier": "exact", "note": ""}
+    )
+    assert response.status_code == 200 and "已审核" in response.content.decode()
+    tally.refresh_from_db()
+    assert tally.count != 1
+
+
+def test_weekly_summary_goes_to_clerks_in_chinese(clerk, campaign):
+    assert send_weekly_summary(today=datetime.date(2020, 8, 5)) == 1
+    message = mail.outbox[0]
+    assert message.to == ["clerk@example.cn"]
+    assert "宣传统计周报" in message.subject
+    assert "2020-07-27" in message.body and "落后于目标" in message.body
+    assert Group.objects.get(name=CLERKS_GROUP)
+
+
+def test_tally_listing_export_neutralises_formulas(admin_client, campaign):
+    tally = Tally.objects.filter(campaign=campaign).first()
+    Tally.objects.filter(pk=tally.pk).update(note="=cmd|' /C calc'!A0")
+    response = admin_client.get("/admin/reach_tallies/?export=csv&source=entered")
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert "'=cmd|" in body
+    assert ",=cmd" not in body and "\n=cmd" not in body
+
+
+def test_running_import_shows_live_progress_and_refreshes_without_javascript(client, clerk):
+    from django.core.cache import cache
+
+    from media.reach.services import progress_key
+
+    job = ImportJob.objects.create(
+        filename="big.csv", status=ImportJob.Status.RUNNING, total=10, created_by=clerk
+    )
+    cache.set(progress_key(job.pk), 5)
+    html = client.get(f"/admin/reach_admin/import/{job.pk}/").content.decode()
+    assert 'http-equiv="refresh"' in html
+    assert '<progress max="10" value="5">' in html
