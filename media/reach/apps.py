@@ -12,3 +12,6 @@ class ReachConfig(AppConfig):
         from .permissions import ensure_clerks_group
 
         post_migrate.connect(ensure_clerks_group, sender=self)
+        from .signals import connect
+
+        connect()

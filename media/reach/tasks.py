@@ -10,6 +10,18 @@ def run_import_task(job_id):
     services.run_import(job_id)
 
 
+@task
+def derive_source_task(source):
+    """Recompute one source's derived tallies after its records changed."""
+    from .signals import clear_pending
+
+    clear_pending(source)
+    return {
+        "attendance": services.derive_attendance_tallies,
+        "contest": services.derive_contest_tallies,
+    }[source]()
+
+
 def derive_tallies_job():
     """django-q2 schedule: recompute derived tallies from bookings and contest entries."""
     return services.derive_all()
