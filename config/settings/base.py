@@ -275,3 +275,8 @@ LOGGING = {
 
 # Platform
 HEALTH_WORKER_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_WORKER_MAX_AGE_SECONDS", "180"))
+
+# Content (education): Chinese-aware search for every indexed model and the admin;
+# an optional map tile source for the experience-center map (none: list only).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "education.search.backend"}}
+FIREBREAK_MAP_TILES = os.environ.get("FIREBREAK_MAP_TILES", "")
