@@ -43,7 +43,8 @@ def _plain(text, operator):
     words = []
     for term in query_terms(text):
         alternatives = [
-            PlainText(" ".join(query_tokens(variant)), operator=operator) for variant in variants(term)
+            PlainText(" ".join(query_tokens(variant)), operator=operator)
+            for variant in variants(term)
         ]
         words.append(alternatives[0] if len(alternatives) == 1 else Or(alternatives))
     if not words:
