@@ -136,9 +136,10 @@ def test_news_feed_lists_latest_news(client, demo_site):
 
 def test_center_index_filters_by_status_and_district(client, demo_site):
     html = client.get("/experience-centers/", {"status": "open"}).content.decode()
-    assert "红星美凯龙" in html and "杨市社区" in html and "九方城" not in html
+    assert "/hongxing-meikailong/" in html and "/yangshi-community/" in html
+    assert "/jiufangcheng/" not in html
     html = client.get("/experience-centers/", {"district": "chengjiang"}).content.decode()
-    assert "九方城" in html and "红星美凯龙" not in html
+    assert "/jiufangcheng/" in html and "/hongxing-meikailong/" not in html
     response = client.get("/experience-centers/", {"status": "<b>x</b>"})
     assert response.status_code == 400
     assert "<b>x</b>" not in response.content.decode()
