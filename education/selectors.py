@@ -2,6 +2,7 @@
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count
+from wagtail.images import get_image_model
 
 from .models import (
     ExperienceCenterPage,
@@ -12,7 +13,8 @@ from .models import (
 
 
 def _image_related(queryset):
-    return queryset.select_related("share_image")
+    """Share images and their renditions in two queries for the whole list."""
+    return queryset.select_related("share_image").prefetch_related("share_image__renditions")
 
 
 def home_sections(home):
@@ -28,13 +30,23 @@ def home_sections(home):
         .order_by("priority", "-first_published_at")
     )[:6]
     news = NewsPage.objects.live().descendant_of(home).order_by("-date", "-pk")[:3]
-    sections = home.get_children().live().in_menu().specific()
+    sections = list(home.get_children().live().in_menu().specific().defer_streamfields())
+    _attach_share_images(sections)
     return {
         "featured": featured,
         "latest_guides": guides,
         "latest_news": news,
         "sections": sections,
     }
+
+
+def _attach_share_images(pages):
+    """Load the share images of pages of mixed types, with renditions, in two queries."""
+    ids = {getattr(page, "share_image_id", None) for page in pages} - {None}
+    images = get_image_model().objects.filter(pk__in=ids).prefetch_renditions().in_bulk()
+    for page in pages:
+        if getattr(page, "share_image_id", None):
+            page.share_image = images.get(page.share_image_id)
 
 
 def experience_centers(index_page, status="", district=""):
