@@ -280,3 +280,11 @@ HEALTH_WORKER_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_WORKER_MAX_AGE_SECOND
 # an optional map tile source for the experience-center map (none: list only).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "education.search.backend"}}
 FIREBREAK_MAP_TILES = os.environ.get("FIREBREAK_MAP_TILES", "")
+WAGTAILIMAGES_IMAGE_FORM_BASE = "education.image_forms.AltTextRequiredImageForm"
+# Wagtail looks rendition URLs up in this cache on every image tag; an in-process
+# cache avoids a shared-cache round trip (or a file write) per image per request.
+CACHES["renditions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "TIMEOUT": 600,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}

@@ -230,3 +230,13 @@ def test_synonym_needs_two_words():
         "电动自行车",
         "电瓶车",
     ]
+
+
+def test_images_need_alt_text():
+    from wagtail.images.forms import get_image_form
+    from wagtail.images.models import Image
+
+    form_class = get_image_form(Image)
+    form = form_class(data={"title": "灭火器", "description": ""}, user=None)
+    assert "description" in form.fields and form.fields["description"].required
+    assert not form.is_valid() and "description" in form.errors
