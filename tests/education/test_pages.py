@@ -237,6 +237,9 @@ def test_images_need_alt_text(admin_user):
     from wagtail.images.forms import get_image_form
     from wagtail.images.models import Image
 
+    from tests.education.factories import ensure_tree_roots
+
+    ensure_tree_roots()
     form_class = get_image_form(Image)
     form = form_class(data={"title": "灭火器", "description": ""}, user=admin_user)
     assert "description" in form.fields and form.fields["description"].required
