@@ -167,3 +167,37 @@ def test_guides_and_news_are_moderated(demo_site):
     news = NewsPage.objects.filter(locale=Locale.get_default()).first()
     assert guide.get_workflow().name == "Guides and news review"
     assert news.get_workflow().name == "Guides and news review"
+
+
+@pytest.mark.parametrize(
+    ("model", "parent_model"),
+    [
+        (ExperienceCenterPage, ExperienceCenterIndexPage),
+        (CampPage, HomePage),
+        (SafetyGuidePage, SafetyGuideIndexPage),
+        (NewsPage, NewsIndexPage),
+        (StandardPage, HomePage),
+        (SelfCheckPage, HomePage),
+    ],
+    ids=lambda model: model.__name__,
+)
+def test_editors_get_the_add_form_for_each_page_type(admin_client, demo_site, model, parent_model):
+    parent = parent_model.objects.filter(locale=Locale.get_default()).first()
+    url = f"/admin/pages/add/education/{model._meta.model_name}/{parent.pk}/"
+    response = admin_client.get(url)
+    assert response.status_code == 200
+
+
+def test_a_second_theme_park_cannot_be_added(admin_client, demo_site):
+    home = HomePage.objects.get(locale=Locale.get_default())
+    assert not ThemeParkPage.can_create_at(home)
+    response = admin_client.get(f"/admin/pages/add/education/themeparkpage/{home.pk}/")
+    assert response.status_code == 302
+
+
+def test_editors_edit_a_guide_and_manage_synonyms(admin_client, demo_site):
+    guide = SafetyGuidePage.objects.filter(locale=Locale.get_default()).first()
+    assert admin_client.get(f"/admin/pages/{guide.pk}/edit/").status_code == 200
+    response = admin_client.get("/admin/snippets/education/searchsynonym/")
+    assert response.status_code == 200
+    assert "电动自行车" in response.content.decode()
