@@ -1,7 +1,7 @@
 """Reads for page contexts and the search page: one query per list, never one per row."""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 from wagtail.images import get_image_model
 
 from .models import (
@@ -10,6 +10,13 @@ from .models import (
     NewsPage,
     SafetyGuidePage,
 )
+
+
+STATUS_ORDER = [
+    ExperienceCenterPage.Status.OPEN,
+    ExperienceCenterPage.Status.BUILDING,
+    ExperienceCenterPage.Status.PLANNED,
+]
 
 
 def _image_related(queryset):
@@ -55,7 +62,11 @@ def experience_centers(index_page, status="", district=""):
         centers = centers.filter(status=status)
     if district:
         centers = centers.filter(district=district)
-    return list(_image_related(centers).order_by("status", "district", "title"))
+    open_first = Case(
+        *(When(status=status, then=Value(rank)) for rank, status in enumerate(STATUS_ORDER)),
+        default=Value(len(STATUS_ORDER)),
+    )
+    return list(_image_related(centers).order_by(open_first, "district", "title"))
 
 
 def guides_under(index_page, topic_slug=""):
