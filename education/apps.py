@@ -28,3 +28,6 @@ class EducationConfig(AppConfig):
         for signal in (page_published, page_unpublished, page_slug_changed):
             signal.connect(forget_menus, dispatch_uid=f"menus-{id(signal)}")
         post_delete.connect(forget_menus, sender="wagtailcore.Page", dispatch_uid="menus-deleted")
+        post_save.connect(
+            forget_menus, sender="education.SiteSettings", dispatch_uid="menus-settings"
+        )

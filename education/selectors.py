@@ -11,7 +11,6 @@ from .models import (
     SafetyGuidePage,
 )
 
-
 STATUS_ORDER = [
     ExperienceCenterPage.Status.OPEN,
     ExperienceCenterPage.Status.BUILDING,

@@ -40,6 +40,12 @@ def _menu_items(home, request):
     return items
 
 
+@register.simple_tag
+def shell_version():
+    """Changes whenever a page is published or moved, or the site settings change."""
+    return cache.get_or_set(MENU_VERSION_KEY, 1, None)
+
+
 def forget_menus(**kwargs):
     """Called when pages are published, unpublished, moved or deleted."""
     try:

@@ -244,3 +244,18 @@ def test_images_need_alt_text(admin_user):
     form = form_class(data={"title": "灭火器", "description": ""}, user=admin_user)
     assert "description" in form.fields and form.fields["description"].required
     assert not form.is_valid() and "description" in form.errors
+
+
+def test_cached_footer_and_menu_follow_edits(client, home):
+    from wagtail.models import Site
+
+    from education.models import SiteSettings
+
+    assert "0510-8686 0119" in client.get("/").content.decode()
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.service_hotline = "0510-1234 5678"
+    settings.save()
+    assert "0510-1234 5678" in client.get("/").content.decode()
+
+    add_page(home, StandardPage, title="关于本站", slug="about", show_in_menus=True, body=[])
+    assert 'href="/about/"' in client.get("/").content.decode()
