@@ -28,6 +28,7 @@ if settings.DEBUG:
 # Chinese at / with no prefix, English under /en/. Apps' public URLs come before
 # Wagtail's catch-all page serving.
 urlpatterns += i18n_patterns(
+    path("", include("education.urls_i18n")),
     path("", include("events.urls")),
     path("", include("media.contest.urls")),
     path("", include("media.reach.urls")),

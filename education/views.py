@@ -1,7 +1,11 @@
 from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
+from wagtail.models import Locale
+
+from .search.results import clean_query, search_pages
 
 DISPLAY_COOKIE = "firebreak_display"
 DISPLAY_MODES = {"standard", "large"}
@@ -45,3 +49,10 @@ def display_mode(request):
     else:
         response.delete_cookie(DISPLAY_COOKIE, samesite="Lax")
     return response
+
+
+def search(request):
+    """Site search; any query string gives a page, never an error."""
+    query = clean_query(request.GET.get("q"))
+    results = search_pages(query, Locale.get_active(), request.GET.get("page"))
+    return TemplateResponse(request, "education/search.html", {"query": query, "results": results})

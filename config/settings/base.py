@@ -294,3 +294,15 @@ BOOKING_REMINDER_HOURS = int(os.environ.get("BOOKING_REMINDER_HOURS", "24"))
 # Public booking form: attempts per client address and per mobile number per hour.
 BOOKING_RATE_LIMIT_PER_IP = int(os.environ.get("BOOKING_RATE_LIMIT_PER_IP", "20"))
 BOOKING_RATE_LIMIT_PER_PHONE = int(os.environ.get("BOOKING_RATE_LIMIT_PER_PHONE", "5"))
+# Content (education): Chinese-aware search for every indexed model and the admin;
+# an optional map tile source for the experience-center map (none: list only).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "education.search.backend"}}
+FIREBREAK_MAP_TILES = os.environ.get("FIREBREAK_MAP_TILES", "")
+WAGTAILIMAGES_IMAGE_FORM_BASE = "education.image_forms.AltTextRequiredImageForm"
+# Wagtail looks rendition URLs up in this cache on every image tag; an in-process
+# cache avoids a shared-cache round trip (or a file write) per image per request.
+CACHES["renditions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "TIMEOUT": 600,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}

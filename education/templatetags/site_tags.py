@@ -2,18 +2,56 @@
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.translation import get_language
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page, Site
 
 register = template.Library()
+MENU_VERSION_KEY = "site-menu-version"
 
 
 def _home_for(request):
-    site = Site.find_for_request(request) if request else None
-    if site is None:
+    """The site's home page in the active language, looked up once per request."""
+    if request is None:
         return None
-    return site.root_page.localized
+    language = get_language()
+    memo = getattr(request, "_firebreak_home", None)
+    if memo is None or memo[0] != language:
+        site = Site.find_for_request(request)
+        memo = (language, site.root_page.localized if site else None)
+        request._firebreak_home = memo
+    return memo[1]
+
+
+def _menu_items(home, request):
+    """The home page's menu children as plain data, cached until a page changes."""
+    key = f"site-menu:{home.pk}:{cache.get_or_set(MENU_VERSION_KEY, 1, None)}"
+    items = cache.get(key)
+    if items is None:
+        items = [
+            {"title": child.title, "url": child.get_url(request=request), "path": child.path}
+            for child in home.get_children()
+            .live()
+            .in_menu()
+            .only("title", "url_path", "path", "depth", "locale_id")
+        ]
+        cache.set(key, items, 3600)
+    return items
+
+
+@register.simple_tag
+def shell_version():
+    """Changes whenever a page is published or moved, or the site settings change."""
+    return cache.get_or_set(MENU_VERSION_KEY, 1, None)
+
+
+def forget_menus(**kwargs):
+    """Called when pages are published, unpublished, moved or deleted."""
+    try:
+        cache.incr(MENU_VERSION_KEY)
+    except ValueError:
+        cache.set(MENU_VERSION_KEY, 2, None)
 
 
 @register.simple_tag(takes_context=True)
@@ -28,17 +66,11 @@ def main_menu(context, current_page=None):
     home = _home_for(context.get("request"))
     if home is None:
         return []
-    items = []
     current_path = current_page.path if isinstance(current_page, Page) else ""
-    for child in home.get_children().live().in_menu().only("title", "url_path", "path", "depth"):
-        items.append(
-            {
-                "title": child.title,
-                "url": child.get_url(request=context.get("request")),
-                "current": bool(current_path) and current_path.startswith(child.path),
-            }
-        )
-    return items
+    return [
+        {**item, "current": bool(current_path) and current_path.startswith(item["path"])}
+        for item in _menu_items(home, context.get("request"))
+    ]
 
 
 @register.simple_tag(takes_context=True)
@@ -47,15 +79,19 @@ def language_links(context):
     request = context.get("request")
     page = context.get("page")
     current = get_language()
+    translations = {}
+    if isinstance(page, Page):
+        translations = {
+            translation.locale.language_code: translation
+            for translation in Page.objects.filter(translation_key=page.translation_key, live=True)
+            .select_related("locale")
+            .only("url_path", "path", "depth", "locale__language_code", "translation_key")
+        }
     links = []
     for code, name in settings.LANGUAGES:
         url = None
-        if isinstance(page, Page):
-            translation = page.get_translation_or_none(
-                Locale.objects.filter(language_code=code).first()
-            )
-            if translation is not None and translation.live:
-                url = translation.get_url(request=request)
+        if code in translations:
+            url = translations[code].get_url(request=request)
         if url is None and request is not None:
             url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url or "/", "current": code == current})

@@ -49,3 +49,12 @@ def make_site(**settings):
     site_settings.save()
     sync_translation_aliases()
     return home
+
+
+def add_page(parent, model, **fields):
+    """A published child page with sensible defaults for the page type."""
+    fields.setdefault("slug", fields.get("title", model.__name__.lower()))
+    page = model(locale=parent.locale, **fields)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page

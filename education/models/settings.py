@@ -2,41 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import RichTextField
-from wagtail.models import Page
-from wagtail.search import index
-
-
-class HomePage(Page):
-    """The site's front page: what's on, in one screen on a phone."""
-
-    hero_title = models.CharField(
-        _("hero title"), max_length=120, help_text=_("The large headline at the top.")
-    )
-    hero_text = models.TextField(
-        _("hero text"), blank=True, help_text=_("One or two sentences under the headline.")
-    )
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "link", "ol", "ul"])
-
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("hero_title"),
-        FieldPanel("hero_text"),
-        FieldPanel("intro"),
-    ]
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("hero_title"),
-        index.SearchField("hero_text"),
-        index.SearchField("intro"),
-    ]
-
-    parent_page_types = ["wagtailcore.Page"]
-    max_count_per_parent = 1
-
-    class Meta:
-        verbose_name = _("home page")
-        verbose_name_plural = _("home pages")
 
 
 @register_setting(icon="site")

@@ -1,0 +1,13 @@
+"""The product's URLs plus the reference: the smallest Django view there is."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+from config.urls import urlpatterns as product_urlpatterns
+
+
+def minimal(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [path("bench/minimal/", minimal), *product_urlpatterns]

@@ -1,0 +1,26 @@
+from .guides import GuideAudience, GuideTopic, SafetyGuideIndexPage, SafetyGuidePage
+from .home import HomePage
+from .news import NewsIndexPage, NewsPage
+from .places import CampPage, ExperienceCenterIndexPage, ExperienceCenterPage, ThemeParkPage
+from .search import SearchSynonym
+from .selfcheck import SelfCheckPage
+from .settings import SiteSettings
+from .standard import StandardPage
+
+__all__ = [
+    "CampPage",
+    "ExperienceCenterIndexPage",
+    "ExperienceCenterPage",
+    "GuideAudience",
+    "GuideTopic",
+    "HomePage",
+    "NewsIndexPage",
+    "NewsPage",
+    "SafetyGuideIndexPage",
+    "SafetyGuidePage",
+    "SearchSynonym",
+    "SelfCheckPage",
+    "SiteSettings",
+    "StandardPage",
+    "ThemeParkPage",
+]

@@ -1,0 +1,236 @@
+"""Places residents visit: the theme park, the experience rooms, the summer camp."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.search import index
+
+from ..blocks import body_blocks
+from .base import ContentPage
+
+HOME = ["education.HomePage"]
+
+
+class ThemeParkPage(ContentPage):
+    """The fire-safety theme park: zones, hours, location, access."""
+
+    body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    access = RichTextField(
+        _("access and accessibility"),
+        blank=True,
+        features=["bold", "link", "ul"],
+        help_text=_("Public transport, parking, step-free routes, toilets."),
+    )
+
+    content_panels = [
+        *ContentPage.content_panels,
+        FieldPanel("address"),
+        FieldPanel("body"),
+        FieldPanel("access"),
+    ]
+    search_fields = [
+        *ContentPage.search_fields,
+        index.SearchField("body"),
+        index.SearchField("address"),
+        index.SearchField("access"),
+    ]
+    parent_page_types = HOME
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("theme park page")
+
+
+class ExperienceCenterIndexPage(ContentPage):
+    """All micro experience rooms, filterable by status and district."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "link"])
+
+    content_panels = [*ContentPage.content_panels, FieldPanel("intro")]
+    search_fields = [*ContentPage.search_fields, index.SearchField("intro")]
+    parent_page_types = HOME
+    subpage_types = ["education.ExperienceCenterPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("experience center index")
+
+    def get_context(self, request, *args, **kwargs):
+        from ..forms import CenterFilterForm
+        from ..selectors import experience_centers
+
+        context = super().get_context(request, *args, **kwargs)
+        form = CenterFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        centers = experience_centers(self, **filters)
+        context.update(
+            filter_form=form,
+            centers=centers,
+            map_tiles=_map_tiles(),
+        )
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        form = (
+            response.context_data.get("filter_form") if hasattr(response, "context_data") else None
+        )
+        if form is not None and form.is_bound and not form.is_valid():
+            response.status_code = 400
+        return response
+
+
+def _map_tiles():
+    from django.conf import settings
+
+    return getattr(settings, "FIREBREAK_MAP_TILES", "")
+
+
+class ExperienceCenterPage(ContentPage):
+    """One micro experience room, hosted by a mall, a community or a company."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        BUILDING = "building", _("Under construction")
+        PLANNED = "planned", _("Planned")
+
+    class HostKind(models.TextChoices):
+        MALL = "mall", _("Shopping mall")
+        COMMUNITY = "community", _("Community")
+        COMPANY = "company", _("Company")
+        SCHOOL = "school", _("School")
+
+    class District(models.TextChoices):
+        CHENGJIANG = "chengjiang", _("Chengjiang")
+        CHENGDONG = "chengdong", _("Chengdong")
+        NANZHA = "nanzha", _("Nanzha")
+        YUNTING = "yunting", _("Yunting")
+        XIAGANG = "xiagang", _("Xiagang")
+        HIGHTECH = "hightech", _("High-tech zone")
+        HUASHI = "huashi", _("Huashi")
+        ZHOUZHUANG = "zhouzhuang", _("Zhouzhuang")
+        XINQIAO = "xinqiao", _("Xinqiao")
+        CHANGJING = "changjing", _("Changjing")
+        ZHUTANG = "zhutang", _("Zhutang")
+        YUECHENG = "yuecheng", _("Yuecheng")
+        QINGYANG = "qingyang", _("Qingyang")
+        XUXIAKE = "xuxiake", _("Xuxiake")
+
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PLANNED)
+    host = models.CharField(
+        _("host"), max_length=120, help_text=_("The mall, community or company hosting the room.")
+    )
+    host_kind = models.CharField(
+        _("kind of host"), max_length=12, choices=HostKind, default=HostKind.COMMUNITY
+    )
+    district = models.CharField(_("district or town"), max_length=20, choices=District)
+    address = models.CharField(_("address"), max_length=200)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    hours = models.CharField(_("opening hours"), max_length=120, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Visitors at one time.")
+    )
+    practises = models.TextField(
+        _("what visitors practise"),
+        blank=True,
+        help_text=_("One activity per line, e.g. using a fire extinguisher."),
+    )
+    body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))
+
+    content_panels = [
+        *ContentPage.content_panels,
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("status"), FieldPanel("district")]),
+                FieldRowPanel([FieldPanel("host"), FieldPanel("host_kind")]),
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                FieldRowPanel([FieldPanel("hours"), FieldPanel("capacity")]),
+                FieldPanel("practises"),
+            ],
+            heading=_("The room"),
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *ContentPage.search_fields,
+        index.SearchField("host", boost=2),
+        index.SearchField("address"),
+        index.SearchField("practises"),
+        index.SearchField("body"),
+        index.FilterField("status"),
+        index.FilterField("district"),
+    ]
+    parent_page_types = ["education.ExperienceCenterIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("experience center")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True) | models.Q(capacity__gte=1),
+                name="experience_center_capacity_positive",
+            )
+        ]
+
+    @property
+    def practise_list(self):
+        return [line.strip() for line in self.practises.splitlines() if line.strip()]
+
+    @property
+    def has_coordinates(self):
+        return self.latitude is not None and self.longitude is not None
+
+
+class CampPage(ContentPage):
+    """The summer camp: partners, venue, ages, programme and rules."""
+
+    partners = models.CharField(_("run with"), max_length=200, blank=True)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    ages = models.CharField(_("ages or grades"), max_length=80, blank=True)
+    places = models.PositiveIntegerField(_("places in total"), null=True, blank=True)
+    batches = models.PositiveSmallIntegerField(_("number of batches"), null=True, blank=True)
+    programme = StreamField(body_blocks(), blank=True, verbose_name=_("programme"))
+    rules = RichTextField(_("rules"), blank=True, features=["bold", "ol", "ul", "link"])
+
+    content_panels = [
+        *ContentPage.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("partners"),
+                FieldPanel("venue"),
+                FieldRowPanel([FieldPanel("ages"), FieldPanel("places"), FieldPanel("batches")]),
+            ],
+            heading=_("At a glance"),
+        ),
+        FieldPanel("programme"),
+        FieldPanel("rules"),
+    ]
+    search_fields = [
+        *ContentPage.search_fields,
+        index.SearchField("partners"),
+        index.SearchField("venue"),
+        index.SearchField("programme"),
+        index.SearchField("rules"),
+    ]
+    parent_page_types = HOME
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("summer camp page")
+
+
+__all__ = [
+    "CampPage",
+    "ExperienceCenterIndexPage",
+    "ExperienceCenterPage",
+    "ThemeParkPage",
+]

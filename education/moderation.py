@@ -1,0 +1,46 @@
+"""Moderation: guides and news go through a review by the Moderators group."""
+
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowPage
+
+WORKFLOW_NAME = "Guides and news review"
+
+
+def ensure_groups():
+    """Wagtail's Editors and Moderators groups with admin access (idempotent)."""
+    access = Permission.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    ).first()
+    groups = {}
+    for name in ("Editors", "Moderators"):
+        group, _created = Group.objects.get_or_create(name=name)
+        if access is not None:
+            group.permissions.add(access)
+        groups[name] = group
+    return groups
+
+
+def ensure_moderation(pages):
+    """Review workflow on the given index pages (their children inherit it)."""
+    groups = ensure_groups()
+    task = GroupApprovalTask.objects.filter(name="Moderator approval").first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name="Moderator approval")
+    task.groups.add(groups["Moderators"])
+    workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    if not workflow.workflow_tasks.exists():
+        workflow.workflow_tasks.create(task=task, sort_order=0)
+    for page in pages:
+        WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+        for group, permissions in (
+            (groups["Editors"], ["add_page", "change_page"]),
+            (groups["Moderators"], ["add_page", "change_page", "publish_page"]),
+        ):
+            for codename in permissions:
+                permission = Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                )
+                GroupPagePermission.objects.get_or_create(
+                    group=group, page=page, permission=permission
+                )
+    return workflow

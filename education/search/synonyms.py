@@ -1,0 +1,32 @@
+"""Synonym groups from the editors' list, cached until an editor changes one."""
+
+from django.core.cache import cache
+
+CACHE_KEY = "education:search-synonyms"
+
+
+def groups():
+    cached = cache.get(CACHE_KEY)
+    if cached is None:
+        from ..models import SearchSynonym
+
+        cached = [synonym.term_list for synonym in SearchSynonym.objects.all()]
+        cache.set(CACHE_KEY, cached, 3600)
+    return cached
+
+
+def forget(**kwargs):
+    cache.delete(CACHE_KEY)
+
+
+def variants(term):
+    """The term, and the term with each synonym it contains swapped for the others."""
+    found = [term]
+    for group in groups():
+        for word in group:
+            if word in term:
+                for other in group:
+                    candidate = term.replace(word, other)
+                    if candidate not in found:
+                        found.append(candidate)
+    return found

@@ -1,0 +1,107 @@
+"""Reads for page contexts and the search page: one query per list, never one per row."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Case, Count, Value, When
+from wagtail.images import get_image_model
+
+from .models import (
+    ExperienceCenterPage,
+    GuideTopic,
+    NewsPage,
+    SafetyGuidePage,
+)
+
+STATUS_ORDER = [
+    ExperienceCenterPage.Status.OPEN,
+    ExperienceCenterPage.Status.BUILDING,
+    ExperienceCenterPage.Status.PLANNED,
+]
+
+
+def _image_related(queryset):
+    """Share images and their renditions in two queries for the whole list."""
+    return queryset.select_related("share_image").prefetch_related("share_image__renditions")
+
+
+def home_sections(home):
+    """Featured page, latest guides and news, and the sections menu, for the home page."""
+    featured = home.featured_page
+    if featured is not None:
+        featured = featured.localized.specific
+        if not featured.live:
+            featured = None
+    guides = _image_related(
+        SafetyGuidePage.objects.live()
+        .descendant_of(home)
+        .order_by("priority", "-first_published_at")
+    )[:6]
+    news = NewsPage.objects.live().descendant_of(home).order_by("-date", "-pk")[:3]
+    sections = list(home.get_children().live().in_menu().specific().defer_streamfields())
+    _attach_share_images(sections)
+    return {
+        "featured": featured,
+        "latest_guides": guides,
+        "latest_news": news,
+        "sections": sections,
+    }
+
+
+def _attach_share_images(pages):
+    """Load the share images of pages of mixed types, with renditions, in two queries."""
+    ids = {getattr(page, "share_image_id", None) for page in pages} - {None}
+    images = get_image_model().objects.filter(pk__in=ids).prefetch_renditions().in_bulk()
+    for page in pages:
+        if getattr(page, "share_image_id", None):
+            page.share_image = images.get(page.share_image_id)
+
+
+def experience_centers(index_page, status="", district=""):
+    centers = ExperienceCenterPage.objects.live().child_of(index_page)
+    if status:
+        centers = centers.filter(status=status)
+    if district:
+        centers = centers.filter(district=district)
+    open_first = Case(
+        *(When(status=status, then=Value(rank)) for rank, status in enumerate(STATUS_ORDER)),
+        default=Value(len(STATUS_ORDER)),
+    )
+    return list(_image_related(centers).order_by(open_first, "district", "title"))
+
+
+def guides_under(index_page, topic_slug=""):
+    guides = SafetyGuidePage.objects.live().child_of(index_page)
+    topics = list(
+        GuideTopic.objects.filter(safetyguidepage__in=guides)
+        .annotate(guides=Count("safetyguidepage"))
+        .order_by("name")
+    )
+    current = next((topic for topic in topics if topic.slug == topic_slug), None)
+    if current is not None:
+        guides = guides.filter(topics=current)
+    guides = _image_related(guides).prefetch_related("topics", "audiences")
+    return list(guides.order_by("priority", "title")), topics, current
+
+
+def related_guides(guide, limit=3):
+    """Live guides in the same locale sharing a topic, most shared topics first."""
+    topic_ids = list(guide.topics.values_list("pk", flat=True))
+    if not topic_ids:
+        return []
+    return list(
+        SafetyGuidePage.objects.live()
+        .filter(locale_id=guide.locale_id, topics__in=topic_ids)
+        .exclude(pk=guide.pk)
+        .annotate(shared=Count("topics"))
+        .order_by("-shared", "priority", "title")[:limit]
+    )
+
+
+def news_page(index_page, number, per_page=10):
+    news = _image_related(NewsPage.objects.live().child_of(index_page).order_by("-date", "-pk"))
+    paginator = Paginator(news, per_page)
+    try:
+        return paginator.page(number or 1)
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
