@@ -289,11 +289,13 @@ CONTEST_PRIVATE_ROOT = os.environ.get("CONTEST_PRIVATE_ROOT", "")
 CONTEST_MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 CONTEST_MAX_IMAGE_PIXELS = 30_000_000
 CONTEST_MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+
 # Booking (events/)
 BOOKING_REMINDER_HOURS = int(os.environ.get("BOOKING_REMINDER_HOURS", "24"))
 # Public booking form: attempts per client address and per mobile number per hour.
 BOOKING_RATE_LIMIT_PER_IP = int(os.environ.get("BOOKING_RATE_LIMIT_PER_IP", "20"))
 BOOKING_RATE_LIMIT_PER_PHONE = int(os.environ.get("BOOKING_RATE_LIMIT_PER_PHONE", "5"))
+
 # Content (education): Chinese-aware search for every indexed model and the admin;
 # an optional map tile source for the experience-center map (none: list only).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "education.search.backend"}}
