@@ -5,6 +5,8 @@ either count is over its limit, authentication refuses even the right password, 
 guessing attack learns nothing from the lockout.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in, user_login_failed
@@ -15,10 +17,15 @@ from django.dispatch import receiver
 from education.ratelimit import client_ip
 
 
+def _key(kind, value):
+    # Usernames are typed by anyone: hash them into a safe, fixed-length cache key.
+    return f"login-fail:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
+
+
 def _keys(username, request):
-    keys = [f"login-fail:user:{(username or '').strip().lower()}"]
+    keys = [_key("user", (username or "").strip().lower())]
     if request is not None:
-        keys.append(f"login-fail:ip:{client_ip(request)}")
+        keys.append(_key("ip", client_ip(request)))
     return keys
 
 
