@@ -1,8 +1,8 @@
 """Content pages under the production server, compared with a minimal Django view.
 
 Sets up its own database (SQLite file under var/bench/, or DATABASE_URL if given) with
-the demo content, serves it with gunicorn (2 workers, production settings, no page
-cache) on 127.0.0.1, and measures each URL with a bounded threaded load generator:
+the demo content, serves it with gunicorn (2 workers, production settings; no page
+cache unless --page-cache SECONDS) on 127.0.0.1, and measures each URL with a bounded threaded load generator:
 requests per second, p50/p99 latency, and server CPU per request read from the worker
 processes' /proc/<pid>/stat. Every figure is also given as a ratio to the minimal view
 measured in the same run (higher is better: page ÷ minimal for throughput, minimal ÷
@@ -40,9 +40,10 @@ URLS = [
 ]
 
 
-def environment():
+def environment(page_cache_seconds=0):
     env = dict(os.environ)
     env.update(
+        PAGE_CACHE_SECONDS=str(page_cache_seconds),
         DJANGO_SETTINGS_MODULE="benchmarks.pages_settings",
         SECRET_KEY="bench-" + "x" * 60,
         ALLOWED_HOSTS=HOST,
@@ -138,9 +139,16 @@ def main():
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--skip-setup", action="store_true")
+    parser.add_argument(
+        "--page-cache",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="serve anonymous pages from the page cache (0, the default: render every time)",
+    )
     args = parser.parse_args()
 
-    env = environment()
+    env = environment(args.page_cache)
     if not args.skip_setup:
         set_up(env)
     server = subprocess.Popen(
@@ -176,8 +184,9 @@ def main():
 
     ref = results["minimal view (reference)"]
     database = "PostgreSQL" if env.get("DATABASE_URL") else "SQLite"
+    cache = f"page cache {args.page_cache} s" if args.page_cache else "no page cache"
     print(
-        f"\n{database}, gunicorn 2 workers, {args.requests} requests per URL, "
+        f"\n{database}, {cache}, gunicorn 2 workers, {args.requests} requests per URL, "
         f"{args.concurrency} concurrent clients, {os.cpu_count()} cores"
     )
     print("| page | req/s | ×min | p50 ms | ×min | p99 ms | CPU ms/req | ×min |")
