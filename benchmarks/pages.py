@@ -2,7 +2,8 @@
 
 Sets up its own database (SQLite file under var/bench/, or DATABASE_URL if given) with
 the demo content, serves it with gunicorn (2 workers, production settings; no page
-cache unless --page-cache SECONDS) on 127.0.0.1, and measures each URL with a bounded threaded load generator:
+cache unless --page-cache SECONDS) on 127.0.0.1, and measures each URL with a bounded
+threaded load generator:
 requests per second, p50/p99 latency, and server CPU per request read from the worker
 processes' /proc/<pid>/stat. Every figure is also given as a ratio to the minimal view
 measured in the same run (higher is better: page ÷ minimal for throughput, minimal ÷

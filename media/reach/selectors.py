@@ -255,6 +255,25 @@ def campaign_report(campaign, *, public=True, bucket="week"):
     }
 
 
+def headline_figures(campaign):
+    """The approved totals of a campaign for the home page, cached until figures change."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    from .signals import figures_version
+
+    key = f"reach:headline:{campaign.pk}:{figures_version()}:{get_language()}"
+    found = cache.get(key)
+    if found is None:
+        qs = tallies(campaign=campaign, public=True)
+        found = {
+            "figures": totals_by_metric(qs, campaign_targets(campaign)),
+            "last_day": qs.aggregate(last=Max("period_end"))["last"],
+        }
+        cache.set(key, found, 60 * 60)
+    return found
+
+
 def featured_campaign(public=True):
     """The campaign running today, else the one that ended last (default locale)."""
     from wagtail.models import Locale

@@ -8,7 +8,33 @@ runs; a burst of changes therefore queues one task, not one per change. The
 from django.core.cache import cache
 from django.db import transaction
 
+from education.signals import public_content_changed
+
 PENDING_SECONDS = 300
+FIGURES_VERSION_KEY = "reach:figures-version"
+
+
+def figures_version():
+    """Changes whenever a tally or an approval changes: part of cached figures' keys."""
+    return cache.get(FIGURES_VERSION_KEY, 0)
+
+
+def _bump_figures_version():
+    if not cache.add(FIGURES_VERSION_KEY, 1, None):
+        try:
+            cache.incr(FIGURES_VERSION_KEY)
+        except ValueError:
+            cache.add(FIGURES_VERSION_KEY, 1, None)
+    public_content_changed.send(sender=None)
+
+
+def figures_changed(**kwargs):
+    """Once the change is committed, cached figures and pages showing them start afresh.
+
+    Connected to tally and approval saves; bulk imports, which write without model
+    signals, call it themselves.
+    """
+    transaction.on_commit(_bump_figures_version)
 
 
 def _pending_key(source):
@@ -45,5 +71,8 @@ def connect():
 
     post_save.connect(booking_saved, sender="events.Booking", dispatch_uid="reach-booking")
     post_delete.connect(booking_deleted, sender="events.Booking", dispatch_uid="reach-booking-del")
+    for label in ("reach.Tally", "reach.ApprovedPeriod"):
+        post_save.connect(figures_changed, sender=label, dispatch_uid=f"figures-{label}")
+        post_delete.connect(figures_changed, sender=label, dispatch_uid=f"figures-{label}-del")
     post_save.connect(entry_changed, sender="contest.Entry", dispatch_uid="reach-entry")
     post_delete.connect(entry_changed, sender="contest.Entry", dispatch_uid="reach-entry-del")

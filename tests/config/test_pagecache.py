@@ -74,3 +74,41 @@ def test_publishing_contest_results_invalidates_the_cache(client, home):
     assert client.get(contest.url)["X-Page-Cache"] == "hit"
     services.publish_results(contest)
     assert client.get(contest.url)["X-Page-Cache"] == "miss"
+
+
+def test_new_approved_figures_show_on_the_cached_home_page(
+    client, home, django_capture_on_commit_callbacks
+):
+    from datetime import date
+
+    from media.reach import services
+    from tests.media.reach.factories import campaign as make_campaign
+    from tests.media.reach.factories import channel, metric, place
+
+    campaign = make_campaign(home)
+    plays = metric("plays", unit="plays")
+    where = place("澄江街道")
+    services.record_tally(
+        metric=plays,
+        channel=channel(plays, "bus"),
+        place=where,
+        day=date(2020, 8, 1),
+        count=1200,
+        campaign=campaign,
+    )
+    services.approve_period(start=date(2020, 7, 15), end=date(2020, 8, 31), campaign=campaign)
+    assert "1,200" in client.get("/").content.decode()
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_tally(
+            metric=plays,
+            channel=channel(plays, "bus"),
+            place=where,
+            day=date(2020, 9, 1),
+            count=300,
+            campaign=campaign,
+        )
+        services.approve_period(start=date(2020, 9, 1), end=date(2020, 9, 30), campaign=campaign)
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "1,500" in response.content.decode()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Tally, TallyRevision
+from ..signals import figures_changed
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ def apply_rows(clean, *, user=None, job_id=None, batch=2000):
     user_id = user.pk if user is not None else None
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic():
+        figures_changed()  # COPY and bulk inserts send no model signals
         for offset in range(0, len(clean), batch):
             chunk = clean[offset : offset + batch]
             new, changed, revisions = [], [], []

@@ -10,7 +10,7 @@ register = template.Library()
 @register.inclusion_tag("reach/tags/reach_figures.html", takes_context=True)
 def reach_figures(context, limit=8):
     campaign = selectors.featured_campaign(public=True)
-    report = selectors.campaign_report(campaign, public=True) if campaign else None
+    report = selectors.headline_figures(campaign) if campaign else None
     page = None
     if campaign is not None:
         from wagtail.models import Locale
