@@ -32,6 +32,7 @@ SCHEDULES = [
     ),
     Periodic("contest: retention", "media.contest.tasks.run_retention", DAILY),
     Periodic("events: reminders", "events.tasks.send_reminders", MINUTES, 15),
+    Periodic("events: notification outbox", "events.tasks.sweep_outbox", MINUTES, 1),
 ]
 
 
