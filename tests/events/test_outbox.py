@@ -85,10 +85,13 @@ def test_every_booking_change_writes_a_message_that_is_sent_once(
 @pytest.mark.django_db
 def test_a_rolled_back_change_leaves_no_message(django_capture_on_commit_callbacks):
     session = SessionFactory()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            book(session)
-            raise RuntimeError("the request failed after booking")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        book(session)
+        raise RuntimeError("the request failed after booking")
     assert not Booking.objects.exists()
     assert not Notification.objects.exists()
     assert mail.outbox == []
