@@ -10,9 +10,9 @@ servers (2 workers each) and two ``qcluster`` processes on the same broker. At o
 (b) a mixed GET load (every sitemap page, searches, 404s) against both servers.
 
 While that runs, one cluster is killed with SIGKILL and started again. Mail goes to
-Django's file-based backend (folder from EMAIL_FILE_PATH); once the load is over the script waits for the outbox to
-drain (the "events: notification outbox" schedule re-queues what the killed cluster
-took with it) and counts the messages written.
+Django's file-based backend (folder from EMAIL_FILE_PATH); once the load is over the
+script waits for the outbox to drain (the "events: notification outbox" schedule
+re-queues what the killed cluster took with it) and counts the messages written.
 
 Invariants (exit status 1 when one fails): places booked <= capacity, no answer other
 than booked/waitlisted/full, every notification sent, no message written twice, no
