@@ -272,3 +272,13 @@ def test_a_message_lost_with_a_killed_worker_is_sent_once_by_the_sweeper(
     assert len(lines) == 1
     assert booking.reference in lines[0]
     assert row().attempts == 2
+
+
+def test_the_sweeper_is_scheduled_every_minute():
+    from django.utils.module_loading import import_string
+
+    from config.schedules import MINUTES, SCHEDULES
+
+    (periodic,) = [p for p in SCHEDULES if p.name == "events: notification outbox"]
+    assert (periodic.schedule_type, periodic.minutes) == (MINUTES, 1)
+    assert import_string(periodic.func) is tasks.sweep_outbox
