@@ -34,6 +34,7 @@ SCHEDULES = [
     Periodic("events: reminders", "events.tasks.send_reminders", MINUTES, 15),
     Periodic("reach: derive tallies", "media.reach.tasks.derive_tallies_job", MINUTES, 10),
     Periodic("reach: weekly summary", "media.reach.tasks.weekly_summary_job", WEEKLY),
+    Periodic("events: notification outbox", "events.tasks.sweep_outbox", MINUTES, 1),
 ]
 
 

@@ -1,14 +1,36 @@
-"""Messages to bookers, in Chinese: email through Django's mail backend, SMS via events.sms."""
+"""Messages to bookers, in Chinese: email through Django's mail backend, SMS via events.sms.
+
+Every message goes through an outbox (``Notification`` rows). ``record()`` writes the
+row inside the booking change's transaction and asks for the send task once that
+transaction commits. ``deliver()`` claims the row with one conditional UPDATE, sends,
+and stamps ``sent_at``: a task delivered twice (the ORM broker re-delivers after its
+``retry`` time) finds the row claimed or sent and sends nothing. ``sweep()`` re-queues
+rows whose task never ran or whose worker died mid-send (Redis pops a task without an
+acknowledgement), once their claim's lease has run out.
+
+Tuning, by Django setting or environment variable of the same name:
+``BOOKING_OUTBOX_LEASE_SECONDS`` (300) — how long a claim keeps other senders off;
+longer than any send takes. ``BOOKING_OUTBOX_RETRY_AFTER_SECONDS`` (60) — how old an
+unsent, unclaimed row must be before the sweeper re-queues it.
+``BOOKING_OUTBOX_MAX_ATTEMPTS`` (5) — sends tried before a row is left for staff.
+"""
+
+import logging
+import os
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .links import manage_path
-from .models import Booking
+from .models import Booking, Notification
 from .sms import send_sms
+
+logger = logging.getLogger(__name__)
 
 SUBJECTS = {
     "confirmed": _("Booking confirmed: %(ref)s"),
@@ -21,6 +43,91 @@ SUBJECTS = {
     "reminder": _("Reminder: your visit is coming up (%(ref)s)"),
 }
 MESSAGE_LANGUAGE = "zh-hans"
+SWEEP_BATCH = 500
+
+
+def _tuning(name, default):
+    value = getattr(settings, name, None)
+    if value is None:
+        value = os.environ.get(name, default)
+    return int(value)
+
+
+def lease():
+    return timedelta(seconds=_tuning("BOOKING_OUTBOX_LEASE_SECONDS", 300))
+
+
+def retry_after():
+    return timedelta(seconds=_tuning("BOOKING_OUTBOX_RETRY_AFTER_SECONDS", 60))
+
+
+def max_attempts():
+    return _tuning("BOOKING_OUTBOX_MAX_ATTEMPTS", 5)
+
+
+def _queue(notification_pk):
+    from .tasks import send_notification
+
+    send_notification.enqueue(notification_pk)
+
+
+def record(booking, kind, reason=""):
+    """Write the message to the outbox; its send task is queued when the caller commits."""
+    kind = str(kind)
+    if kind not in SUBJECTS:
+        raise ValueError(f"Unknown booking message: {kind}")
+    notification = Notification.objects.create(
+        booking_id=booking.pk, kind=kind, reason=str(reason)[:300]
+    )
+    _queue(notification.pk)
+    return notification
+
+
+def deliver(notification_pk, *, now=None):
+    """Send one outbox message unless it is sent or claimed; True when this call sent it."""
+    now = now or timezone.now()
+    claimed = (
+        Notification.objects.filter(
+            pk=notification_pk, sent_at__isnull=True, attempts__lt=max_attempts()
+        )
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease()))
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.get(pk=notification_pk)
+    try:
+        send_booking_message(notification.booking_id, notification.kind, notification.reason)
+    except Exception as error:
+        logger.exception("Booking message %s failed", notification_pk)
+        # Release our claim (only ours: a sender past an expired lease may hold it now).
+        Notification.objects.filter(pk=notification_pk, claimed_at=now).update(
+            claimed_at=None, last_error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        return False
+    Notification.objects.filter(pk=notification_pk, sent_at__isnull=True).update(
+        sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def sweep(*, now=None):
+    """Re-queue unsent messages whose task was lost or whose sender died; return the count."""
+    now = now or timezone.now()
+    stale = (
+        Notification.objects.filter(
+            sent_at__isnull=True,
+            attempts__lt=max_attempts(),
+            created_at__lt=now - retry_after(),
+        )
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease()))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    pks = list(stale)
+    for pk in pks:
+        _queue(pk)
+    return len(pks)
 
 
 def send_booking_message(booking_pk, kind, reason=""):

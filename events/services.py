@@ -45,9 +45,10 @@ def lock_session(session_id):
 
 
 def _notify(booking, kind, reason=""):
-    from .tasks import notify_booking
+    """Write the message to the outbox in the caller's transaction (sent after commit)."""
+    from . import notifications
 
-    notify_booking.enqueue(booking.pk, str(kind), str(reason))
+    notifications.record(booking, kind, reason)
 
 
 def _check_party(event, party_size, adults):

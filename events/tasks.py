@@ -6,10 +6,16 @@ from . import notifications, services
 
 
 @task
-def notify_booking(booking_pk, kind, reason=""):
-    notifications.send_booking_message(booking_pk, kind, reason)
+def send_notification(notification_pk):
+    """Send one outbox message; a repeated delivery finds it claimed or sent."""
+    notifications.deliver(notification_pk)
 
 
 def send_reminders():
     """The "events: reminders" schedule (config/schedules.py)."""
     return services.send_due_reminders()
+
+
+def sweep_outbox():
+    """The "events: notification outbox" schedule: re-queue messages whose task was lost."""
+    return notifications.sweep()
