@@ -265,10 +265,6 @@ def main():
     )
     print("preparing the database and demo content…", file=sys.stderr)
     harness.prepare(env)
-    # migrate should sync config/schedules.py through post_migrate, but Django sends that
-    # signal only to apps with a models module and the platform app has none: sync here
-    # (the sweeper schedule is what recovers the killed cluster's messages).
-    shell(env, "from config.schedules import sync_schedules; sync_schedules(); print(0)")
     session_pk = int(shell(env, MAKE_SESSION))
     path = f"/booking/session/{session_pk}/"
     clusters = [start_cluster(env, 1), start_cluster(env, 2)]
