@@ -179,3 +179,10 @@ def test_no_form_input_breaks_a_form(client, site_pages, values, data):
     else:
         response = client.get(target, {k: v for k, v in fields.items() if isinstance(v, str)})
     assert response.status_code < 500, (target, fields)
+
+
+def test_a_nul_character_in_the_url_is_refused_before_any_view(client, home):
+    for url in ("/search/?q=%00", "/children-contest/?school=a%00b", "/booking/?x%00=1"):
+        response = client.get(url)
+        assert response.status_code == 400
+        assert "无效字符" in response.content.decode()
