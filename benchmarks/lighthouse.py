@@ -51,6 +51,29 @@ found["centers"] = first_url("education.ExperienceCenterIndexPage")
 found["gallery"] = first_url("contest.ContestPage")
 found["campaign"] = first_url("reach.CampaignPage")
 found["search"] = "/search/?q=%E7%94%B5%E5%8A%A8%E8%BD%A6"
+from django.urls import reverse
+from events import selectors, services
+from events.links import manage_path
+sessions = selectors.upcoming_bookable(limit=1)
+if sessions:
+    session = sessions[0]
+    found["booking"] = reverse("events:book", kwargs={"pk": session.pk})
+    booking, _ = services.create_booking(
+        session.pk,
+        data={
+            "organization": "江阴市实验小学（测速）",
+            "organization_type": "school",
+            "contact_name": "陈老师",
+            "phone": "13806161001",
+            "email": "",
+            "party_size": session.event.party_min,
+            "adults": session.event.party_min,
+            "group": "",
+            "notes": "",
+        },
+        idempotency_key="lighthouse-audit-booking",
+    )
+    found["confirmation"] = manage_path(booking, "events:done")
 print(json.dumps({k: v for k, v in found.items() if v}))
 """
 
@@ -126,7 +149,7 @@ def main():
     )
     pages = json.loads(out.stdout.strip().splitlines()[-1])
     results, failures = {}, []
-    with harness.serve(env, workers=2, threads=2) as (base, _):
+    with harness.serve(env, workers=2, threads=2, port=8112) as (base, _):
         for name, path in pages.items():
             result = results[name] = {"path": path, **audit(base + path)}
             scores = result["scores"]
