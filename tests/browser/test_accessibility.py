@@ -167,10 +167,22 @@ def _form_states(page, base, problems):
     _check(page, "contest form errors", problems)
 
 
-def test_every_public_page_and_form_state_on_a_phone(phone, live_server, demo_site):
+def test_every_public_page_and_form_state_on_a_phone(phone, live_server, demo_site, settings):
+    from events import selectors
+
     problems = []
     _visit_all(phone, live_server.url, problems, sideways=True)
     _form_states(phone, live_server.url, problems)
+
+    # One booking attempt an hour from this address: the second meets the friendly 429.
+    settings.BOOKING_RATE_LIMIT_PER_IP = 1
+    session = selectors.upcoming_bookable(limit=1)[0]
+    for _ in range(2):
+        phone.goto(f"{live_server.url}/booking/session/{session.pk}/")
+        with phone.expect_response(lambda response: response.request.method == "POST") as sent:
+            phone.locator("form.booking-form button[type=submit]").click()
+    assert sent.value.status == 429
+    _check(phone, "rate limited", problems)
     assert not problems, "\n\n".join(problems)
 
 
