@@ -194,13 +194,13 @@ def test_every_public_page_and_form_state_on_a_desktop_and_in_large_text(
     _form_states(desktop, live_server.url, problems)
 
     # The large-text, high-contrast display mode.
-    host = re.sub(r"^https?://|:\d+$", "", live_server.url)
     desktop.context.add_cookies(
-        [{"name": "firebreak_display", "value": "large", "domain": host, "path": "/"}]
+        [{"name": "firebreak_display", "value": "large", "url": live_server.url}]
     )
     for screen in ({"width": 375, "height": 667}, {"width": 1280, "height": 900}):
         desktop.set_viewport_size(screen)
         desktop.goto(live_server.url + "/")
+        assert desktop.locator("html.display-large").count() == 1
         _check(desktop, f"home large text {screen['width']}", problems)
         _form_states(desktop, live_server.url, problems)
     assert not problems, "\n\n".join(problems)
