@@ -14,7 +14,11 @@ class PhoneField(forms.CharField):
 
 
 class ContactFieldsMixin(forms.Form):
-    contact_name = forms.CharField(label=_("Contact name"), max_length=60)
+    contact_name = forms.CharField(
+        label=_("Contact name"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     phone = PhoneField(
         label=_("Mobile phone"),
         max_length=20,
@@ -69,7 +73,11 @@ class ContactFieldsMixin(forms.Form):
 
 
 class BookingForm(ContactFieldsMixin):
-    organization = forms.CharField(label=_("Organization"), max_length=120)
+    organization = forms.CharField(
+        label=_("Organization"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
     organization_type = forms.ChoiceField(
         label=_("Type of organization"), choices=OrganizationType.choices
     )

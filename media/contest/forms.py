@@ -22,6 +22,8 @@ class EntryForm(forms.Form):
     display_name = forms.CharField(
         label=_("Child's given name as it should be displayed"),
         max_length=20,
+        # the guardian's browser would otherwise offer the guardian's own name
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text=_("Given name only, e.g. 小雨. It is shown with the work."),
     )
     school = forms.CharField(label=_("School"), max_length=60)
@@ -43,12 +45,16 @@ class EntryForm(forms.Form):
         help_text=_("A .txt or .docx file; it is converted to plain text."),
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,text/plain"}),
     )
-    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=30)
+    guardian_name = forms.CharField(
+        label=_("Guardian's name"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     guardian_phone = forms.CharField(
         label=_("Guardian's mobile phone"),
         max_length=20,
         validators=[validate_mainland_mobile],
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
         help_text=_("For the result and the withdrawal link only; never shown publicly."),
     )
     consent = forms.BooleanField(

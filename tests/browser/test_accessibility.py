@@ -1,0 +1,269 @@
+"""Every public page type and form state passes axe-core (WCAG 2.0–2.2 A and AA).
+
+Each test loads the demo content once and walks many pages, collecting every violation
+before failing, so one run shows all that is wrong. Pages are also checked for
+horizontal scrolling at 320 px, and the booking journey is walked with the keyboard.
+"""
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from tests.browser.conftest import assert_accessible
+from tests.education.factories import ensure_tree_roots
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
+
+
+@pytest.fixture
+def demo_site(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CONTEST_PRIVATE_ROOT = tmp_path / "private"
+    ensure_tree_roots()  # an earlier transactional test emptied the database
+    call_command("demo", "--no-admin", stdout=io.StringIO())
+
+
+def _page_url(label, slug=None):
+    from django.apps import apps
+
+    pages = apps.get_model(label).objects.live().filter(locale__language_code="zh-hans")
+    if slug:
+        pages = pages.filter(slug=slug)
+    page = pages.first()
+    assert page is not None, f"the demo content has no {label} {slug or ''}"
+    return page.url
+
+
+def _booking():
+    from events import selectors, services
+    from events.links import manage_path
+
+    session = selectors.upcoming_bookable(limit=1)[0]
+    size = session.event.party_min
+    booking, _ = services.create_booking(
+        session.pk,
+        data={
+            "organization": "江阴市实验小学",
+            "organization_type": "school",
+            "contact_name": "陈老师",
+            "phone": "13806161001",
+            "email": "chen@example.cn",
+            "party_size": size,
+            "adults": size,
+            "group": "",
+            "notes": "",
+        },
+    )
+    return session, manage_path(booking, "events:done"), manage_path(booking)
+
+
+def _public_pages():
+    """(name, path) of every public page type in the demo content."""
+    session, done, manage = _booking()
+    centers = _page_url("education.ExperienceCenterIndexPage")
+    selfcheck = _page_url("education.SelfCheckPage")
+    contest = _page_url("contest.ContestPage")
+    return [
+        ("home", "/"),
+        ("home (English)", "/en/"),
+        ("theme park", _page_url("education.ThemeParkPage")),
+        ("centers", centers),
+        ("centers filtered", centers + "?status=open"),
+        ("centers bad filter", centers + "?status=nonsense&district=%3Cb%3E"),
+        ("center", _page_url("education.ExperienceCenterPage")),
+        ("camp", _page_url("education.CampPage")),
+        ("guides", _page_url("education.SafetyGuideIndexPage")),
+        ("guide", _page_url("education.SafetyGuidePage")),
+        ("news", _page_url("education.NewsIndexPage")),
+        ("news item", _page_url("education.NewsPage")),
+        ("about", _page_url("education.StandardPage", "about")),
+        ("privacy", _page_url("education.StandardPage", "privacy")),
+        ("accessibility", _page_url("education.StandardPage", "accessibility")),
+        ("self-check", selfcheck),
+        ("self-check error", selfcheck + "?check=1&q1=maybe"),
+        ("search results", "/search/?q=%E7%94%B5%E5%8A%A8%E8%BD%A6"),
+        ("search nothing", "/search/?q=zzzqqqxxx"),
+        ("sessions", "/booking/"),
+        ("calendar", "/booking/calendar/"),
+        ("booking form", f"/booking/session/{session.pk}/"),
+        ("confirmation", done),
+        ("manage booking", manage),
+        ("contest", contest),
+        ("campaigns", _page_url("reach.CampaignIndexPage")),
+        ("campaign", _page_url("reach.CampaignPage")),
+        ("not found", "/no-such-page/"),
+    ]
+
+
+def _check(page, name, problems):
+    try:
+        assert_accessible(page)
+    except AssertionError as error:
+        problems.append(f"[{name}] {error}")
+
+
+def _visit_all(page, base, problems, sideways=False):
+    for name, path in _public_pages():
+        page.goto(base + path)
+        _check(page, name, problems)
+        if sideways:
+            size = page.viewport_size
+            page.set_viewport_size({"width": 320, "height": 640})
+            if not page.evaluate(NO_SIDEWAYS_SCROLL):
+                problems.append(f"[{name}] scrolls sideways at 320 px: {path}")
+            page.set_viewport_size(size)
+
+
+def _form_states(page, base, problems):
+    """Forms after a failed submission: the error summary and the fields' errors."""
+    from events import selectors
+    from media.contest.models import ContestPage
+
+    selfcheck = _page_url("education.SelfCheckPage")
+    page.goto(base + selfcheck)
+    page.locator("form.selfcheck-form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").count() == 1
+    _check(page, "self-check errors", problems)
+    for radio in page.locator("form.selfcheck-form input[type=radio][value=yes]").all():
+        radio.check()
+    page.locator("form.selfcheck-form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#result").count() == 1
+    _check(page, "self-check result", problems)
+
+    session = selectors.upcoming_bookable(limit=1)[0]
+    page.goto(f"{base}/booking/session/{session.pk}/")
+    page.locator("form.booking-form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").count() == 1
+    _check(page, "booking form errors", problems)
+
+    page.goto(base + _page_url("contest.ContestPage"))
+    entry = page.locator(".entry-card a").first
+    assert entry.count(), "the demo gallery has no entry to open"
+    entry.click()
+    page.wait_for_load_state()
+    _check(page, "contest entry", problems)
+
+    # The demo contest has closed; reopen it to see the entry form and its errors.
+    now = timezone.now()
+    ContestPage.objects.update(
+        status=ContestPage.Status.OPEN,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+    )
+    page.goto(base + _page_url("contest.ContestPage"))
+    _check(page, "contest call and form", problems)
+    page.locator("form[enctype] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").count() == 1
+    _check(page, "contest form errors", problems)
+
+
+def test_every_public_page_and_form_state_on_a_phone(phone, live_server, demo_site, settings):
+    from events import selectors
+
+    problems = []
+    _visit_all(phone, live_server.url, problems, sideways=True)
+    _form_states(phone, live_server.url, problems)
+
+    # One booking attempt an hour from this address: the second meets the friendly 429.
+    settings.BOOKING_RATE_LIMIT_PER_IP = 1
+    session = selectors.upcoming_bookable(limit=1)[0]
+    for _ in range(2):
+        phone.goto(f"{live_server.url}/booking/session/{session.pk}/")
+        with phone.expect_response(lambda response: response.request.method == "POST") as sent:
+            phone.locator("form.booking-form button[type=submit]").click()
+    assert sent.value.status == 429
+    _check(phone, "rate limited", problems)
+    assert not problems, "\n\n".join(problems)
+
+
+def test_every_public_page_and_form_state_on_a_desktop_and_in_large_text(
+    desktop, live_server, demo_site
+):
+    problems = []
+    _visit_all(desktop, live_server.url, problems)
+    _form_states(desktop, live_server.url, problems)
+
+    # The large-text, high-contrast display mode.
+    desktop.context.add_cookies(
+        [{"name": "firebreak_display", "value": "large", "url": live_server.url}]
+    )
+    for screen in ({"width": 375, "height": 667}, {"width": 1280, "height": 900}):
+        desktop.set_viewport_size(screen)
+        desktop.goto(live_server.url + "/")
+        assert desktop.locator("html.display-large").count() == 1
+        _check(desktop, f"home large text {screen['width']}", problems)
+        _form_states(desktop, live_server.url, problems)
+    assert not problems, "\n\n".join(problems)
+
+
+def test_the_booking_journey_by_keyboard_alone(phone, live_server):
+    from events.models import Booking
+    from tests.education.factories import make_site
+    from tests.events.factories import SessionFactory
+
+    make_site()
+    SessionFactory(event__title="消防夏令营", event__children_per_adult=0, capacity=60)
+    phone.goto(live_server.url + "/booking/")
+    book = phone.locator(".session-item a[href*='/booking/session/']").first
+    href = book.get_attribute("href")
+    for _ in range(80):
+        phone.keyboard.press("Tab")
+        if phone.evaluate("document.activeElement.getAttribute('href')") == href:
+            break
+    else:
+        pytest.fail("Tab never reached the first booking link")
+    assert _focus_is_visible(phone)
+    phone.keyboard.press("Enter")
+    phone.wait_for_url(re.compile(r"/booking/session/\d+/$"))
+
+    typed = {
+        "id_organization": "江阴市键盘小学",
+        "id_contact_name": "陈老师",
+        "id_phone": "13806161001",
+        "id_email": "chen@example.cn",
+    }
+    for _ in range(80):
+        phone.keyboard.press("Tab")
+        focused = phone.evaluate("document.activeElement.id")
+        if focused in typed:
+            assert _focus_is_visible(phone), f"no visible focus on #{focused}"
+            phone.keyboard.type(typed.pop(focused))
+        elif focused == "id_party_size":
+            size = phone.evaluate("document.activeElement.min") or "1"
+            phone.keyboard.type(size)
+        elif focused == "id_adults":
+            phone.keyboard.press("Control+A")
+            phone.keyboard.type(phone.evaluate("document.getElementById('id_party_size').value"))
+        elif focused == "id_privacy_consent":
+            phone.keyboard.press("Space")
+            break
+    else:
+        pytest.fail("Tab never reached the privacy consent")
+    assert not typed, f"Tab skipped {sorted(typed)}"
+    phone.keyboard.press("Tab")  # the submit button
+    assert phone.evaluate("document.activeElement.type") == "submit"
+    assert _focus_is_visible(phone)
+    phone.keyboard.press("Enter")
+    phone.wait_for_url(re.compile(r"/booking/manage/.+/done/$"))
+    assert Booking.objects.filter(organization="江阴市键盘小学").count() == 1
+
+
+def _focus_is_visible(page):
+    """The focused element draws an outline or a box shadow."""
+    return page.evaluate(
+        """() => {
+          const style = getComputedStyle(document.activeElement);
+          return (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+            || style.boxShadow !== 'none';
+        }"""
+    )
