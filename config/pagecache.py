@@ -10,6 +10,10 @@ A response is stored only when it is safe to share: status 200 or 404, HTML, no 
 set, no CSRF token used (forms are per-visitor), nothing marked private or no-store.
 """
 
+import functools
+import hashlib
+from pathlib import Path
+
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import get_max_age
@@ -37,9 +41,20 @@ def bump_generation(**kwargs):
             cache.add(GENERATION_KEY, 1, None)
 
 
+@functools.cache
+def _release():
+    """Which static files this deploy serves: a page naming last deploy's CSS never comes back."""
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    try:
+        return hashlib.sha256(manifest.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "-"
+
+
 def _key(request, generation):
     display = request.COOKIES.get("firebreak_display", "standard")
-    return f"pagecache:{generation}:{display}:{request.get_host()}:{request.get_full_path()}"
+    host, path = request.get_host(), request.get_full_path()
+    return f"pagecache:{_release()}:{generation}:{display}:{host}:{path}"
 
 
 def _eligible(request):
