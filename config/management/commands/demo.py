@@ -45,4 +45,7 @@ class Command(BaseCommand):
             user.save()
             self.stdout.write(self.style.SUCCESS(f"Admin account created: {username} / {password}"))
         else:
-            self.stdout.write(f"Admin account exists: {username}")
+            self.stdout.write(
+                f"Admin account exists: {username} (its password is unchanged; "
+                f"a new account gets FIREBREAK_ADMIN_PASSWORD, default firebreak-admin)"
+            )
