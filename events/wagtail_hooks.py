@@ -12,14 +12,10 @@ from wagtail.admin.viewsets.model import ModelViewSet, ViewSetGroup
 from wagtail.admin.widgets import ListingButton
 from wagtail.admin.widgets.button import MenuItem as ButtonMenuItem
 
+from education.exports import FormulaSafeIndexView
+
 from . import admin_views
-from .exports import neutralise_formula
 from .models import Booking, Event, Session
-
-
-class SafeExportIndexView(IndexView):
-    def preprocess_field_value(self, field, value, export_format):
-        return neutralise_formula(super().preprocess_field_value(field, value, export_format))
 
 
 class EventViewSet(ModelViewSet):
@@ -112,7 +108,7 @@ class BookingFilterSet(WagtailFilterSet):
         fields = ["event", "session", "status", "organization_type", "date"]
 
 
-class BookingIndexView(SafeExportIndexView):
+class BookingIndexView(FormulaSafeIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("session__event")
 

@@ -11,6 +11,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from education.exports import FormulaSafeIndexView
+
 from . import admin_views
 from .models import ConsentNotice, Entry
 
@@ -81,6 +83,7 @@ class EntryViewSet(ModelViewSet):
         "submitted_at",
     ]
     export_filename = "contest-entries"
+    index_view_class = FormulaSafeIndexView  # titles and schools are typed by the public
     form_fields = ["title", "display_name", "school", "grade"]
     inspect_view_enabled = True
     inspect_view_fields = [

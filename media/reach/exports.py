@@ -3,16 +3,9 @@
 import csv
 import io
 
+from education.exports import safe_cell
+
 from .imports import COLUMNS
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Neutralise spreadsheet formula injection: text starting with = + - @ gets a '."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def export_rows(qs):

@@ -11,8 +11,9 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from education.exports import FormulaSafeIndexView
+
 from . import admin_views, services
-from .exports import safe_cell
 from .models import ApprovedPeriod, Channel, Metric, Place, Tally, TallyRevision
 
 
@@ -130,13 +131,6 @@ class TallyDeleteView(generic.DeleteView):
         services.delete_tally(self.object, user=self.request.user, reason=_("deleted in admin"))
 
 
-class SafeExportIndexView(generic.IndexView):
-    """Listing whose CSV/XLSX export cannot smuggle spreadsheet formulas (=cmd|…)."""
-
-    def preprocess_field_value(self, field, value, export_format):
-        return safe_cell(super().preprocess_field_value(field, value, export_format))
-
-
 class RedirectToEntry(generic.CreateView):
     """Tallies are added through the quick entry form, which applies the services' rules."""
 
@@ -156,7 +150,7 @@ class TallyViewSet(ModelViewSet):
     model = Tally
     icon = "table"
     form_class = TallyForm
-    index_view_class = SafeExportIndexView
+    index_view_class = FormulaSafeIndexView
     edit_view_class = TallyEditView
     delete_view_class = TallyDeleteView
     add_view_class = RedirectToEntry
@@ -252,7 +246,7 @@ class TallyRevisionViewSet(ModelViewSet):
     search_fields = ["description", "reason"]
     list_export = ["at", "description", "action", "old_count", "new_count", "reason", "user"]
     export_filename = "reach-audit-trail"
-    index_view_class = SafeExportIndexView
+    index_view_class = FormulaSafeIndexView
     form_fields = ["reason"]
     add_view_class = ReadOnlyRedirect
     edit_view_class = ReadOnlyRedirect

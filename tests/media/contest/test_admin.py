@@ -211,3 +211,15 @@ def test_a_notice_guardians_agreed_to_cannot_be_edited(contest):
     notice.version = 2
     notice.text = "第二版"
     notice.full_clean()  # a new version is fine
+
+
+def test_entry_export_neutralises_formulas_typed_by_the_public(client, contest):
+    import csv
+    import io
+
+    make_entry(contest, title="=cmd|' /C calc'!A0", school="@SUM(A1)")
+    client.force_login(staff())
+    export = client.get("/admin/contest_entries/", {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(export.getvalue().decode())))
+    assert "'=cmd|' /C calc'!A0" in rows[1]
+    assert "'@SUM(A1)" in rows[1]
