@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_noop
 
+from education.permissions import ensure_group
+
 BOOKING_STAFF = gettext_noop("Booking staff")
 BOOKING_STAFF_PERMISSIONS = [
     ("wagtailadmin", "admin", "access_admin"),
@@ -18,13 +20,6 @@ BOOKING_STAFF_PERMISSIONS = [
 
 
 def ensure_booking_staff_group(**kwargs):
-    from django.contrib.auth.models import Group, Permission
-
-    group, _ = Group.objects.get_or_create(name=BOOKING_STAFF)
-    for app_label, model, codename in BOOKING_STAFF_PERMISSIONS:
-        permission = Permission.objects.filter(
-            content_type__app_label=app_label, content_type__model=model, codename=codename
-        ).first()
-        if permission is not None:
-            group.permissions.add(permission)
-    return group
+    return ensure_group(
+        BOOKING_STAFF, [(app, codename) for app, _model, codename in BOOKING_STAFF_PERMISSIONS]
+    )

@@ -1,6 +1,6 @@
 """The contest's staff groups and their permissions, created idempotently."""
 
-from django.contrib.auth.models import Group, Permission
+from education.permissions import ensure_group
 
 CONTEST_STAFF = "Contest staff"
 JUDGES = "Judges"
@@ -25,15 +25,8 @@ PERMISSIONS = {
 
 
 def ensure_groups(**kwargs):
-    """Create the groups and grant exactly the permissions above (extra ones stay)."""
-    groups = {}
-    for name, permissions in PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        for app_label, model, codename in permissions:
-            permission = Permission.objects.filter(
-                content_type__app_label=app_label, content_type__model=model, codename=codename
-            ).first()
-            if permission is not None:
-                group.permissions.add(permission)
-        groups[name] = group
-    return groups
+    """Create the groups and grant the permissions above (extra ones stay)."""
+    return {
+        name: ensure_group(name, [(app, codename) for app, _model, codename in permissions])
+        for name, permissions in PERMISSIONS.items()
+    }

@@ -1,5 +1,7 @@
 """The "Reach clerks" staff group: enter, import and export tallies, see the dashboard."""
 
+from education.permissions import ensure_group
+
 CLERKS_GROUP = "Reach clerks"
 PERMISSIONS = {
     "reach": [
@@ -23,10 +25,7 @@ PERMISSIONS = {
 
 def ensure_clerks_group(**kwargs):
     """Create the group and give it its permissions (idempotent)."""
-    from django.contrib.auth.models import Group, Permission
-
-    group, _created = Group.objects.get_or_create(name=CLERKS_GROUP)
-    for app_label, codenames in PERMISSIONS.items():
-        perms = Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-        group.permissions.add(*perms)
-    return group
+    return ensure_group(
+        CLERKS_GROUP,
+        [(app, codename) for app, codenames in PERMISSIONS.items() for codename in codenames],
+    )
