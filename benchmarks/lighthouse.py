@@ -112,24 +112,38 @@ def category_score(report, name, leave_out=()):
     return round(total / weights, 2) if weights else None
 
 
+def run_lighthouse(url, attempts=3):
+    """One Lighthouse report for ``url``.
+
+    Lighthouse sometimes fails to record Chromium's trace ("NO_NAVSTART",
+    "Something went wrong with recording the trace"): that is the tool, not the page,
+    so a failed run is tried again, up to ``attempts`` times, before it counts.
+    """
+    for attempt in range(1, attempts + 1):
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            done = subprocess.run(
+                [
+                    str(LIGHTHOUSE),
+                    url,
+                    "--quiet",
+                    "--form-factor=mobile",
+                    "--screenEmulation.mobile",
+                    "--only-categories=performance,accessibility,best-practices,seo",
+                    f"--chrome-flags={CHROME_FLAGS}",
+                    "--output=json",
+                    f"--output-path={out.name}",
+                ],
+                env={**os.environ, "CHROME_PATH": CHROMIUM},
+            )
+            report = json.loads(Path(out.name).read_text() or "{}")
+        if done.returncode == 0 and not report.get("runtimeError"):
+            return report
+        print(f"Lighthouse run {attempt} of {attempts} failed on {url}", file=sys.stderr)
+    raise RuntimeError(f"Lighthouse failed {attempts} times on {url}")
+
+
 def audit(url, noindex=False):
-    with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run(
-            [
-                str(LIGHTHOUSE),
-                url,
-                "--quiet",
-                "--form-factor=mobile",
-                "--screenEmulation.mobile",
-                "--only-categories=performance,accessibility,best-practices,seo",
-                f"--chrome-flags={CHROME_FLAGS}",
-                "--output=json",
-                f"--output-path={out.name}",
-            ],
-            check=True,
-            env={**os.environ, "CHROME_PATH": CHROMIUM},
-        )
-        report = json.loads(Path(out.name).read_text())
+    report = run_lighthouse(url)
     scripts = sum(
         item.get("transferSize", 0)
         for item in report["audits"]["network-requests"]["details"]["items"]
