@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
+from config.urls import handler404  # noqa: F401 - the product's 404 page
 from config.urls import urlpatterns as product_urlpatterns
 
 

@@ -19,20 +19,28 @@ class PlatformConfig(AppConfig):
 
 
 def connect_page_cache_invalidation():
-    """Whatever a public page may show, when it changes, the page cache starts afresh."""
+    """Whatever a public page may show, when it changes, a new public generation starts.
+
+    Every cached page, fragment and menu is keyed by it (``education/freshness.py``).
+    """
     from django.db.models.signals import post_delete, post_save
     from wagtail.models import Page
-    from wagtail.signals import page_published, page_unpublished
+    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+    from education.freshness import bump
     from education.signals import public_content_changed
 
-    from .pagecache import bump_generation
-
-    public_content_changed.connect(bump_generation, dispatch_uid="pagecache-changed")
-    page_published.connect(bump_generation, dispatch_uid="pagecache-published")
-    page_unpublished.connect(bump_generation, dispatch_uid="pagecache-unpublished")
-    post_delete.connect(bump_generation, sender=Page, dispatch_uid="pagecache-page-deleted")
+    # A deploy runs migrate: nothing cached by the last release's code is reused.
+    post_migrate.connect(bump, dispatch_uid="pagecache-migrated")
+    public_content_changed.connect(bump, dispatch_uid="pagecache-changed")
+    page_published.connect(bump, dispatch_uid="pagecache-published")
+    page_unpublished.connect(bump, dispatch_uid="pagecache-unpublished")
+    page_slug_changed.connect(bump, dispatch_uid="pagecache-slug-changed")
+    post_page_move.connect(bump, dispatch_uid="pagecache-moved")
+    post_delete.connect(bump, sender=Page, dispatch_uid="pagecache-page-deleted")
     for label in (
+        "wagtailcore.Site",
+        "wagtailcore.PageViewRestriction",
         "education.SiteSettings",
         "events.Event",
         "events.Session",
@@ -40,5 +48,5 @@ def connect_page_cache_invalidation():
         "contest.Entry",
         "contest.ContestPage",
     ):
-        post_save.connect(bump_generation, sender=label, dispatch_uid=f"pagecache-{label}")
-        post_delete.connect(bump_generation, sender=label, dispatch_uid=f"pagecache-{label}-del")
+        post_save.connect(bump, sender=label, dispatch_uid=f"pagecache-{label}")
+        post_delete.connect(bump, sender=label, dispatch_uid=f"pagecache-{label}-del")

@@ -20,14 +20,3 @@ class EducationConfig(AppConfig):
         post_save.connect(forget, sender=SearchSynonym, dispatch_uid="synonyms-saved")
         post_delete.connect(forget, sender=SearchSynonym, dispatch_uid="synonyms-deleted")
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="education-groups")
-
-        from wagtail.signals import page_published, page_slug_changed, page_unpublished
-
-        from .templatetags.site_tags import forget_menus
-
-        for signal in (page_published, page_unpublished, page_slug_changed):
-            signal.connect(forget_menus, dispatch_uid=f"menus-{id(signal)}")
-        post_delete.connect(forget_menus, sender="wagtailcore.Page", dispatch_uid="menus-deleted")
-        post_save.connect(
-            forget_menus, sender="education.SiteSettings", dispatch_uid="menus-settings"
-        )

@@ -2,6 +2,7 @@
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Case, Count, Value, When
+from django.utils.functional import SimpleLazyObject
 from wagtail.images import get_image_model
 
 from .models import (
@@ -24,25 +25,35 @@ def _image_related(queryset):
 
 
 def home_sections(home):
-    """Featured page, latest guides and news, and the sections menu, for the home page."""
-    featured = home.featured_page
-    if featured is not None:
-        featured = featured.localized.specific
-        if not featured.live:
-            featured = None
+    """Featured page, latest guides and news, and the sections menu, for the home page.
+
+    Every value is lazy: nothing is queried unless the template reads it, so a cached
+    fragment of the home page costs no queries.
+    """
+
+    def featured():
+        page = home.featured_page
+        if page is None:
+            return None
+        page = page.localized.specific
+        return page if page.live else None
+
+    def sections():
+        pages = list(home.get_children().live().in_menu().specific().defer_streamfields())
+        _attach_share_images(pages)
+        return pages
+
     guides = _image_related(
         SafetyGuidePage.objects.live()
         .descendant_of(home)
         .order_by("priority", "-first_published_at")
     )[:6]
     news = NewsPage.objects.live().descendant_of(home).order_by("-date", "-pk")[:3]
-    sections = list(home.get_children().live().in_menu().specific().defer_streamfields())
-    _attach_share_images(sections)
     return {
-        "featured": featured,
+        "featured": SimpleLazyObject(featured),
         "latest_guides": guides,
         "latest_news": news,
-        "sections": sections,
+        "sections": SimpleLazyObject(sections),
     }
 
 

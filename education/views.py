@@ -1,7 +1,10 @@
 from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.template.response import TemplateResponse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
@@ -54,5 +57,19 @@ def display_mode(request):
 def search(request):
     """Site search; any query string gives a page, never an error."""
     query = clean_query(request.GET.get("q"))
-    results = search_pages(query, Locale.get_active(), request.GET.get("page"))
-    return TemplateResponse(request, "education/search.html", {"query": query, "results": results})
+    number = request.GET.get("page", "")
+    number = int(number) if number.isdecimal() and len(number) < 4 else 1
+    # Searched only when the results are rendered, not when they come from the cache.
+    results = SimpleLazyObject(lambda: search_pages(query, Locale.get_active(), number))
+    return TemplateResponse(
+        request,
+        "education/search.html",
+        {"query": query, "results": results, "page_number": number},
+    )
+
+
+@requires_csrf_token
+def not_found(request, exception=None):
+    """The 404 page. Its language links go to each language's home page, so the shell
+    is the same for every missing address and is rendered once (``not_found``)."""
+    return render(request, "404.html", {"not_found": True}, status=404)

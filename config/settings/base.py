@@ -281,6 +281,9 @@ LOGGING = {
 
 # Platform
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Parts of pages that do not depend on the visitor ({% fragment %} in site_tags): reused
+# until the public generation changes, and never longer than this. 0 turns them off.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "300"))
 HEALTH_WORKER_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_WORKER_MAX_AGE_SECONDS", "180"))
 
 # Children's contest (media/contest): unmoderated originals live outside MEDIA_ROOT and

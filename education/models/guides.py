@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel
@@ -110,5 +111,5 @@ class SafetyGuidePage(ContentPage):
         from ..selectors import related_guides
 
         context = super().get_context(request, *args, **kwargs)
-        context["related"] = related_guides(self)
+        context["related"] = SimpleLazyObject(lambda: related_guides(self))
         return context

@@ -1,6 +1,7 @@
 """Places residents visit: the theme park, the experience rooms, the summer camp."""
 
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -64,11 +65,14 @@ class ExperienceCenterIndexPage(ContentPage):
 
         context = super().get_context(request, *args, **kwargs)
         form = CenterFilterForm(request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
-        centers = experience_centers(self, **filters)
+        valid = not form.is_bound or form.is_valid()
+        filters = form.cleaned_data if form.is_bound and valid else {}
         context.update(
             filter_form=form,
-            centers=centers,
+            # Read only when the listing is rendered, not when it comes from the cache.
+            centers=SimpleLazyObject(lambda: experience_centers(self, **filters)),
+            filters=(filters.get("status", ""), filters.get("district", "")),
+            cacheable=valid,
             map_tiles=_map_tiles(),
         )
         return context

@@ -1,4 +1,7 @@
-"""Template tags of the site shell: menu, language links, breadcrumbs, share meta."""
+"""Template tags of the site shell: menu, language links, breadcrumbs, share meta, and
+``{% fragment %}``, the cache for parts of a page that do not depend on the visitor."""
+
+import hashlib
 
 from django import template
 from django.conf import settings
@@ -7,70 +10,124 @@ from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
+from .. import freshness
+from ..models import SiteSettings
+
 register = template.Library()
-MENU_VERSION_KEY = "site-menu-version"
 
 
-def _home_for(request):
-    """The site's home page in the active language, looked up once per request."""
+def _shell(request):
+    """The home page's URL, the menu and the fire hotline in the active language.
+
+    Cached per host, language and public generation, and kept on the request, so the
+    shell of a page costs one cache read.
+    """
     if request is None:
-        return None
+        return {"home_url": "/", "menu": [], "fire_hotline": "119"}
     language = get_language()
-    memo = getattr(request, "_firebreak_home", None)
-    if memo is None or memo[0] != language:
+    memo = getattr(request, "_firebreak_shell", None)
+    if memo is not None and memo[0] == language:
+        return memo[1]
+    key = f"shell:{freshness.generation_for(request)}:{request.get_host()}:{language}"
+    shell = cache.get(key)
+    if shell is None:
         site = Site.find_for_request(request)
-        memo = (language, site.root_page.localized if site else None)
-        request._firebreak_home = memo
-    return memo[1]
-
-
-def _menu_items(home, request):
-    """The home page's menu children as plain data, cached until a page changes."""
-    key = f"site-menu:{home.pk}:{cache.get_or_set(MENU_VERSION_KEY, 1, None)}"
-    items = cache.get(key)
-    if items is None:
-        items = [
-            {"title": child.title, "url": child.get_url(request=request), "path": child.path}
-            for child in home.get_children()
-            .live()
-            .in_menu()
-            .only("title", "url_path", "path", "depth", "locale_id")
-        ]
-        cache.set(key, items, 3600)
-    return items
-
-
-@register.simple_tag
-def shell_version():
-    """Changes whenever a page is published or moved, or the site settings change."""
-    return cache.get_or_set(MENU_VERSION_KEY, 1, None)
-
-
-def forget_menus(**kwargs):
-    """Called when pages are published, unpublished, moved or deleted."""
-    try:
-        cache.incr(MENU_VERSION_KEY)
-    except ValueError:
-        cache.set(MENU_VERSION_KEY, 2, None)
+        home = site.root_page.localized if site else None
+        shell = {
+            "home_url": home.get_url(request=request) if home else "/",
+            "menu": [],
+            "fire_hotline": (SiteSettings.for_site(site).fire_hotline if site else "") or "119",
+        }
+        if home is not None:
+            shell["menu"] = [
+                {"title": child.title, "url": child.get_url(request=request), "path": child.path}
+                for child in home.get_children()
+                .live()
+                .in_menu()
+                .only("title", "url_path", "path", "depth", "locale_id")
+            ]
+        cache.set(key, shell, settings.FRAGMENT_CACHE_SECONDS or 60)
+    request._firebreak_shell = (language, shell)
+    return shell
 
 
 @register.simple_tag(takes_context=True)
 def home_url(context):
-    home = _home_for(context.get("request"))
-    return home.url if home else "/"
+    return _shell(context.get("request"))["home_url"] or "/"
+
+
+@register.simple_tag(takes_context=True)
+def fire_hotline(context):
+    return _shell(context.get("request"))["fire_hotline"]
 
 
 @register.simple_tag(takes_context=True)
 def main_menu(context, current_page=None):
     """The home page's children marked 'show in menus', in the visitor's language."""
-    home = _home_for(context.get("request"))
-    if home is None:
-        return []
     current_path = current_page.path if isinstance(current_page, Page) else ""
     return [
         {**item, "current": bool(current_path) and current_path.startswith(item["path"])}
-        for item in _menu_items(home, context.get("request"))
+        for item in _shell(context.get("request"))["menu"]
     ]
+
+
+@register.filter
+def is_page(value):
+    return isinstance(value, Page)
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, vary_on, condition=None):
+        self.nodelist, self.name, self.vary_on, self.condition = nodelist, name, vary_on, condition
+
+    def render(self, context):
+        request = context.get("request")
+        seconds = settings.FRAGMENT_CACHE_SECONDS
+        if (
+            seconds <= 0
+            or request is None
+            or getattr(request, "is_preview", False)
+            or (self.condition is not None and not self.condition.resolve(context))
+        ):
+            return self.nodelist.render(context)
+        parts = [
+            self.name,
+            freshness.release(),
+            freshness.generation_for(request),
+            get_language(),
+            request.get_host(),
+            *(value.resolve(context) for value in self.vary_on),
+        ]
+        key = "fragment:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        html = cache.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(key, html, seconds)
+        return html
+
+
+@register.tag
+def fragment(parser, token):
+    """``{% fragment "name" var ... [if cond] %}…{% endfragment %}``: render once, reuse.
+
+    The part is cached under its name, the values given, the language, the host, the
+    public generation and the deploy, for ``FRAGMENT_CACHE_SECONDS`` at most (the bound
+    on anything that changes with the clock alone, such as a booking deadline passing).
+    Never around anything per visitor: forms that post (CSRF), cookies, the query
+    string unless passed in. With ``if cond``, only cached when ``cond`` is true (a
+    listing whose filters were valid, say). Previews always render afresh.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("'fragment' needs a name")
+    condition = None
+    if len(bits) > 3 and bits[-2] == "if":
+        condition = parser.compile_filter(bits[-1])
+        bits = bits[:-2]
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    vary_on = [parser.compile_filter(bit) for bit in bits[2:]]
+    return FragmentNode(nodelist, bits[1], vary_on, condition)
 
 
 @register.simple_tag(takes_context=True)
@@ -93,7 +150,9 @@ def language_links(context):
         if code in translations:
             url = translations[code].get_url(request=request)
         if url is None and request is not None:
-            url = translate_url(request.get_full_path(), code)
+            # A missing page has no translation: offer each language's home page.
+            path = "/" if context.get("not_found") else request.get_full_path()
+            url = translate_url(path, code)
         links.append({"code": code, "name": name, "url": url or "/", "current": code == current})
     return links
 

@@ -115,9 +115,9 @@ def test_new_approved_figures_show_on_the_cached_home_page(
 
 
 def test_a_new_deploy_never_serves_pages_naming_the_old_static_files(client, home, monkeypatch):
-    from config import pagecache
+    from education import freshness
 
     assert client.get("/")["X-Page-Cache"] == "miss"
     assert client.get("/")["X-Page-Cache"] == "hit"
-    monkeypatch.setattr(pagecache, "_release", lambda: "next-deploy")
+    monkeypatch.setattr(freshness, "release", lambda: "next-deploy")
     assert client.get("/")["X-Page-Cache"] == "miss"

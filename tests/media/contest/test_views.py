@@ -204,9 +204,11 @@ def test_gallery_queries_do_not_grow_with_entries(client, contest, django_assert
     client.get(URL)
     with django_assert_max_num_queries(40) as small:
         client.get(URL)
+    few = len(small.captured_queries)
     for _ in range(20):
         make_entry(contest, status=Entry.Status.APPROVED)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    client.get(URL)  # the new entries started a new generation: warm its caches too
+    with django_assert_max_num_queries(few):
         client.get(URL)
 
 

@@ -1,0 +1,52 @@
+"""When may something rendered for the public be reused? One rule for every cache.
+
+Whatever changes what a public page may show (a page published, moved or deleted,
+places taken, an entry moderated, a tally approved, the site settings) bumps one
+*generation* number in the shared cache; every cached page, fragment and menu is keyed
+by it, so the next request after a change renders afresh, in every web process.
+``release()`` names the static files of this deploy, so that nothing rendered by the
+last deploy (naming last deploy's hashed CSS) is served by this one.
+"""
+
+import functools
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+
+GENERATION_KEY = "public:generation"
+
+
+def generation():
+    """The current generation: one cache read."""
+    return cache.get(GENERATION_KEY, 0)
+
+
+def generation_for(request):
+    """The generation, read once per request so every fragment of a page agrees."""
+    if request is None:
+        return generation()
+    current = getattr(request, "_public_generation", None)
+    if current is None:
+        current = request._public_generation = generation()
+    return current
+
+
+def bump(**kwargs):
+    """Start a new generation (connected to the signals of whatever public pages show)."""
+    if not cache.add(GENERATION_KEY, 1, None):
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # evicted between add() and incr()
+            cache.add(GENERATION_KEY, 1, None)
+
+
+@functools.cache
+def release():
+    """A short hash of this deploy's static manifest ("-" where there is none)."""
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    try:
+        return hashlib.sha256(manifest.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "-"

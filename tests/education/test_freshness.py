@@ -1,0 +1,122 @@
+"""Cached fragments and routes: reused while nothing changes, never once something has."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from education.models import ExperienceCenterIndexPage, SafetyGuideIndexPage, SafetyGuidePage
+
+from .factories import add_page
+
+pytestmark = pytest.mark.django_db
+
+GUIDE_BODY = [("paragraph", "<p>充电时人要在场，充满即拔。</p>")]
+
+
+@pytest.fixture
+def guide(home):
+    index = add_page(home, SafetyGuideIndexPage, title="安全指南", slug="safety-guides")
+    return add_page(index, SafetyGuidePage, title="电动车安全充电", slug="e-bike", body=GUIDE_BODY)
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return response, len(captured)
+
+
+def test_a_warm_page_is_served_without_a_query(client, guide):
+    client.get(guide.url)  # the first request renders and caches route and fragments
+    response, count = queries(client, guide.url)
+    assert response.status_code == 200
+    assert "电动车安全充电" in response.content.decode()
+    assert count == 0
+
+
+def test_publishing_shows_on_the_next_request(client, guide):
+    client.get(guide.url)
+    guide.title = "电动自行车安全充电"
+    guide.save_revision().publish()
+    html = client.get(guide.url).content.decode()
+    assert "电动自行车安全充电" in html
+    assert "<title>电动自行车安全充电" in html
+
+
+def test_fragments_are_off_when_the_setting_is_zero(client, guide, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    client.get(guide.url)
+    assert queries(client, guide.url)[1] > 0
+
+
+def test_an_unpublished_page_is_gone_at_once(client, guide):
+    assert client.get(guide.url).status_code == 200
+    guide.unpublish()
+    assert client.get(guide.url).status_code == 404
+
+
+def test_a_moved_page_answers_at_its_new_address_and_the_old_one_redirects(client, home, guide):
+    old_url = guide.url
+    client.get(old_url)
+    other = add_page(home, SafetyGuideIndexPage, title="更多指南", slug="more-guides")
+    guide.move(other, pos="last-child")
+    guide.refresh_from_db()
+    moved = client.get(old_url)  # Wagtail made a redirect; the cached route is not served
+    assert moved.status_code == 301
+    assert moved["Location"] == guide.url
+    assert client.get(guide.url).status_code == 200
+
+
+def test_a_new_view_restriction_applies_to_a_cached_route(client, guide):
+    assert client.get(guide.url).status_code == 200
+    PageViewRestriction.objects.create(page=guide, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get(guide.url)
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_a_restricted_page_is_checked_on_every_request(client, guide):
+    PageViewRestriction.objects.create(page=guide, restriction_type=PageViewRestriction.LOGIN)
+    for _ in range(2):
+        assert client.get(guide.url).status_code == 302
+
+
+def test_a_preview_never_shows_or_stores_a_cached_fragment(client, guide):
+    client.get(guide.url)  # the published page's fragments are in the cache
+    guide.title = "草稿标题"
+    preview = guide.make_preview_request()  # what the editor's preview panel does
+    preview.render()
+    assert "草稿标题</h1>" in preview.content.decode()  # the body, not only <title>
+    assert "草稿标题" not in client.get(guide.url).content.decode()
+
+
+def test_listing_filters_are_cached_apart_and_bad_filters_not_at_all(client, home):
+    from education.models import ExperienceCenterPage
+
+    index = add_page(home, ExperienceCenterIndexPage, title="体验室", slug="experience-centers")
+    for title, status in (("红星美凯龙体验室", "open"), ("万达广场体验室", "building")):
+        add_page(
+            index,
+            ExperienceCenterPage,
+            title=title,
+            slug=title,
+            status=status,
+            district="chengjiang",
+            host="商场",
+            address="江阴",
+        )
+    open_only = client.get(index.url, {"status": "open"}).content.decode()
+    building = client.get(index.url, {"status": "building"}).content.decode()
+    assert "红星美凯龙体验室" in open_only and "万达广场体验室" not in open_only
+    assert "万达广场体验室" in building and "红星美凯龙体验室" not in building
+    assert client.get(index.url, {"status": "<script>"}).status_code == 400
+    assert client.get(index.url, {"status": "nonsense"}).status_code == 400
+
+
+def test_the_404_page_offers_each_languages_home(client, home):
+    for path in ("/no-such-page/", "/en/another-missing-page/"):
+        response = client.get(path)
+        assert response.status_code == 404
+        html = response.content.decode()
+        assert 'href="/en/"' in html or 'aria-current="true" lang="en"' in html
+        assert "no-such-page" not in html.split("lang-switch", 1)[1].split("</ul>", 1)[0]
