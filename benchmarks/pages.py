@@ -2,14 +2,15 @@
 
 Sets up its own database (SQLite file under var/bench/, or DATABASE_URL if given) with
 the demo content, serves it with gunicorn (2 workers, production settings; no page
-cache unless --page-cache SECONDS) on 127.0.0.1, and measures each URL with a bounded
-threaded load generator:
+cache unless --page-cache SECONDS; cached routes and fragments as in production unless
+--fragment-cache 0) on 127.0.0.1, and measures each URL with a bounded threaded load
+generator, in interleaved rounds (medians reported):
 requests per second, p50/p99 latency, and server CPU per request read from the worker
 processes' /proc/<pid>/stat. Every figure is also given as a ratio to the minimal view
 measured in the same run (higher is better: page ÷ minimal for throughput, minimal ÷
 page for latency and CPU).
 
-    .venv/bin/python benchmarks/pages.py [--requests 400] [--concurrency 4]
+    .venv/bin/python benchmarks/pages.py [--requests 400] [--concurrency 4] [--rounds 3]
 """
 
 import argparse
@@ -41,16 +42,18 @@ URLS = [
 ]
 
 
-def environment(page_cache_seconds=0):
+def environment(page_cache_seconds=0, fragment_cache_seconds=300):
     env = dict(os.environ)
     env.update(
         PAGE_CACHE_SECONDS=str(page_cache_seconds),
+        FRAGMENT_CACHE_SECONDS=str(fragment_cache_seconds),
         DJANGO_SETTINGS_MODULE="benchmarks.pages_settings",
         SECRET_KEY="bench-" + "x" * 60,
         ALLOWED_HOSTS=HOST,
         SECURE_SSL_REDIRECT="0",
         FIREBREAK_VAR_DIR=str(BENCH),
         PYTHONPATH=str(ROOT),
+        LOG_LEVEL="WARNING",  # production's logging, minus the INFO lines
     )
     env.pop("REDIS_URL", None)
     return env
@@ -147,9 +150,22 @@ def main():
         metavar="SECONDS",
         help="serve anonymous pages from the page cache (0, the default: render every time)",
     )
+    parser.add_argument(
+        "--fragment-cache",
+        type=int,
+        default=300,
+        metavar="SECONDS",
+        help="cached routes and {%% fragment %%}s, as in production (0: the raw cost)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="measure every URL this many times, interleaved; report the medians",
+    )
     args = parser.parse_args()
 
-    env = environment(args.page_cache)
+    env = environment(args.page_cache, args.fragment_cache)
     if not args.skip_setup:
         set_up(env)
     server = subprocess.Popen(
@@ -176,9 +192,14 @@ def main():
             except OSError:
                 time.sleep(0.2)
         pids = worker_pids(server.pid)
-        results = {}
-        for name, path, expected in URLS:
-            results[name] = measure(path, expected, args.requests, args.concurrency, pids)
+        rounds = {name: [] for name, _, _ in URLS}
+        for _ in range(args.rounds):
+            for name, path, expected in URLS:
+                rounds[name].append(measure(path, expected, args.requests, args.concurrency, pids))
+        results = {
+            name: {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+            for name, runs in rounds.items()
+        }
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -186,9 +207,13 @@ def main():
     ref = results["minimal view (reference)"]
     database = "PostgreSQL" if env.get("DATABASE_URL") else "SQLite"
     cache = f"page cache {args.page_cache} s" if args.page_cache else "no page cache"
+    fragments = (
+        f"fragment cache {args.fragment_cache} s" if args.fragment_cache else "no fragment cache"
+    )
     print(
-        f"\n{database}, {cache}, gunicorn 2 workers, {args.requests} requests per URL, "
-        f"{args.concurrency} concurrent clients, {os.cpu_count()} cores"
+        f"\n{database}, {cache}, {fragments}, gunicorn 2 workers, {args.requests} requests "
+        f"per URL, {args.concurrency} concurrent clients, {os.cpu_count()} cores; "
+        f"medians of {args.rounds} interleaved rounds"
     )
     print("| page | req/s | ×min | p50 ms | ×min | p99 ms | CPU ms/req | ×min |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
