@@ -1,18 +1,22 @@
 """Staff screens in the Wagtail admin beyond the viewsets: a booking's actions, check-in
-at the door, and a session's roster. Each view calls a service; the rules live there."""
+at the door, a session's roster, and retrying failed messages to bookers. Each view
+calls a service; the rules live there."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import permission_required
+from wagtail.admin.utils import get_valid_next_url_from_request
 
-from . import selectors, services
+from . import notifications, selectors, services
 from .forms import CheckInForm, RejectForm
-from .models import Booking, Session
+from .models import Booking, Notification, Session
 
 MANAGE = "events.manage_booking"
+VIEW_NOTIFICATION = "events.view_notification"
 
 
 def _actions_url(booking):
@@ -129,5 +133,51 @@ def roster(request, pk):
             "places_left": selectors.places_left(session),
             "page_title": _("Roster"),
             "header_icon": "group",
+        },
+    )
+
+
+@permission_required(VIEW_NOTIFICATION)
+@permission_required(MANAGE)
+@require_http_methods(["GET", "POST"])
+def retry_notifications(request, pk=None):
+    """Ask, then send again one failed message (``pk``) or every failed one.
+
+    The outbox does the sending (``notifications.retry``); a message that is not
+    failed, or no longer, is left alone.
+    """
+    notification = None
+    failed = Notification.objects.failed()
+    if pk is not None:
+        notification = get_object_or_404(
+            Notification.objects.select_related("booking").with_status(), pk=pk
+        )
+        failed = failed.filter(pk=pk)
+    index_url = reverse("events_notification:index")
+    if request.method == "POST":
+        retried = notifications.retry(list(failed.values_list("pk", flat=True)))
+        if retried:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s message will be sent again.",
+                    "%(n)s messages will be sent again.",
+                    retried,
+                )
+                % {"n": retried},
+            )
+        else:
+            messages.warning(request, _("Nothing to retry: no failed message is left."))
+        return redirect(get_valid_next_url_from_request(request) or index_url)
+    return render(
+        request,
+        "events/admin/notification_retry.html",
+        {
+            "notification": notification,
+            "count": failed.count(),
+            "index_url": index_url,
+            "next": get_valid_next_url_from_request(request),
+            "page_title": _("Retry sending"),
+            "header_icon": "rotate",
         },
     )

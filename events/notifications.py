@@ -12,7 +12,8 @@ Tuning, by Django setting or environment variable of the same name:
 ``BOOKING_OUTBOX_LEASE_SECONDS`` (300) — how long a claim keeps other senders off;
 longer than any send takes. ``BOOKING_OUTBOX_RETRY_AFTER_SECONDS`` (60) — how old an
 unsent, unclaimed row must be before the sweeper re-queues it.
-``BOOKING_OUTBOX_MAX_ATTEMPTS`` (5) — sends tried before a row is left for staff.
+``BOOKING_OUTBOX_MAX_ATTEMPTS`` (5) — sends tried before a row is left for staff, who
+see it in the admin's notification listing and may ``retry()`` it.
 """
 
 import logging
@@ -65,6 +66,11 @@ def max_attempts():
     return _tuning("BOOKING_OUTBOX_MAX_ATTEMPTS", 5)
 
 
+def _unclaimed(now):
+    """No sender holds the row: never claimed, released, or its claim's lease ran out."""
+    return Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease())
+
+
 def _queue(notification_pk):
     from .tasks import send_notification
 
@@ -87,10 +93,9 @@ def deliver(notification_pk, *, now=None):
     """Send one outbox message unless it is sent or claimed; True when this call sent it."""
     now = now or timezone.now()
     claimed = (
-        Notification.objects.filter(
-            pk=notification_pk, sent_at__isnull=True, attempts__lt=max_attempts()
-        )
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease()))
+        Notification.objects.deliverable()
+        .filter(pk=notification_pk)
+        .filter(_unclaimed(now))
         .update(claimed_at=now, attempts=F("attempts") + 1)
     )
     if not claimed:
@@ -115,12 +120,9 @@ def sweep(*, now=None):
     """Re-queue unsent messages whose task was lost or whose sender died; return the count."""
     now = now or timezone.now()
     stale = (
-        Notification.objects.filter(
-            sent_at__isnull=True,
-            attempts__lt=max_attempts(),
-            created_at__lt=now - retry_after(),
-        )
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease()))
+        Notification.objects.deliverable()
+        .filter(created_at__lt=now - retry_after())
+        .filter(_unclaimed(now))
         .order_by("created_at")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
@@ -128,6 +130,29 @@ def sweep(*, now=None):
     for pk in pks:
         _queue(pk)
     return len(pks)
+
+
+def retry(notification_pks, *, now=None):
+    """Give messages the outbox gave up on a fresh set of attempts; return how many.
+
+    Staff call this once the cause is fixed (a mail server back, an address
+    corrected). Each row is reset by one conditional UPDATE that matches only a row
+    still unsent, out of attempts and held by no sender, then queued for the usual
+    send task. A sent row, a last attempt still under way, or a row someone retried
+    a moment ago is left alone and not queued: a repeated click sends nothing twice.
+    """
+    now = now or timezone.now()
+    retried = 0
+    for pk in notification_pks:
+        reset = (
+            Notification.objects.failed()
+            .filter(_unclaimed(now), pk=pk)
+            .update(attempts=0, claimed_at=None)
+        )
+        if reset:
+            _queue(pk)
+            retried += reset
+    return retried
 
 
 def send_booking_message(booking_pk, kind, reason=""):

@@ -1,5 +1,64 @@
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class NotificationQuerySet(models.QuerySet):
+    """The outbox's states, worked out here and nowhere else.
+
+    Each state is a plain condition on the row's own columns, so the same condition
+    filters an UPDATE (a sender's claim, a staff retry) and a listing. The four states
+    are exclusive and together cover every row.
+    """
+
+    @staticmethod
+    def attempt_limit():
+        # The outbox's tuning lives with the sender, which imports this model.
+        from ..notifications import max_attempts
+
+        return max_attempts()
+
+    @classmethod
+    def deliverable_condition(cls, limit=None):
+        """Unsent with attempts left, waiting or retrying: what a sender may claim."""
+        if limit is None:
+            limit = cls.attempt_limit()
+        return Q(sent_at__isnull=True, attempts__lt=limit)
+
+    @classmethod
+    def conditions(cls):
+        """Each ``Notification.Status`` with the condition that puts a row in it."""
+        limit = cls.attempt_limit()
+        deliverable = cls.deliverable_condition(limit)
+        status = Notification.Status
+        return {
+            status.SENT: Q(sent_at__isnull=False),
+            status.WAITING: deliverable & Q(last_error=""),
+            status.RETRYING: deliverable & ~Q(last_error=""),
+            status.FAILED: Q(sent_at__isnull=True, attempts__gte=limit),
+        }
+
+    def with_status(self):
+        """Annotate each row's ``status``, a ``Notification.Status`` value."""
+        return self.annotate(
+            status=models.Case(
+                *(
+                    models.When(condition, then=models.Value(status))
+                    for status, condition in self.conditions().items()
+                ),
+                output_field=models.CharField(),
+            )
+        )
+
+    def in_status(self, status):
+        return self.filter(self.conditions()[status])
+
+    def deliverable(self):
+        return self.filter(self.deliverable_condition())
+
+    def failed(self):
+        """Unsent and out of attempts: given up by the outbox and left for staff."""
+        return self.in_status(Notification.Status.FAILED)
 
 
 class Notification(models.Model):
@@ -11,6 +70,12 @@ class Notification(models.Model):
     """
 
     wagtail_reference_index_ignore = True
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        WAITING = "waiting", _("Waiting")
+        RETRYING = "retrying", _("Retrying")
+        FAILED = "failed", _("Failed")
 
     class Kind(models.TextChoices):
         CONFIRMED = "confirmed", _("Booking confirmed")
@@ -35,6 +100,8 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")

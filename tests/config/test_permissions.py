@@ -11,7 +11,12 @@ from media.reach.permissions import ensure_clerks_group
 pytestmark = pytest.mark.django_db
 
 AREAS = {
-    "booking": ["/admin/booking/bookings/", "/admin/booking-desk/check-in/"],
+    "booking": [
+        "/admin/booking/bookings/",
+        "/admin/booking/notifications/",
+        "/admin/booking-desk/check-in/",
+        "/admin/booking-desk/notifications/retry-failed/",
+    ],
     "moderation": ["/admin/contest/moderation/", "/admin/contest_entries/"],
     "results": ["/admin/contest/results/"],
     "judging": ["/admin/contest/judging/"],
