@@ -102,7 +102,9 @@ def deliver(notification_pk, *, now=None):
         return False
     notification = Notification.objects.get(pk=notification_pk)
     try:
-        send_booking_message(notification.booking_id, notification.kind, notification.reason)
+        send_booking_message(
+            notification.booking_id, notification.kind, notification.reason, notification
+        )
     except Exception as error:
         logger.exception("Booking message %s failed", notification_pk)
         # Release our claim (only ours: a sender past an expired lease may hold it now).
@@ -155,7 +157,12 @@ def retry(notification_pks, *, now=None):
     return retried
 
 
-def send_booking_message(booking_pk, kind, reason=""):
+def send_booking_message(booking_pk, kind, reason="", notification=None):
+    """Email (if the booker gave an address), then SMS.
+
+    With the outbox row, the email is stamped as sent before the SMS goes, so a retry
+    after a failed SMS sends only the SMS.
+    """
     if kind not in SUBJECTS:
         raise ValueError(f"Unknown booking message: {kind}")
     booking = Booking.objects.select_related("session__event").get(pk=booking_pk)
@@ -171,6 +178,8 @@ def send_booking_message(booking_pk, kind, reason=""):
         subject = str(SUBJECTS[kind] % {"ref": booking.reference})
         body = render_to_string("events/email/booking_message.txt", context)
         sms = render_to_string("events/email/booking_sms.txt", context).strip()
-    if booking.email:
+    if booking.email and (notification is None or notification.email_sent_at is None):
         send_mail(subject, body, None, [booking.email])
+        if notification is not None:
+            Notification.objects.filter(pk=notification.pk).update(email_sent_at=timezone.now())
     send_sms(booking.phone, sms)

@@ -178,6 +178,25 @@ def test_a_failed_send_records_the_error_and_is_retried_a_bounded_number_of_time
     assert mail.outbox == []
 
 
+@pytest.mark.django_db
+def test_a_failed_sms_after_the_email_does_not_send_the_email_again(monkeypatch):
+    booking = BookingFactory(email="teacher@example.com")
+    notification = Notification.objects.create(booking=booking, kind="confirmed")
+    texts = []
+
+    def gateway_down(phone, text):
+        raise ConnectionError("SMS gateway down")
+
+    monkeypatch.setattr(notifications, "send_sms", gateway_down)
+    assert notifications.deliver(notification.pk) is False
+    assert len(mail.outbox) == 1
+    monkeypatch.setattr(notifications, "send_sms", lambda phone, text: texts.append(phone))
+    Notification.objects.filter(pk=notification.pk).update(claimed_at=None)
+    assert notifications.deliver(notification.pk) is True
+    assert len(mail.outbox) == 1  # the email went once; the retry sent only the SMS
+    assert texts == [booking.phone]
+
+
 def start_worker(name, mail_file, delay, log):
     env = {
         **os.environ,
