@@ -12,6 +12,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from education.exports import FormulaSafeIndexView
+from education.inspect import LocalInspectView
 
 from . import admin_views
 from .models import ConsentNotice, Entry
@@ -86,6 +87,7 @@ class EntryViewSet(ModelViewSet):
     index_view_class = FormulaSafeIndexView  # titles and schools are typed by the public
     form_fields = ["title", "display_name", "school", "grade"]
     inspect_view_enabled = True
+    inspect_view_class = LocalInspectView
     inspect_view_fields = [
         "title",
         "category",

@@ -12,6 +12,7 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from education.exports import FormulaSafeIndexView
+from education.inspect import LocalInspectView
 
 from . import admin_views, services
 from .models import ApprovedPeriod, Channel, Metric, Place, Tally, TallyRevision
@@ -156,6 +157,7 @@ class TallyViewSet(ModelViewSet):
     add_view_class = RedirectToEntry
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = LocalInspectView
     list_display = [
         "metric",
         "channel",

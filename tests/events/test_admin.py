@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -38,6 +39,19 @@ def test_staff_see_bookings_filtered_and_searched(staff):
     html = staff.get(url, {"status": "cancelled"}).content.decode()
     assert "华士实验小学" in html and "江阴中专" not in html
     assert staff.get(url, {"status": "nonsense", "date_after": "x"}).status_code == 200
+
+
+def test_the_booking_detail_shows_local_times_and_not_the_manage_secret(staff):
+    booking = BookingFactory()
+    Booking.objects.filter(pk=booking.pk).update(
+        created_at=timezone.make_aware(timezone.datetime(2026, 7, 1, 3, 55), timezone.UTC)
+    )
+    html = staff.get(reverse("events_booking:inspect", args=[booking.pk])).content.decode()
+    assert booking.reference in html
+    assert "2026-07-01 11:55:00" in html  # Asia/Shanghai, not the stored UTC
+    assert booking.manage_salt not in html
+    assert "Idempotency" not in html
+    assert not re.search(r"<dd[^>]*>\s*None\s*</dd>", html)  # blanks are blank
 
 
 def test_exports_neutralise_formulas(staff):
