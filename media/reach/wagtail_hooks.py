@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -18,12 +19,23 @@ from . import admin_views, services
 from .models import ApprovedPeriod, Channel, Metric, Place, Tally, TallyRevision
 
 
+def shown_with(permission):
+    """A menu item shown only to those its view lets in (the views check the same)."""
+
+    class PermissionMenuItem(MenuItem):
+        def is_shown(self, request):
+            return request.user.has_perm(permission)
+
+    return PermissionMenuItem
+
+
 class ReachScreens(ViewSet):
     """Dashboard, quick entry and import: custom views, one menu entry each."""
 
     name = "reach_admin"
     icon = "table"
     menu_label = _("Dashboard")
+    menu_item_class = shown_with(admin_views.DashboardView.permission)
     add_to_admin_menu = False
 
     def get_urlpatterns(self):
@@ -37,6 +49,7 @@ class EntryScreen(ViewSet):
     name = "reach_entry"
     icon = "plus"
     menu_label = _("Enter a day's figures")
+    menu_item_class = shown_with(admin_views.QuickEntryView.permission)
 
     def get_urlpatterns(self):
         return [path("", admin_views.QuickEntryView.as_view(), name="entry")]
@@ -46,6 +59,7 @@ class ImportScreen(ViewSet):
     name = "reach_import"
     icon = "upload"
     menu_label = _("Import")
+    menu_item_class = shown_with(admin_views.ImportView.permission)
 
     def get_urlpatterns(self):
         return [path("", admin_views.ImportView.as_view(), name="import")]

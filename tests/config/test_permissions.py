@@ -22,6 +22,12 @@ AREAS = {
     "judging": ["/admin/contest/judging/"],
     "reach": ["/admin/reach_admin/", "/admin/reach_entry/", "/admin/reach_tallies/"],
 }
+# The admin menu entry of each area: shown to the groups that may open it, only.
+MENU = {
+    "booking": "/admin/booking/bookings/",
+    "reach": "/admin/reach_entry/",
+    "judging": "/admin/contest/judging/",
+}
 ALLOWED = {
     "Booking staff": {"booking"},
     "Contest staff": {"moderation", "results"},
@@ -53,6 +59,9 @@ def test_group_reaches_only_its_own_admin_area(client, django_user_model, groups
                 assert status == 200, (group_name, url, status)
             else:
                 assert status in (302, 403), (group_name, url, status)
+    menu = client.get("/admin/").content.decode()
+    for area, url in MENU.items():
+        assert (url in menu) == (area in ALLOWED[group_name]), (group_name, url)
 
 
 def test_only_contest_staff_may_open_a_childs_original_drawing(
