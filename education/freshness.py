@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 GENERATION_KEY = "public:generation"
 
@@ -34,7 +35,16 @@ def generation_for(request):
 
 
 def bump(**kwargs):
-    """Start a new generation (connected to the signals of whatever public pages show)."""
+    """Start a new generation (connected to the signals of whatever public pages show).
+
+    Once now, and once more when the transaction commits: a page rendered in between
+    read the rows as they were before the commit, so its generation must not last.
+    """
+    _next_generation()
+    transaction.on_commit(_next_generation)
+
+
+def _next_generation():
     if not cache.add(GENERATION_KEY, 1, None):
         try:
             cache.incr(GENERATION_KEY)

@@ -120,3 +120,15 @@ def test_the_404_page_offers_each_languages_home(client, home):
         html = response.content.decode()
         assert 'href="/en/"' in html or 'aria-current="true" lang="en"' in html
         assert "no-such-page" not in html.split("lang-switch", 1)[1].split("</ul>", 1)[0]
+
+
+def test_a_change_starts_a_new_generation_again_when_it_commits(
+    django_capture_on_commit_callbacks,
+):
+    from education import freshness
+
+    before = freshness.generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        freshness.bump()
+        during = freshness.generation()  # pages rendered now still see the old rows
+    assert before < during < freshness.generation()
