@@ -10,6 +10,7 @@ last deploy (naming last deploy's hashed CSS) is served by this one.
 
 import functools
 import hashlib
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -19,9 +20,20 @@ from django.db import transaction
 GENERATION_KEY = "public:generation"
 
 
+def _fresh_start():
+    # If the counter is lost (evicted, cache flushed), it restarts above any value it
+    # had: the clock in microseconds, which outruns any count of changes (each change
+    # adds one or two, and takes far longer than a microsecond).
+    return time.time_ns() // 1_000
+
+
 def generation():
     """The current generation: one cache read."""
-    return cache.get(GENERATION_KEY, 0)
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        cache.add(GENERATION_KEY, _fresh_start(), None)
+        current = cache.get(GENERATION_KEY, 0)
+    return current
 
 
 def generation_for(request):
@@ -45,11 +57,10 @@ def bump(**kwargs):
 
 
 def _next_generation():
-    if not cache.add(GENERATION_KEY, 1, None):
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:  # evicted between add() and incr()
-            cache.add(GENERATION_KEY, 1, None)
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there (yet, or evicted): a fresh start is a new generation
+        cache.add(GENERATION_KEY, _fresh_start(), None)
 
 
 @functools.cache

@@ -149,6 +149,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": VAR_DIR / "cache",
+            # Pages, fragments and routes of every page in two languages (default 300).
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 

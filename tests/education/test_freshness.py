@@ -132,3 +132,18 @@ def test_a_change_starts_a_new_generation_again_when_it_commits(
         freshness.bump()
         during = freshness.generation()  # pages rendered now still see the old rows
     assert before < during < freshness.generation()
+
+
+def test_a_lost_generation_restarts_above_every_earlier_one():
+    from django.core.cache import cache
+
+    from education import freshness
+
+    for _ in range(3):
+        freshness.bump()
+    before = freshness.generation()
+    cache.delete(freshness.GENERATION_KEY)  # evicted, or the cache was flushed
+    assert freshness.generation() > before
+    cache.delete(freshness.GENERATION_KEY)
+    freshness.bump()
+    assert freshness.generation() > before
