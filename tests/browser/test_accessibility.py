@@ -5,100 +5,22 @@ before failing, so one run shows all that is wrong. Pages are also checked for
 horizontal scrolling at 320 px, and the booking journey is walked with the keyboard.
 """
 
-import io
 import re
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
-from tests.browser.conftest import assert_accessible
-from tests.education.factories import ensure_tree_roots
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_focus_visible,
+    page_url,
+    public_pages,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
-
-
-@pytest.fixture
-def demo_site(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.CONTEST_PRIVATE_ROOT = tmp_path / "private"
-    ensure_tree_roots()  # an earlier transactional test emptied the database
-    call_command("demo", "--no-admin", stdout=io.StringIO())
-
-
-def _page_url(label, slug=None):
-    from django.apps import apps
-
-    pages = apps.get_model(label).objects.live().filter(locale__language_code="zh-hans")
-    if slug:
-        pages = pages.filter(slug=slug)
-    page = pages.first()
-    assert page is not None, f"the demo content has no {label} {slug or ''}"
-    return page.url
-
-
-def _booking():
-    from events import selectors, services
-    from events.links import manage_path
-
-    session = selectors.upcoming_bookable(limit=1)[0]
-    size = session.event.party_min
-    booking, _ = services.create_booking(
-        session.pk,
-        data={
-            "organization": "江阴市实验小学",
-            "organization_type": "school",
-            "contact_name": "陈老师",
-            "phone": "13806161001",
-            "email": "chen@example.cn",
-            "party_size": size,
-            "adults": size,
-            "group": "",
-            "notes": "",
-        },
-    )
-    return session, manage_path(booking, "events:done"), manage_path(booking)
-
-
-def _public_pages():
-    """(name, path) of every public page type in the demo content."""
-    session, done, manage = _booking()
-    centers = _page_url("education.ExperienceCenterIndexPage")
-    selfcheck = _page_url("education.SelfCheckPage")
-    contest = _page_url("contest.ContestPage")
-    return [
-        ("home", "/"),
-        ("home (English)", "/en/"),
-        ("theme park", _page_url("education.ThemeParkPage")),
-        ("centers", centers),
-        ("centers filtered", centers + "?status=open"),
-        ("centers bad filter", centers + "?status=nonsense&district=%3Cb%3E"),
-        ("center", _page_url("education.ExperienceCenterPage")),
-        ("camp", _page_url("education.CampPage")),
-        ("guides", _page_url("education.SafetyGuideIndexPage")),
-        ("guide", _page_url("education.SafetyGuidePage")),
-        ("news", _page_url("education.NewsIndexPage")),
-        ("news item", _page_url("education.NewsPage")),
-        ("about", _page_url("education.StandardPage", "about")),
-        ("privacy", _page_url("education.StandardPage", "privacy")),
-        ("accessibility", _page_url("education.StandardPage", "accessibility")),
-        ("self-check", selfcheck),
-        ("self-check error", selfcheck + "?check=1&q1=maybe"),
-        ("search results", "/search/?q=%E7%94%B5%E5%8A%A8%E8%BD%A6"),
-        ("search nothing", "/search/?q=zzzqqqxxx"),
-        ("sessions", "/booking/"),
-        ("calendar", "/booking/calendar/"),
-        ("booking form", f"/booking/session/{session.pk}/"),
-        ("confirmation", done),
-        ("manage booking", manage),
-        ("contest", contest),
-        ("campaigns", _page_url("reach.CampaignIndexPage")),
-        ("campaign", _page_url("reach.CampaignPage")),
-        ("not found", "/no-such-page/"),
-    ]
 
 
 def _check(page, name, problems):
@@ -109,7 +31,7 @@ def _check(page, name, problems):
 
 
 def _visit_all(page, base, problems, sideways=False):
-    for name, path in _public_pages():
+    for name, path in public_pages():
         page.goto(base + path)
         _check(page, name, problems)
         if sideways:
@@ -125,7 +47,7 @@ def _form_states(page, base, problems):
     from events import selectors
     from media.contest.models import ContestPage
 
-    selfcheck = _page_url("education.SelfCheckPage")
+    selfcheck = page_url("education.SelfCheckPage")
     page.goto(base + selfcheck)
     page.locator("form.selfcheck-form button[type=submit]").click()
     page.wait_for_load_state()
@@ -145,7 +67,7 @@ def _form_states(page, base, problems):
     assert page.locator(".error-summary").count() == 1
     _check(page, "booking form errors", problems)
 
-    page.goto(base + _page_url("contest.ContestPage"))
+    page.goto(base + page_url("contest.ContestPage"))
     entry = page.locator(".entry-card a").first
     assert entry.count(), "the demo gallery has no entry to open"
     entry.click()
@@ -159,7 +81,7 @@ def _form_states(page, base, problems):
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=30),
     )
-    page.goto(base + _page_url("contest.ContestPage"))
+    page.goto(base + page_url("contest.ContestPage"))
     _check(page, "contest call and form", problems)
     page.locator("form[enctype] button[type=submit]").click()
     page.wait_for_load_state()
@@ -222,7 +144,7 @@ def test_the_booking_journey_by_keyboard_alone(phone, live_server):
             break
     else:
         pytest.fail("Tab never reached the first booking link")
-    assert _focus_is_visible(phone)
+    assert_focus_visible(phone)
     phone.keyboard.press("Enter")
     phone.wait_for_url(re.compile(r"/booking/session/\d+/$"))
 
@@ -236,7 +158,7 @@ def test_the_booking_journey_by_keyboard_alone(phone, live_server):
         phone.keyboard.press("Tab")
         focused = phone.evaluate("document.activeElement.id")
         if focused in typed:
-            assert _focus_is_visible(phone), f"no visible focus on #{focused}"
+            assert_focus_visible(phone)
             phone.keyboard.type(typed.pop(focused))
         elif focused == "id_party_size":
             size = phone.evaluate("document.activeElement.min") or "1"
@@ -252,18 +174,7 @@ def test_the_booking_journey_by_keyboard_alone(phone, live_server):
     assert not typed, f"Tab skipped {sorted(typed)}"
     phone.keyboard.press("Tab")  # the submit button
     assert phone.evaluate("document.activeElement.type") == "submit"
-    assert _focus_is_visible(phone)
+    assert_focus_visible(phone)
     phone.keyboard.press("Enter")
     phone.wait_for_url(re.compile(r"/booking/manage/.+/done/$"))
     assert Booking.objects.filter(organization="江阴市键盘小学").count() == 1
-
-
-def _focus_is_visible(page):
-    """The focused element draws an outline or a box shadow."""
-    return page.evaluate(
-        """() => {
-          const style = getComputedStyle(document.activeElement);
-          return (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
-            || style.boxShadow !== 'none';
-        }"""
-    )
