@@ -21,32 +21,37 @@ class PlatformConfig(AppConfig):
 def connect_page_cache_invalidation():
     """Whatever a public page may show, when it changes, a new public generation starts.
 
-    Every cached page, fragment and menu is keyed by it (``education/freshness.py``).
+    Every cached page, route, fragment and menu is keyed by the generations of the
+    scopes it shows (``education/freshness.py``).
     """
     from django.db.models.signals import post_delete, post_save
     from wagtail.models import Page
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-    from education.freshness import bump
+    from education import freshness
     from education.signals import public_content_changed
 
     # A deploy runs migrate: nothing cached by the last release's code is reused.
-    post_migrate.connect(bump, dispatch_uid="pagecache-migrated")
-    public_content_changed.connect(bump, dispatch_uid="pagecache-changed")
-    page_published.connect(bump, dispatch_uid="pagecache-published")
-    page_unpublished.connect(bump, dispatch_uid="pagecache-unpublished")
-    page_slug_changed.connect(bump, dispatch_uid="pagecache-slug-changed")
-    post_page_move.connect(bump, dispatch_uid="pagecache-moved")
-    post_delete.connect(bump, sender=Page, dispatch_uid="pagecache-page-deleted")
-    for label in (
-        "wagtailcore.Site",
-        "wagtailcore.PageViewRestriction",
-        "education.SiteSettings",
-        "events.Event",
-        "events.Session",
-        "events.Booking",
-        "contest.Entry",
-        "contest.ContestPage",
+    post_migrate.connect(freshness.anything_changed, dispatch_uid="freshness-migrated")
+    public_content_changed.connect(freshness.anything_changed, dispatch_uid="freshness-public")
+    for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
+        signal.connect(freshness.content_changed, dispatch_uid=f"freshness-{id(signal)}")
+    post_delete.connect(
+        freshness.content_changed, sender=Page, dispatch_uid="freshness-page-deleted"
+    )
+    for receiver, labels in (
+        (
+            freshness.content_changed,
+            (
+                "wagtailcore.Site",
+                "wagtailcore.PageViewRestriction",
+                "education.SiteSettings",
+                "education.SearchSynonym",
+            ),
+        ),
+        (freshness.bookings_changed, ("events.Event", "events.Session", "events.Booking")),
+        (freshness.contest_changed, ("contest.Entry", "contest.ContestPage")),
     ):
-        post_save.connect(bump, sender=label, dispatch_uid=f"pagecache-{label}")
-        post_delete.connect(bump, sender=label, dispatch_uid=f"pagecache-{label}-del")
+        for label in labels:
+            post_save.connect(receiver, sender=label, dispatch_uid=f"freshness-{label}")
+            post_delete.connect(receiver, sender=label, dispatch_uid=f"freshness-{label}-del")

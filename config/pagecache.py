@@ -68,7 +68,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not _eligible(request):
             return self.get_response(request)
-        generation = freshness.generation_for(request)
+        generation = freshness.token(request)
         key = _key(request, generation)
         cached = cache.get(key)
         if cached is not None:

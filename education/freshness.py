@@ -1,11 +1,21 @@
 """When may something rendered for the public be reused? One rule for every cache.
 
-Whatever changes what a public page may show (a page published, moved or deleted,
-places taken, an entry moderated, a tally approved, the site settings) bumps one
-*generation* number in the shared cache; every cached page, fragment and menu is keyed
-by it, so the next request after a change renders afresh, in every web process.
-``release()`` names the static files of this deploy, so that nothing rendered by the
-last deploy (naming last deploy's hashed CSS) is served by this one.
+Whatever changes what a public page may show bumps a *generation* number in the shared
+cache, so the next request after a change renders afresh, in every web process. There
+is one generation per scope of change, so that a booking does not throw away every
+guide and route:
+
+- ``content``: pages published, unpublished, moved or deleted, sites, view
+  restrictions, the site settings, search synonyms;
+- ``bookings``: events, sessions, bookings (places left);
+- ``contest``: entries moderated, results published;
+- ``reach``: tallies approved (campaign figures).
+
+A cached thing is keyed by the scopes it shows (all of them unless it says otherwise):
+the page cache by all, routes and the shell by ``content``, each ``{% fragment %}`` by
+the scopes it names. ``release()`` names the static files of this deploy, so that
+nothing rendered by the last deploy (naming last deploy's hashed CSS) is served by this
+one.
 """
 
 import functools
@@ -17,50 +27,90 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-GENERATION_KEY = "public:generation"
+SCOPES = ("content", "bookings", "contest", "reach")
+
+
+def _key(scope):
+    return f"public:generation:{scope}"
 
 
 def _fresh_start():
-    # If the counter is lost (evicted, cache flushed), it restarts above any value it
+    # If a counter is lost (evicted, cache flushed), it restarts above any value it
     # had: the clock in microseconds, which outruns any count of changes (each change
     # adds one or two, and takes far longer than a microsecond).
     return time.time_ns() // 1_000
 
 
-def generation():
-    """The current generation: one cache read."""
-    current = cache.get(GENERATION_KEY)
-    if current is None:
-        cache.add(GENERATION_KEY, _fresh_start(), None)
-        current = cache.get(GENERATION_KEY, 0)
-    return current
+def _read_all():
+    keys = [_key(scope) for scope in SCOPES]
+    found = cache.get_many(keys)
+    for key in set(keys) - found.keys():
+        cache.add(key, _fresh_start(), None)
+        found[key] = cache.get(key, 0)
+    return {scope: found[_key(scope)] for scope in SCOPES}
 
 
-def generation_for(request):
-    """The generation, read once per request so every fragment of a page agrees."""
+def generation(scopes=SCOPES):
+    """The current generation of the given scopes: one cache read."""
+    current = _read_all()
+    return tuple(current[scope] for scope in scopes)
+
+
+def generation_for(request, scopes=SCOPES):
+    """The generation, read once per request so every part of a page agrees."""
     if request is None:
-        return generation()
-    current = getattr(request, "_public_generation", None)
+        return generation(scopes)
+    current = getattr(request, "_public_generations", None)
     if current is None:
-        current = request._public_generation = generation()
-    return current
+        current = request._public_generations = _read_all()
+    return tuple(current[scope] for scope in scopes)
 
 
-def bump(**kwargs):
-    """Start a new generation (connected to the signals of whatever public pages show).
+def token(request, scopes=SCOPES):
+    """The generation as a cache-key part (dots, no spaces)."""
+    return ".".join(str(value) for value in generation_for(request, scopes))
+
+
+def bump(*scopes):
+    """Start a new generation of the scopes (all when none is named).
 
     Once now, and once more when the transaction commits: a page rendered in between
     read the rows as they were before the commit, so its generation must not last.
     """
-    _next_generation()
-    transaction.on_commit(_next_generation)
+    for scope in scopes or SCOPES:
+        if scope not in SCOPES:
+            raise ValueError(f"Unknown scope of change: {scope}")
+        _next_generation(scope)
+        transaction.on_commit(functools.partial(_next_generation, scope))
 
 
-def _next_generation():
+def _next_generation(scope):
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(_key(scope))
     except ValueError:  # not there (yet, or evicted): a fresh start is a new generation
-        cache.add(GENERATION_KEY, _fresh_start(), None)
+        cache.add(_key(scope), _fresh_start(), None)
+
+
+# Signal receivers, one per scope (module-level: signals keep weak references).
+def content_changed(**kwargs):
+    bump("content")
+
+
+def bookings_changed(**kwargs):
+    bump("bookings")
+
+
+def contest_changed(**kwargs):
+    bump("contest")
+
+
+def reach_changed(**kwargs):
+    bump("reach")
+
+
+def anything_changed(scope=None, **kwargs):
+    """For ``public_content_changed``: the scope it names, or all of them."""
+    bump(*([scope] if scope else []))
 
 
 @functools.cache

@@ -4,7 +4,7 @@ Wagtail finds the page for a URL afresh on every request: the site for the host,
 root page in the visitor's language, then the tree, then every ancestor's view
 restrictions; about half of a page's queries. The answer only changes when a page is
 published, moved or deleted, a site or a view restriction changes: exactly what starts a
-new public generation (``education/freshness.py``). So the route is kept in the shared
+new generation of public content (``education/freshness.py``). So the route is kept in the shared
 cache under the generation, and a request that finds it there goes straight to the
 page's own ``serve``. Everything after the route (restrictions, ``serve``, the hooks)
 runs as Wagtail runs it.
@@ -27,7 +27,8 @@ def _no_restrictions():
 
 def _prefix(request):
     # The host as Wagtail's Site.find_for_request reads it, without the ALLOWED_HOSTS check.
-    return f"{freshness.generation_for(request)}:{request._get_raw_host()}:{get_language()}"
+    generation = freshness.token(request, ("content",))
+    return f"{generation}:{request._get_raw_host()}:{get_language()}"
 
 
 def _site_and_root(request, seconds):

@@ -13,6 +13,7 @@ from modelsearch.backends.base import EmptySearchResults
 from modelsearch.query import And, Boost, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk
 
+from .. import freshness
 from .synonyms import variants
 from .text import index_text, query_terms, query_tokens
 
@@ -69,6 +70,9 @@ class SegmentingIndexMixin:
             self.entries.filter(content_type_id=content_type_pk, object_id=indexer.id).update(
                 title=indexer.title, body=indexer.body, autocomplete=indexer.autocomplete
             )
+        # The index is written after the publish, by the worker: results cached in
+        # between must not outlive it.
+        freshness.bump("content")
 
 
 class SegmentingQueryMixin:

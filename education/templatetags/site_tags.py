@@ -28,7 +28,8 @@ def _shell(request):
     memo = getattr(request, "_firebreak_shell", None)
     if memo is not None and memo[0] == language:
         return memo[1]
-    key = f"shell:{freshness.generation_for(request)}:{request.get_host()}:{language}"
+    generation = freshness.token(request, ("content",))
+    key = f"shell:{generation}:{request.get_host()}:{language}"
     shell = cache.get(key)
     if shell is None:
         site = Site.find_for_request(request)
@@ -77,8 +78,9 @@ def is_page(value):
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name, vary_on, condition=None):
-        self.nodelist, self.name, self.vary_on, self.condition = nodelist, name, vary_on, condition
+    def __init__(self, nodelist, name, vary_on, scopes, condition=None):
+        self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
+        self.scopes, self.condition = scopes, condition
 
     def render(self, context):
         request = context.get("request")
@@ -93,7 +95,7 @@ class FragmentNode(template.Node):
         parts = [
             self.name,
             freshness.release(),
-            freshness.generation_for(request),
+            freshness.token(request, self.scopes),
             get_language(),
             request.get_host(),
             *(value.resolve(context) for value in self.vary_on),
@@ -108,14 +110,16 @@ class FragmentNode(template.Node):
 
 @register.tag
 def fragment(parser, token):
-    """``{% fragment "name" var ... [if cond] %}…{% endfragment %}``: render once, reuse.
+    """``{% fragment "name" var ... [on scope ...] [if cond] %}…{% endfragment %}``.
 
-    The part is cached under its name, the values given, the language, the host, the
-    public generation and the deploy, for ``FRAGMENT_CACHE_SECONDS`` at most (the bound
-    on anything that changes with the clock alone, such as a booking deadline passing).
-    Never around anything per visitor: forms that post (CSRF), cookies, the query
-    string unless passed in. With ``if cond``, only cached when ``cond`` is true (a
-    listing whose filters were valid, say). Previews always render afresh.
+    Renders the part once and reuses it: cached under its name, the values given, the
+    language, the host, the deploy and the generations of the scopes of change it
+    shows (``on content``; all scopes unless named, see ``education/freshness.py``),
+    for ``FRAGMENT_CACHE_SECONDS`` at most (the bound on anything that changes with the
+    clock alone, such as a booking deadline passing). Never around anything per
+    visitor: forms that post (CSRF), cookies, the query string unless passed in. With
+    ``if cond``, only cached when ``cond`` is true (a listing whose filters were valid,
+    say). Previews always render afresh.
     """
     bits = token.split_contents()
     if len(bits) < 2:
@@ -124,10 +128,19 @@ def fragment(parser, token):
     if len(bits) > 3 and bits[-2] == "if":
         condition = parser.compile_filter(bits[-1])
         bits = bits[:-2]
+    scopes = freshness.SCOPES
+    if "on" in bits[2:]:
+        at = bits.index("on", 2)
+        scopes, bits = tuple(bits[at + 1 :]), bits[:at]
+        unknown = set(scopes) - set(freshness.SCOPES)
+        if not scopes or unknown:
+            raise template.TemplateSyntaxError(
+                f"'fragment … on' takes scopes of {freshness.SCOPES}, not {sorted(unknown)}"
+            )
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
     vary_on = [parser.compile_filter(bit) for bit in bits[2:]]
-    return FragmentNode(nodelist, bits[1], vary_on, condition)
+    return FragmentNode(nodelist, bits[1], vary_on, scopes, condition)
 
 
 @register.simple_tag(takes_context=True)

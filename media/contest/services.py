@@ -315,7 +315,7 @@ def _set_stage(contest, **fields):
     # The page and its translations/aliases share the stage; revisions never carry it
     # (ContestPage.with_content_json keeps the live values).
     ContestPage.objects.filter(translation_key=contest.translation_key).update(**fields)
-    public_content_changed.send(sender=ContestPage)
+    public_content_changed.send(sender=ContestPage, scope="contest")
 
 
 # Retention

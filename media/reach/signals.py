@@ -25,7 +25,7 @@ def _bump_figures_version():
             cache.incr(FIGURES_VERSION_KEY)
         except ValueError:
             cache.add(FIGURES_VERSION_KEY, 1, None)
-    public_content_changed.send(sender=None)
+    public_content_changed.send(sender=None, scope="reach")
 
 
 def figures_changed(**kwargs):
