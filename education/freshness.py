@@ -91,7 +91,8 @@ def _next_generation(scope):
         cache.add(_key(scope), _fresh_start(), None)
 
 
-# Signal receivers, one per scope (module-level: signals keep weak references).
+# Signal receivers (module-level: signals keep weak references). Reach figures change
+# through ``public_content_changed`` (scope "reach"), sent by media/reach/signals.py.
 def content_changed(**kwargs):
     bump("content")
 
@@ -102,10 +103,6 @@ def bookings_changed(**kwargs):
 
 def contest_changed(**kwargs):
     bump("contest")
-
-
-def reach_changed(**kwargs):
-    bump("reach")
 
 
 def anything_changed(scope=None, **kwargs):

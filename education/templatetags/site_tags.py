@@ -19,7 +19,7 @@ register = template.Library()
 def _shell(request):
     """The home page's URL, the menu and the fire hotline in the active language.
 
-    Cached per host, language and public generation, and kept on the request, so the
+    Cached per host, language and content generation, and kept on the request, so the
     shell of a page costs one cache read.
     """
     if request is None:

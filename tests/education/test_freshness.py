@@ -177,3 +177,11 @@ def test_search_results_follow_the_index_not_the_publish(client, guide):
     found()  # rendered before the worker indexed the page (tests run tasks on commit)
     get_search_backend().add(guide)  # what the worker's index task does
     assert found()
+
+
+def test_a_fragment_names_only_known_scopes():
+    from django.template import Template, TemplateSyntaxError
+
+    Template('{% load site_tags %}{% fragment "x" on content bookings %}{% endfragment %}')
+    with pytest.raises(TemplateSyntaxError):
+        Template('{% load site_tags %}{% fragment "x" on places %}{% endfragment %}')
