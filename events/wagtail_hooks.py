@@ -324,6 +324,7 @@ class NotificationViewSet(ModelViewSet):
         "last_error",
         "created_at",
         "claimed_at",
+        "email_sent_at",
         "sent_at",
     ]
     copy_view_enabled = False
