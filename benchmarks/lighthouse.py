@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -112,12 +113,13 @@ def category_score(report, name, leave_out=()):
     return round(total / weights, 2) if weights else None
 
 
-def run_lighthouse(url, attempts=3):
+def run_lighthouse(url, attempts=5):
     """One Lighthouse report for ``url``.
 
     Lighthouse sometimes fails to record Chromium's trace ("NO_NAVSTART",
-    "Something went wrong with recording the trace"): that is the tool, not the page,
-    so a failed run is tried again, up to ``attempts`` times, before it counts.
+    "Something went wrong with recording the trace"; seen on about one run in ten
+    here): that is the tool, not the page, so a failed run is tried again, up to
+    ``attempts`` times, before it counts.
     """
     for attempt in range(1, attempts + 1):
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
@@ -139,6 +141,7 @@ def run_lighthouse(url, attempts=3):
         if done.returncode == 0 and not report.get("runtimeError"):
             return report
         print(f"Lighthouse run {attempt} of {attempts} failed on {url}", file=sys.stderr)
+        time.sleep(2)
     raise RuntimeError(f"Lighthouse failed {attempts} times on {url}")
 
 
