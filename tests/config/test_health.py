@@ -1,7 +1,9 @@
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
+from django.test import Client, override_settings
+from django.urls import path
 from django.utils import timezone
 from django_q.models import Task
 
@@ -41,10 +43,11 @@ def test_unhealthy_when_the_worker_is_silent(client):
 def test_unhealthy_when_the_database_is_down(client, monkeypatch):
     record_heartbeat(timedelta(seconds=5))
 
-    def database_down():
+    def refused(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setitem(health.CHECKS, "database", database_down)
+    # The real check runs; only the connection under it fails.
+    monkeypatch.setattr(connections[DEFAULT_DB_ALIAS], "cursor", refused)
     response = client.get("/health/")
     assert response.status_code == 503
     body = response.json()
@@ -56,3 +59,25 @@ def test_unhealthy_when_the_cache_is_broken(client, monkeypatch):
     record_heartbeat(timedelta(seconds=5))
     monkeypatch.setattr(health.cache, "get", lambda key: None)
     assert client.get("/health/").status_code == 503
+
+
+class BrokenURLs:
+    """A URLconf whose one view fails, to render the real 500 page."""
+
+    @staticmethod
+    def broken(request):
+        raise RuntimeError("boom")
+
+    urlpatterns = [path("broken/", broken)]
+
+
+@override_settings(ROOT_URLCONF=BrokenURLs)
+def test_server_error_page_is_bilingual_and_styled_within_the_policy():
+    response = Client(raise_request_exception=False).get("/broken/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "服务器出错" in html and "Sorry, something went wrong" in html
+    # The policy allows no inline style, so the page links its own stylesheet.
+    assert "style-src 'self'" in response["Content-Security-Policy"]
+    assert "<style" not in html and "style=" not in html
+    assert 'href="/static/css/error' in html
