@@ -50,7 +50,8 @@ run: messages
 	@echo "  Health: http://$(HOST):$(PORT)/health/"
 	@echo "  Web server and django-q2 worker run together; Ctrl-C stops both."
 	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
+	@# On Ctrl-C (or either process ending) stop the other and wait for both to finish.
+	@trap 'trap - INT TERM EXIT; kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
 		$(PY) manage.py qcluster & \
 		$(PY) manage.py runserver $(HOST):$(PORT) & \
 		wait -n
