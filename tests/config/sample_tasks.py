@@ -8,3 +8,11 @@ from django.tasks import task
 def make_group(name):
     Group.objects.get_or_create(name=name)
     return name
+
+
+@task
+def record_process(prefix):
+    """Names a group after the process that ran it, so a test can tell where it ran."""
+    import os
+
+    Group.objects.get_or_create(name=f"{prefix}:{os.getpid()}")

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
 
-from tests.config.sample_tasks import make_group
+from tests.config.sample_tasks import record_process
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -66,12 +66,37 @@ def worker(monkeypatch, tmp_path):
 
 
 def test_enqueued_task_runs_in_a_real_worker(worker):
-    make_group.enqueue("ran-in-the-worker")
+    record_process.enqueue("ran-in")
+    # Not run here: the test process handed it over and goes on.
+    assert not Group.objects.filter(name__startswith="ran-in:").exists()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if Group.objects.filter(name="ran-in-the-worker").exists():
+        ran = Group.objects.filter(name__startswith="ran-in:").values_list("name", flat=True)
+        if ran:
             break
         assert worker.poll() is None, worker.log.read_text(errors="replace")
         time.sleep(0.25)
     else:
         pytest.fail("no run within 60 s:\n" + worker.log.read_text(errors="replace")[-3000:])
+    ran_in = int(ran[0].split(":")[1])
+    assert ran_in != os.getpid()
+    assert ran_in in worker_processes(worker.pid)
+
+
+def worker_processes(root):
+    """The cluster's process and every process under it, read from /proc."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        found.add(pid)
+        todo.extend(children.get(pid, []))
+    return found
