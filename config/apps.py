@@ -46,6 +46,7 @@ def connect_page_cache_invalidation():
                 "wagtailcore.Site",
                 "wagtailcore.PageViewRestriction",
                 "education.SiteSettings",
+                "education.MenuItem",
                 "education.SearchSynonym",
             ),
         ),

@@ -27,6 +27,7 @@ from .models import (
     GuideAudience,
     GuideTopic,
     HomePage,
+    MenuItem,
     NewsIndexPage,
     NewsPage,
     SafetyGuideIndexPage,
@@ -54,6 +55,20 @@ HOME = {
     ),
     "search_description": "江阴消防宣传教育平台：主题公园、体验室、夏令营、安全指南与宣传活动。",
 }
+
+# The main menu: short labels that fit a phone, each a slug under the home page or a
+# path of the site.
+MENU = [
+    ("主题公园", "Theme park", "theme-park"),
+    ("体验室", "Experience rooms", "experience-centers"),
+    ("夏令营", "Summer camp", "summer-camp"),
+    ("团体预约", "Book a visit", "/booking/"),
+    ("安全指南", "Safety guides", "safety-guides"),
+    ("家庭自查", "Home check", "self-check"),
+    ("作品征集", "Contest", "children-contest"),
+    ("宣传活动", "Campaigns", "campaigns"),
+    ("新闻", "News", "news"),
+]
 
 SETTINGS = {
     "fire_hotline": "119",
@@ -479,3 +494,23 @@ def load(stdout=None):
     if stdout:
         stdout.write("education: pages, guides, news, settings and moderation ready")
     return home
+
+
+def load_menu(stdout=None):
+    """The main menu, once every app has made its pages; an edited menu is left alone."""
+    site = Site.objects.get(is_default_site=True)
+    settings = SiteSettings.for_site(site)
+    if settings.menu_items.exists():
+        return
+    home = site.root_page
+    for order, (label, label_en, target) in enumerate(MENU):
+        item = MenuItem(settings=settings, sort_order=order, label=label, label_en=label_en)
+        if target.startswith("/"):
+            item.path = target
+        else:
+            item.page = home.get_children().filter(slug=target).first()
+            if item.page is None:
+                continue
+        item.save()
+    if stdout:
+        stdout.write("education: main menu ready")

@@ -4,7 +4,7 @@ from .news import NewsIndexPage, NewsPage
 from .places import CampPage, ExperienceCenterIndexPage, ExperienceCenterPage, ThemeParkPage
 from .search import SearchSynonym
 from .selfcheck import SelfCheckPage
-from .settings import SiteSettings
+from .settings import MenuItem, SiteSettings
 from .standard import StandardPage
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "GuideAudience",
     "GuideTopic",
     "HomePage",
+    "MenuItem",
     "NewsIndexPage",
     "NewsPage",
     "SafetyGuideIndexPage",

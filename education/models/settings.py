@@ -1,12 +1,18 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Orderable
 
 
 @register_setting(icon="site")
-class SiteSettings(BaseSiteSetting):
-    """Contact details and legal notices shown on every page."""
+class SiteSettings(ClusterableModel, BaseSiteSetting):
+    """Contact details, legal notices and the main menu, shown on every page."""
 
     fire_hotline = models.CharField(
         _("fire emergency number"),
@@ -83,7 +89,72 @@ class SiteSettings(BaseSiteSetting):
             ],
             heading=_("Footer and legal"),
         ),
+        InlinePanel(
+            "menu_items",
+            heading=_("Main menu"),
+            label=_("menu item"),
+            help_text=_(
+                "Short labels in the order they appear. When the list is empty, the menu "
+                "shows the home page's children marked 'show in menus', by title."
+            ),
+        ),
     ]
 
     class Meta:
         verbose_name = _("site settings")
+
+
+class MenuItem(Orderable):
+    """One entry of the main menu: a page, or a path of the site that is not a page."""
+
+    settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="menu_items")
+    label = models.CharField(
+        _("label"),
+        max_length=8,
+        help_text=_("Short, so that several fit on a phone's screen, e.g. 主题公园."),
+    )
+    label_en = models.CharField(
+        _("English label"),
+        max_length=20,
+        blank=True,
+        help_text=_("Shown on the English site; the label is used when this is empty."),
+    )
+    # A deleted page takes its menu entry with it.
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("page"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    path = models.CharField(
+        _("path"),
+        max_length=100,
+        blank=True,
+        validators=[
+            RegexValidator(r"^/[-a-z0-9/]*$", _("A path of this site, such as /booking/."))
+        ],
+        help_text=_("For a part of the site that is not a page, such as /booking/."),
+    )
+
+    panels = [FieldPanel("label"), FieldPanel("label_en"), FieldPanel("page"), FieldPanel("path")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("menu item")
+        verbose_name_plural = _("menu items")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(page__isnull=False) & Q(path=""))
+                | (Q(page__isnull=True) & ~Q(path="")),
+                name="education_menuitem_page_or_path",
+                violation_error_message=_("Choose a page or give a path, not both."),
+            )
+        ]
+
+    def clean(self):
+        if bool(self.page_id) == bool(self.path):
+            raise ValidationError(_("Choose a page or give a path, not both."))
+
+    def __str__(self):
+        return self.label

@@ -7,7 +7,7 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import translate_url
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from wagtail.models import Page, Site
 
 from .. import freshness
@@ -34,22 +34,42 @@ def _shell(request):
     if shell is None:
         site = Site.find_for_request(request)
         home = site.root_page.localized if site else None
+        site_settings = SiteSettings.for_site(site) if site else None
         shell = {
             "home_url": home.get_url(request=request) if home else "/",
-            "menu": [],
-            "fire_hotline": (SiteSettings.for_site(site).fire_hotline if site else "") or "119",
+            "menu": _menu(request, home, site_settings, language) if home else [],
+            "fire_hotline": (site_settings.fire_hotline if site_settings else "") or "119",
         }
-        if home is not None:
-            shell["menu"] = [
-                {"title": child.title, "url": child.get_url(request=request), "path": child.path}
-                for child in home.get_children()
-                .live()
-                .in_menu()
-                .only("title", "url_path", "path", "depth", "locale_id")
-            ]
         cache.set(key, shell, settings.FRAGMENT_CACHE_SECONDS or 60)
     request._firebreak_shell = (language, shell)
     return shell
+
+
+def _menu(request, home, site_settings, language):
+    """The main menu: the site settings' short labels, else the home page's children
+    marked 'show in menus' by title. Each item: title, url, and the tree path of its page."""
+    items = list(site_settings.menu_items.select_related("page")) if site_settings else []
+    if not items:
+        return [
+            {"title": child.title, "url": child.get_url(request=request), "path": child.path}
+            for child in home.get_children()
+            .live()
+            .in_menu()
+            .only("title", "url_path", "path", "depth", "locale_id")
+        ]
+    menu = []
+    for item in items:
+        title = (item.label_en if language == "en" else "") or item.label
+        if item.page_id is None:
+            # The path is stored as the default language spells it, and resolved so.
+            with override(settings.LANGUAGE_CODE):
+                url = translate_url(item.path, language)
+            menu.append({"title": title, "url": url, "path": ""})
+            continue
+        page = item.page.localized
+        if page.live:
+            menu.append({"title": title, "url": page.get_url(request=request), "path": page.path})
+    return menu
 
 
 @register.simple_tag(takes_context=True)
@@ -64,12 +84,19 @@ def fire_hotline(context):
 
 @register.simple_tag(takes_context=True)
 def main_menu(context, current_page=None):
-    """The home page's children marked 'show in menus', in the visitor's language."""
+    """The main menu in the visitor's language, the entry they are in marked current:
+    by the page tree for pages, by the address for paths such as /booking/."""
+    request = context.get("request")
     current_path = current_page.path if isinstance(current_page, Page) else ""
-    return [
-        {**item, "current": bool(current_path) and current_path.startswith(item["path"])}
-        for item in _shell(context.get("request"))["menu"]
-    ]
+    # The not-found header is one cached shell for every missing address: nothing current.
+    address = request.path if request is not None and not context.get("not_found") else ""
+
+    def current(item):
+        if item["path"]:
+            return bool(current_path) and current_path.startswith(item["path"])
+        return address.startswith(item["url"])
+
+    return [{**item, "current": current(item)} for item in _shell(request)["menu"]]
 
 
 @register.filter

@@ -11,6 +11,7 @@ LOADERS = [
     "events.demo.load",
     "media.contest.demo.load",
     "media.reach.demo.load",
+    "education.demo.load_menu",  # last: the menu names pages of every app
 ]
 
 
