@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .models import Booking, Session
+from .models import Booking, Notification, Session
 
 # Test hooks. The concurrency tests turn the lock off (the control run that must see an
 # overbooking) and inject a pause between the availability check and the write.
@@ -161,16 +161,17 @@ def _promote_waitlist(session, now):
         if left <= 0:
             break
         if booking.party_size <= left:
-            booking.status = (
-                Booking.Status.PENDING
-                if session.event.requires_approval
-                else Booking.Status.CONFIRMED
-            )
-            booking.decided_at = now if booking.status == Booking.Status.CONFIRMED else None
+            pending = session.event.requires_approval
+            booking.status = Booking.Status.PENDING if pending else Booking.Status.CONFIRMED
+            booking.decided_at = None if pending else now
             booking.save(update_fields=["status", "decided_at", "updated_at"])
             left -= booking.party_size
             promoted.append(booking)
-            _notify(booking, "promoted")
+            # A party that moves in but still awaits staff must not read "you're in".
+            _notify(
+                booking,
+                Notification.Kind.PROMOTED_PENDING if pending else Notification.Kind.PROMOTED,
+            )
     return promoted
 
 
@@ -182,14 +183,20 @@ def _locked_booking(booking_pk):
     return session, booking
 
 
-def change_booking(booking_pk, changes, *, now=None):
-    """Change party size or contact within the rules; a smaller party frees places."""
+def change_booking(booking_pk, changes, *, by_staff=False, now=None):
+    """Change party size or contact within the rules; a smaller party frees places.
+
+    The booker may change an active booking until the change deadline. Staff may
+    change it after that too, an attended party included (more came than were
+    booked); capacity still holds for everyone.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         session, booking = _locked_booking(booking_pk)
-        if booking.status not in Booking.ACTIVE:
+        changeable = Booking.ACTIVE + ((Booking.Status.ATTENDED,) if by_staff else ())
+        if booking.status not in changeable:
             raise BookingError(_("This booking can no longer be changed."))
-        if now > selectors.booking_closes_at(session):
+        if not by_staff and now > selectors.change_deadline(session):
             raise BookingError(_("Changes closed before the session; please call us."))
         new_size = changes.get("party_size", booking.party_size)
         new_adults = changes.get("adults", booking.adults)
@@ -260,7 +267,11 @@ def reject_booking(booking_pk, reason, *, now=None):
 
 
 def check_in(booking_pk, attended_count, *, now=None):
-    """Record the people who came at the door."""
+    """Record the people who came at the door: no more than the party booked.
+
+    Attendance is reach, and the places were held for the party size; a bigger group
+    at the door is booked up first (the party size changed), then checked in.
+    """
     now = now or timezone.now()
     if attended_count < 0:
         raise BookingError(_("Enter the number of people who came."))
@@ -268,6 +279,14 @@ def check_in(booking_pk, attended_count, *, now=None):
         booking = Booking.objects.select_for_update().get(pk=booking_pk)
         if booking.status not in (Booking.Status.CONFIRMED, Booking.Status.ATTENDED):
             raise BookingError(_("Only confirmed bookings can be checked in."))
+        if attended_count > booking.party_size:
+            raise BookingError(
+                _(
+                    "The booking is for %(n)s people. Change the party size first if more "
+                    "came, then check in."
+                )
+                % {"n": booking.party_size}
+            )
         booking.status = Booking.Status.ATTENDED
         booking.attended_count = attended_count
         booking.checked_in_at = now

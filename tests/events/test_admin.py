@@ -124,3 +124,22 @@ def test_people_without_the_permission_are_kept_out(client):
         reverse("events_admin:booking_actions", args=[booking.pk]),
     ):
         assert client.get(url).status_code in (302, 403)
+
+
+def test_check_in_refuses_more_people_than_booked_with_the_way_out(staff):
+    booking = BookingFactory(party_size=30)
+    url = reverse("events_admin:check_in")
+    response = staff.post(url, {"reference": booking.reference, "attended_count": "33"})
+    assert response.status_code == 400
+    assert "请先修改团体人数" in response.content.decode()
+    actions = reverse("events_admin:booking_actions", args=[booking.pk])
+    assert staff.post(actions, {"action": "party_size", "party_size": "33"}).status_code == 302
+    assert (
+        staff.post(url, {"reference": booking.reference, "attended_count": "33"}).status_code == 302
+    )
+    booking.refresh_from_db()
+    assert (booking.party_size, booking.status, booking.attended_count) == (
+        33,
+        Booking.Status.ATTENDED,
+        33,
+    )

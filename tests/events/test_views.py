@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from events import selectors, services
 from events.links import manage_path, manage_token
 from events.models import Booking
 from tests.events.factories import BookingFactory, SessionFactory, form_data
@@ -303,3 +304,32 @@ def test_printable_confirmation_has_a_qr_code_of_the_reference(client):
     assert svg["Content-Type"] == "image/svg+xml"
     assert svg.content.startswith(b"<svg")
     assert b'xmlns="http://www.w3.org/2000/svg"' in svg.content
+
+
+def test_the_rules_shown_are_the_deadlines_enforced(client):
+    # Two days ahead: changes closed (72 hours), cancelling still open (24 hours).
+    session = SessionFactory(
+        starts_at=timezone.now() + timedelta(days=2),
+        event__lead_time_hours=72,
+        event__cancel_hours=24,
+    )
+    booking = BookingFactory(session=session)
+
+    def local(moment):
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+    change_rule = (
+        f"开始前 72 小时（{local(selectors.change_deadline(session))}）之前"
+        "可在线修改团体人数或联系方式"
+    )
+    cancel_rule = f"开始前 24 小时（{local(selectors.cancel_deadline(session))}）之前可免费取消"
+    for url in (reverse("events:book", args=[session.pk]), manage_url(booking)):
+        html = client.get(url).content.decode()
+        assert change_rule in html and cancel_rule in html, url
+    # The manage page offers what the rules promise, and the services agree.
+    assert 'id="change-title"' not in html
+    assert 'id="cancel-title"' in html
+    assert client.post(manage_url(booking, "events:change"), {}).status_code == 400
+    with pytest.raises(services.BookingError):
+        services.change_booking(booking.pk, {})
+    services.cancel_booking(booking.pk)
