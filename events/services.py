@@ -28,6 +28,8 @@ def after_availability_check():
 class BookingError(Exception):
     """A rule said no; ``message`` is safe to show to the booker."""
 
+    field = None  # the form field the message belongs to, if any
+
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
@@ -35,6 +37,12 @@ class BookingError(Exception):
 
 class SessionFull(BookingError):
     pass
+
+
+class SessionCapacityError(BookingError):
+    """A session's capacity would fall below the places its bookings hold."""
+
+    field = "capacity"
 
 
 def lock_session(session_id):
@@ -227,13 +235,60 @@ def cancel_booking(booking_pk, *, by_staff=False, reason="", now=None):
             raise BookingError(_("This booking is not active."))
         if not by_staff and now > selectors.cancel_deadline(session):
             raise BookingError(_("The cancellation deadline has passed; please call us."))
-        booking.status = Booking.Status.CANCELLED
-        booking.status_reason = reason
-        booking.decided_at = now
-        booking.save(update_fields=["status", "status_reason", "decided_at", "updated_at"])
-        _notify(booking, "cancelled", reason)
+        _cancel(booking, reason, now)
         _promote_waitlist(session, now)
         return booking
+
+
+def _cancel(booking, reason, now):
+    """Cancel one booking under its session's lock and tell the booker (and why)."""
+    booking.status = Booking.Status.CANCELLED
+    booking.status_reason = str(reason).strip()[:300]
+    booking.decided_at = now
+    booking.save(update_fields=["status", "status_reason", "decided_at", "updated_at"])
+    _notify(booking, Notification.Kind.CANCELLED, booking.status_reason)
+
+
+SESSION_FIELDS = ("event", "starts_at", "ends_at", "venue", "capacity", "status", "note")
+
+
+def update_session(session_pk, changes, *, reason="", now=None):
+    """Staff edit a session under the same lock as booking; return the session.
+
+    Capacity never goes below the places held: a lower capacity is refused until
+    bookings are cancelled or moved. A higher one moves waiting parties in, in
+    order. Cancelling the session cancels its active bookings (the booker hears
+    ``reason``, or that the session is cancelled) and frees their places; closing
+    it only stops new bookings.
+    """
+    now = now or timezone.now()
+    unknown = set(changes) - set(SESSION_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a session field: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        session = lock_session(session_pk)
+        was_cancelled = session.status == Session.Status.CANCELLED
+        for field, value in changes.items():
+            setattr(session, field, value)
+        cancelled = session.status == Session.Status.CANCELLED
+        if not cancelled:
+            taken = selectors.places_taken(session.pk)
+            if session.capacity < taken:
+                raise SessionCapacityError(
+                    _(
+                        "%(taken)s places are held in this session, so the capacity cannot "
+                        "be lower than %(taken)s. Cancel or reduce bookings first."
+                    )
+                    % {"taken": taken}
+                )
+        session.save()
+        if cancelled and not was_cancelled:
+            reason = reason or _("The session is cancelled.")
+            for booking in Booking.objects.filter(session=session, status__in=Booking.ACTIVE):
+                _cancel(booking, reason, now)
+        elif not cancelled:
+            _promote_waitlist(session, now)
+        return session
 
 
 def approve_booking(booking_pk, *, now=None):

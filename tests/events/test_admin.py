@@ -143,3 +143,59 @@ def test_check_in_refuses_more_people_than_booked_with_the_way_out(staff):
         Booking.Status.ATTENDED,
         33,
     )
+
+
+# The session edit form goes through services.update_session
+
+
+def session_form(session, **changes):
+    def local(moment):
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+    data = {
+        "event": session.event_id,
+        "starts_at": local(session.starts_at),
+        "ends_at": local(session.ends_at),
+        "venue": session.venue,
+        "capacity": session.capacity,
+        "status": session.status,
+        "note": session.note,
+    }
+    return {**data, **changes}
+
+
+def edit_session(client, session, **changes):
+    url = reverse("events_session:edit", args=[session.pk])
+    return client.post(url, session_form(session, **changes))
+
+
+def test_session_form_refuses_a_capacity_below_the_places_held(staff):
+    session = SessionFactory(capacity=60)
+    BookingFactory(session=session, party_size=45)
+    response = edit_session(staff, session, capacity=40, venue="新场馆")
+    assert response.status_code == 200
+    assert "本场次已有 45 个名额被预约占用，容量不能低于 45" in response.content.decode()
+    session.refresh_from_db()
+    assert (session.capacity, session.venue) == (60, "江阴市消防教育馆")
+
+
+def test_session_form_raising_capacity_moves_the_waitlist_in(staff):
+    session = SessionFactory(capacity=20)
+    BookingFactory(session=session, party_size=20)
+    waiting = BookingFactory(session=session, party_size=10, status=Booking.Status.WAITLISTED)
+    assert edit_session(staff, session, capacity=30).status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == Booking.Status.CONFIRMED
+    assert waiting.notifications.get().kind == "promoted"
+
+
+def test_session_form_cancelling_cancels_the_bookings_and_tells_them(
+    staff, django_capture_on_commit_callbacks
+):
+    session = SessionFactory(capacity=20)
+    booking = BookingFactory(session=session, party_size=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert edit_session(staff, session, status="cancelled").status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert "本场次已取消" in mail.outbox[-1].body

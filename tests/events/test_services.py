@@ -5,7 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from events import selectors, services
-from events.models import Booking, Notification
+from events.models import Booking, Notification, Session
 from tests.events.factories import BookingFactory, EventFactory, SessionFactory, booking_data
 
 pytestmark = pytest.mark.django_db
@@ -292,3 +292,78 @@ def test_the_booker_deadlines_are_enforced_to_the_second(deadline, write):
     with pytest.raises(services.BookingError):
         write(booking.pk, deadline(session) + timedelta(seconds=1))
     write(booking.pk, deadline(session))
+
+
+# Staff editing a session
+
+
+def test_session_capacity_cannot_go_below_the_places_held():
+    session = SessionFactory(capacity=30)
+    BookingFactory(session=session, party_size=20)
+    BookingFactory(session=session, party_size=5, status=Booking.Status.PENDING)
+    with pytest.raises(services.BookingError, match="容量不能低于 25"):
+        services.update_session(session.pk, {"capacity": 24})
+    session.refresh_from_db()
+    assert session.capacity == 30
+    services.update_session(session.pk, {"capacity": 25})
+    session.refresh_from_db()
+    assert (session.capacity, selectors.places_left(session)) == (25, 0)
+
+
+def test_raising_capacity_moves_waiting_parties_in_in_order(django_capture_on_commit_callbacks):
+    session = SessionFactory(capacity=20)
+    book(session, party_size=20)
+    first = book(session, party_size=8)
+    second = book(session, party_size=6)
+    third = book(session, party_size=4)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_session(session.pk, {"capacity": 34})
+    for booking in (first, second, third):
+        booking.refresh_from_db()
+    # 14 new places: first (8), then second (6); third still waits.
+    assert [first.status, second.status, third.status] == [
+        Booking.Status.CONFIRMED,
+        Booking.Status.CONFIRMED,
+        Booking.Status.WAITLISTED,
+    ]
+    assert {m.subject for m in mail.outbox} == {
+        f"候补成功：{first.reference}",
+        f"候补成功：{second.reference}",
+    }
+
+
+def test_cancelling_a_session_cancels_its_active_bookings_and_tells_them(
+    django_capture_on_commit_callbacks,
+):
+    session = SessionFactory(capacity=20)
+    confirmed = book(session, party_size=12)
+    waiting = book(session, party_size=10)
+    came = BookingFactory(session=session, status=Booking.Status.ATTENDED, party_size=3)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_session(session.pk, {"status": Session.Status.CANCELLED})
+    for booking in (confirmed, waiting, came):
+        booking.refresh_from_db()
+    assert [confirmed.status, waiting.status, came.status] == [
+        Booking.Status.CANCELLED,
+        Booking.Status.CANCELLED,
+        Booking.Status.ATTENDED,
+    ]
+    assert confirmed.status_reason == "本场次已取消。"
+    assert len(mail.outbox) == 2
+    assert all("本场次已取消。" in m.body for m in mail.outbox)
+    # Saving the cancelled session again tells nobody twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_session(session.pk, {"note": "改期另行通知"})
+    assert len(mail.outbox) == 2
+
+
+def test_closing_a_session_keeps_its_bookings():
+    session = SessionFactory()
+    booking = book(session)
+    services.update_session(session.pk, {"status": Session.Status.CLOSED})
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    with pytest.raises(services.BookingError):
+        book(session)
