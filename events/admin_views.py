@@ -12,7 +12,7 @@ from wagtail.admin.auth import permission_required
 from wagtail.admin.utils import get_valid_next_url_from_request
 
 from . import notifications, selectors, services
-from .forms import CheckInForm, RejectForm
+from .forms import CheckInForm, PartySizeForm, RejectForm
 from .models import Booking, Notification, Session
 
 MANAGE = "events.manage_booking"
@@ -41,6 +41,12 @@ def booking_actions(request, pk):
                     raise services.BookingError(_("Give the booker a reason."))
                 services.reject_booking(booking.pk, reject_form.cleaned_data["reason"])
                 messages.success(request, _("Booking rejected; the reason is sent to the booker."))
+            elif action == "party_size":
+                size_form = PartySizeForm(request.POST)
+                if not size_form.is_valid():
+                    raise services.BookingError(_("Enter the party size."))
+                services.change_booking(booking.pk, size_form.cleaned_data, by_staff=True)
+                messages.success(request, _("Party size changed; the booker is told."))
             elif action == "no_show":
                 services.mark_no_show(booking.pk)
                 messages.success(request, _("Marked as no-show."))
@@ -63,6 +69,7 @@ def booking_actions(request, pk):
             "booking": booking,
             "session": booking.session,
             "reject_form": reject_form,
+            "size_form": PartySizeForm(initial={"party_size": booking.party_size}),
             "checkin_form": CheckInForm(
                 initial={"reference": booking.reference, "attended_count": booking.party_size}
             ),

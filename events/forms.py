@@ -168,3 +168,9 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (sent to the booker)"), max_length=300, widget=forms.Textarea
     )
+
+
+class PartySizeForm(forms.Form):
+    """Staff change a party's size, e.g. at the door when more came than were booked."""
+
+    party_size = forms.IntegerField(label=_("Party size"), min_value=1, max_value=999)

@@ -38,6 +38,7 @@ SUBJECTS = {
     "pending": _("Booking received, awaiting approval: %(ref)s"),
     "waitlisted": _("On the waitlist: %(ref)s"),
     "promoted": _("A place is free: %(ref)s"),
+    "promoted_pending": _("A place is free, awaiting approval: %(ref)s"),
     "changed": _("Booking changed: %(ref)s"),
     "cancelled": _("Booking cancelled: %(ref)s"),
     "rejected": _("Booking not approved: %(ref)s"),

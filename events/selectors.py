@@ -41,8 +41,26 @@ def booking_closes_at(session):
     return session.starts_at - timedelta(hours=session.event.lead_time_hours)
 
 
+def change_deadline(session):
+    """The booker's last moment to change party size or contact: when booking closes.
+
+    A bigger party is a new claim on places, and the day's roster is settled when
+    booking closes; the rules shown to bookers state this deadline on its own line.
+    """
+    return booking_closes_at(session)
+
+
 def cancel_deadline(session):
     return session.starts_at - timedelta(hours=session.event.cancel_hours)
+
+
+def deadlines(session):
+    """The deadlines the services enforce, for the rules shown before and after booking."""
+    return {
+        "closes_at": booking_closes_at(session),
+        "change_deadline": change_deadline(session),
+        "cancel_deadline": cancel_deadline(session),
+    }
 
 
 def availability(session, now=None):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .models import Booking, Session
+from .models import Booking, Notification, Session
 
 # Test hooks. The concurrency tests turn the lock off (the control run that must see an
 # overbooking) and inject a pause between the availability check and the write.
@@ -28,6 +28,8 @@ def after_availability_check():
 class BookingError(Exception):
     """A rule said no; ``message`` is safe to show to the booker."""
 
+    field = None  # the form field the message belongs to, if any
+
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
@@ -35,6 +37,12 @@ class BookingError(Exception):
 
 class SessionFull(BookingError):
     pass
+
+
+class SessionCapacityError(BookingError):
+    """A session's capacity would fall below the places its bookings hold."""
+
+    field = "capacity"
 
 
 def lock_session(session_id):
@@ -161,16 +169,17 @@ def _promote_waitlist(session, now):
         if left <= 0:
             break
         if booking.party_size <= left:
-            booking.status = (
-                Booking.Status.PENDING
-                if session.event.requires_approval
-                else Booking.Status.CONFIRMED
-            )
-            booking.decided_at = now if booking.status == Booking.Status.CONFIRMED else None
+            pending = session.event.requires_approval
+            booking.status = Booking.Status.PENDING if pending else Booking.Status.CONFIRMED
+            booking.decided_at = None if pending else now
             booking.save(update_fields=["status", "decided_at", "updated_at"])
             left -= booking.party_size
             promoted.append(booking)
-            _notify(booking, "promoted")
+            # A party that moves in but still awaits staff must not read "you're in".
+            _notify(
+                booking,
+                Notification.Kind.PROMOTED_PENDING if pending else Notification.Kind.PROMOTED,
+            )
     return promoted
 
 
@@ -182,14 +191,20 @@ def _locked_booking(booking_pk):
     return session, booking
 
 
-def change_booking(booking_pk, changes, *, now=None):
-    """Change party size or contact within the rules; a smaller party frees places."""
+def change_booking(booking_pk, changes, *, by_staff=False, now=None):
+    """Change party size or contact within the rules; a smaller party frees places.
+
+    The booker may change an active booking until the change deadline. Staff may
+    change it after that too, an attended party included (more came than were
+    booked); capacity still holds for everyone.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         session, booking = _locked_booking(booking_pk)
-        if booking.status not in Booking.ACTIVE:
+        changeable = Booking.ACTIVE + ((Booking.Status.ATTENDED,) if by_staff else ())
+        if booking.status not in changeable:
             raise BookingError(_("This booking can no longer be changed."))
-        if now > selectors.booking_closes_at(session):
+        if not by_staff and now > selectors.change_deadline(session):
             raise BookingError(_("Changes closed before the session; please call us."))
         new_size = changes.get("party_size", booking.party_size)
         new_adults = changes.get("adults", booking.adults)
@@ -220,13 +235,60 @@ def cancel_booking(booking_pk, *, by_staff=False, reason="", now=None):
             raise BookingError(_("This booking is not active."))
         if not by_staff and now > selectors.cancel_deadline(session):
             raise BookingError(_("The cancellation deadline has passed; please call us."))
-        booking.status = Booking.Status.CANCELLED
-        booking.status_reason = reason
-        booking.decided_at = now
-        booking.save(update_fields=["status", "status_reason", "decided_at", "updated_at"])
-        _notify(booking, "cancelled", reason)
+        _cancel(booking, reason, now)
         _promote_waitlist(session, now)
         return booking
+
+
+def _cancel(booking, reason, now):
+    """Cancel one booking under its session's lock and tell the booker (and why)."""
+    booking.status = Booking.Status.CANCELLED
+    booking.status_reason = str(reason).strip()[:300]
+    booking.decided_at = now
+    booking.save(update_fields=["status", "status_reason", "decided_at", "updated_at"])
+    _notify(booking, Notification.Kind.CANCELLED, booking.status_reason)
+
+
+SESSION_FIELDS = ("event", "starts_at", "ends_at", "venue", "capacity", "status", "note")
+
+
+def update_session(session_pk, changes, *, reason="", now=None):
+    """Staff edit a session under the same lock as booking; return the session.
+
+    Capacity never goes below the places held: a lower capacity is refused until
+    bookings are cancelled or moved. A higher one moves waiting parties in, in
+    order. Cancelling the session cancels its active bookings (the booker hears
+    ``reason``, or that the session is cancelled) and frees their places; closing
+    it only stops new bookings.
+    """
+    now = now or timezone.now()
+    unknown = set(changes) - set(SESSION_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a session field: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        session = lock_session(session_pk)
+        was_cancelled = session.status == Session.Status.CANCELLED
+        for field, value in changes.items():
+            setattr(session, field, value)
+        cancelled = session.status == Session.Status.CANCELLED
+        if not cancelled:
+            taken = selectors.places_taken(session.pk)
+            if session.capacity < taken:
+                raise SessionCapacityError(
+                    _(
+                        "%(taken)s places are held in this session, so the capacity cannot "
+                        "be lower than %(taken)s. Cancel or reduce bookings first."
+                    )
+                    % {"taken": taken}
+                )
+        session.save()
+        if cancelled and not was_cancelled:
+            reason = reason or _("The session is cancelled.")
+            for booking in Booking.objects.filter(session=session, status__in=Booking.ACTIVE):
+                _cancel(booking, reason, now)
+        elif not cancelled:
+            _promote_waitlist(session, now)
+        return session
 
 
 def approve_booking(booking_pk, *, now=None):
@@ -260,7 +322,11 @@ def reject_booking(booking_pk, reason, *, now=None):
 
 
 def check_in(booking_pk, attended_count, *, now=None):
-    """Record the people who came at the door."""
+    """Record the people who came at the door: no more than the party booked.
+
+    Attendance is reach, and the places were held for the party size; a bigger group
+    at the door is booked up first (the party size changed), then checked in.
+    """
     now = now or timezone.now()
     if attended_count < 0:
         raise BookingError(_("Enter the number of people who came."))
@@ -268,6 +334,14 @@ def check_in(booking_pk, attended_count, *, now=None):
         booking = Booking.objects.select_for_update().get(pk=booking_pk)
         if booking.status not in (Booking.Status.CONFIRMED, Booking.Status.ATTENDED):
             raise BookingError(_("Only confirmed bookings can be checked in."))
+        if attended_count > booking.party_size:
+            raise BookingError(
+                _(
+                    "The booking is for %(n)s people. Change the party size first if more "
+                    "came, then check in."
+                )
+                % {"n": booking.party_size}
+            )
         booking.status = Booking.Status.ATTENDED
         booking.attended_count = attended_count
         booking.checked_in_at = now

@@ -155,7 +155,6 @@ def book(request, pk):
         "form": form,
         "state": state,
         "places_left": selectors.places_left(session),
-        "closes_at": selectors.booking_closes_at(session),
         "opens_at": selectors.booking_opens_at(session),
     }
     return render(request, "events/book.html", context, status=status)
@@ -178,11 +177,10 @@ def _manage_context(booking, **extra):
         "manage_url": manage_path(booking),
         "token": extra.pop("token"),
         "can_change": booking.status in Booking.ACTIVE
-        and now <= selectors.booking_closes_at(session),
+        and now <= selectors.change_deadline(session),
         "can_cancel": booking.status in Booking.ACTIVE
         and now <= selectors.cancel_deadline(session),
-        "cancel_deadline": selectors.cancel_deadline(session),
-        "closes_at": selectors.booking_closes_at(session),
+        **selectors.deadlines(session),
         **extra,
     }
 

@@ -14,17 +14,44 @@ from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn, StatusTagColumn
+from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ViewSetGroup
 from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.admin.widgets.button import MenuItem as ButtonMenuItem
+from wagtail.log_actions import log
 
 from education.exports import FormulaSafeIndexView
 from education.inspect import LocalInspectView
 
-from . import admin_views
+from . import admin_views, services
+from .bulk_actions import BULK_ACTIONS
 from .models import Booking, Event, Notification, Session
+
+
+class BulkActionsListingMixin:
+    """A listing with Wagtail's bulk-action checkboxes for staff holding ``bulk_permission``.
+
+    The actions themselves are in events.bulk_actions.
+    """
+
+    bulk_permission = None
+    template_name = "events/admin/bulk_index.html"
+
+    def may_act_in_bulk(self):
+        return self.request.user.has_perm(self.bulk_permission)
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if not self.may_act_in_bulk():
+            return columns
+        # The checkbox's screen-reader label points at the title cell's id ("item_<pk>_title").
+        return [BulkActionsCheckboxColumn("bulk_actions", obj_type="item"), *columns]
+
+    def _get_title_column(self, field_name, *args, **kwargs):
+        kwargs.setdefault("get_title_id", lambda instance: f"item_{instance.pk}_title")
+        return super()._get_title_column(field_name, *args, **kwargs)
 
 
 class EventViewSet(ModelViewSet):
@@ -64,7 +91,9 @@ class SessionFilterSet(WagtailFilterSet):
         fields = ["event", "status", "starts_at"]
 
 
-class SessionIndexView(IndexView):
+class SessionIndexView(BulkActionsListingMixin, IndexView):
+    bulk_permission = "events.change_session"
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("event").with_places_taken()
 
@@ -80,6 +109,29 @@ class SessionIndexView(IndexView):
         ]
 
 
+class SessionEditView(EditView):
+    """Edits go through ``services.update_session``, under the session's booking lock.
+
+    The form checks the fields; the service checks them against the bookings (no
+    capacity below the places held), promotes the waitlist and cancels bookings.
+    """
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except services.BookingError as error:
+            form.add_error(error.field, error.message)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+    def save_instance(self):
+        changes = {name: self.form.cleaned_data[name] for name in self.form.changed_data}
+        session = services.update_session(self.object.pk, changes)
+        log(instance=session, action="wagtail.edit", user=self.request.user)
+        return session
+
+
 class SessionViewSet(ModelViewSet):
     model = Session
     name = "events_session"
@@ -87,6 +139,7 @@ class SessionViewSet(ModelViewSet):
     icon = "time"
     menu_label = _("Sessions")
     index_view_class = SessionIndexView
+    edit_view_class = SessionEditView
     filterset_class = SessionFilterSet
     list_display = [
         "__str__",
@@ -117,7 +170,9 @@ class BookingFilterSet(WagtailFilterSet):
         fields = ["event", "session", "status", "organization_type", "date"]
 
 
-class BookingIndexView(FormulaSafeIndexView):
+class BookingIndexView(BulkActionsListingMixin, FormulaSafeIndexView):
+    bulk_permission = admin_views.MANAGE
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("session__event")
 
@@ -370,6 +425,10 @@ class BookingGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_booking_viewsets():
     return BookingGroup()
+
+
+for bulk_action in BULK_ACTIONS:
+    hooks.register("register_bulk_action", bulk_action)
 
 
 @hooks.register("register_admin_urls")

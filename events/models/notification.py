@@ -82,6 +82,7 @@ class Notification(models.Model):
         PENDING = "pending", _("Awaiting approval")
         WAITLISTED = "waitlisted", _("On the waitlist")
         PROMOTED = "promoted", _("Promoted from the waitlist")
+        PROMOTED_PENDING = "promoted_pending", _("Promoted, awaiting approval")
         CHANGED = "changed", _("Booking changed")
         CANCELLED = "cancelled", _("Booking cancelled")
         REJECTED = "rejected", _("Booking not approved")
@@ -93,7 +94,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)

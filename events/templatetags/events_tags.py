@@ -14,6 +14,12 @@ def session_state(session):
     return {"state": selectors.availability(session), "left": selectors.places_left(session)}
 
 
+@register.inclusion_tag("events/includes/rules.html")
+def booking_rules(session):
+    """The event's rules with this session's deadlines, as the services enforce them."""
+    return {"event": session.event, **selectors.deadlines(session)}
+
+
 @register.inclusion_tag("events/tags/session_list.html")
 def upcoming_sessions(limit=4):
     return {"sessions": selectors.upcoming_bookable(limit=int(limit)), "more_link": True}

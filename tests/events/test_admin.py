@@ -124,3 +124,78 @@ def test_people_without_the_permission_are_kept_out(client):
         reverse("events_admin:booking_actions", args=[booking.pk]),
     ):
         assert client.get(url).status_code in (302, 403)
+
+
+def test_check_in_refuses_more_people_than_booked_with_the_way_out(staff):
+    booking = BookingFactory(party_size=30)
+    url = reverse("events_admin:check_in")
+    response = staff.post(url, {"reference": booking.reference, "attended_count": "33"})
+    assert response.status_code == 400
+    assert "请先修改团体人数" in response.content.decode()
+    actions = reverse("events_admin:booking_actions", args=[booking.pk])
+    assert staff.post(actions, {"action": "party_size", "party_size": "33"}).status_code == 302
+    assert (
+        staff.post(url, {"reference": booking.reference, "attended_count": "33"}).status_code == 302
+    )
+    booking.refresh_from_db()
+    assert (booking.party_size, booking.status, booking.attended_count) == (
+        33,
+        Booking.Status.ATTENDED,
+        33,
+    )
+
+
+# The session edit form goes through services.update_session
+
+
+def session_form(session, **changes):
+    def local(moment):
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+    data = {
+        "event": session.event_id,
+        "starts_at": local(session.starts_at),
+        "ends_at": local(session.ends_at),
+        "venue": session.venue,
+        "capacity": session.capacity,
+        "status": session.status,
+        "note": session.note,
+    }
+    return {**data, **changes}
+
+
+def edit_session(client, session, **changes):
+    url = reverse("events_session:edit", args=[session.pk])
+    return client.post(url, session_form(session, **changes))
+
+
+def test_session_form_refuses_a_capacity_below_the_places_held(staff):
+    session = SessionFactory(capacity=60)
+    BookingFactory(session=session, party_size=45)
+    response = edit_session(staff, session, capacity=40, venue="新场馆")
+    assert response.status_code == 200
+    assert "本场次已有 45 个名额被预约占用，容量不能低于 45" in response.content.decode()
+    session.refresh_from_db()
+    assert (session.capacity, session.venue) == (60, "江阴市消防教育馆")
+
+
+def test_session_form_raising_capacity_moves_the_waitlist_in(staff):
+    session = SessionFactory(capacity=20)
+    BookingFactory(session=session, party_size=20)
+    waiting = BookingFactory(session=session, party_size=10, status=Booking.Status.WAITLISTED)
+    assert edit_session(staff, session, capacity=30).status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == Booking.Status.CONFIRMED
+    assert waiting.notifications.get().kind == "promoted"
+
+
+def test_session_form_cancelling_cancels_the_bookings_and_tells_them(
+    staff, django_capture_on_commit_callbacks
+):
+    session = SessionFactory(capacity=20)
+    booking = BookingFactory(session=session, party_size=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert edit_session(staff, session, status="cancelled").status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert "本场次已取消" in mail.outbox[-1].body

@@ -5,7 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from events import selectors, services
-from events.models import Booking
+from events.models import Booking, Notification, Session
 from tests.events.factories import BookingFactory, EventFactory, SessionFactory, booking_data
 
 pytestmark = pytest.mark.django_db
@@ -237,3 +237,133 @@ def test_sms_goes_to_the_log_backend(caplog, django_capture_on_commit_callbacks)
         booking = book(session, phone="13912345678")
     assert "139****5678" in caplog.text
     assert booking.reference in caplog.text
+
+
+def test_a_promoted_party_awaiting_approval_is_told_it_still_waits_for_staff(
+    django_capture_on_commit_callbacks,
+):
+    session = SessionFactory(capacity=20, event__requires_approval=True)
+    pending = book(session, party_size=15)
+    waiting = book(session, party_size=10)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_booking(pending.pk)
+    waiting.refresh_from_db()
+    assert waiting.status == Booking.Status.PENDING
+    assert waiting.notifications.latest("pk").kind == Notification.Kind.PROMOTED_PENDING
+    message = next(m for m in mail.outbox if waiting.reference in m.subject)
+    assert message.subject == f"候补转入，等待审核：{waiting.reference}"
+    assert "仍需工作人员审核" in message.body
+    assert "转为正式预约" not in message.body
+
+
+def test_check_in_refuses_more_people_than_the_party_until_staff_change_its_size():
+    session = SessionFactory(capacity=40)
+    booking = BookingFactory(session=session, party_size=30)
+    with pytest.raises(services.BookingError, match="该预约为 30 人"):
+        services.check_in(booking.pk, 31)
+    booking.refresh_from_db()
+    assert (booking.status, booking.attended_count) == (Booking.Status.CONFIRMED, None)
+    later = session.starts_at + timedelta(minutes=5)  # past the booker's change deadline
+    services.change_booking(booking.pk, {"party_size": 31}, by_staff=True, now=later)
+    services.check_in(booking.pk, 31)
+    booking.refresh_from_db()
+    assert (booking.status, booking.attended_count) == (Booking.Status.ATTENDED, 31)
+
+
+def test_staff_cannot_grow_a_party_beyond_the_capacity_at_the_door():
+    session = SessionFactory(capacity=30)
+    booking = BookingFactory(session=session, party_size=30)
+    with pytest.raises(services.SessionFull):
+        services.change_booking(booking.pk, {"party_size": 31}, by_staff=True)
+
+
+@pytest.mark.parametrize(
+    ("deadline", "write"),
+    [
+        (selectors.change_deadline, lambda pk, now: services.change_booking(pk, {}, now=now)),
+        (selectors.cancel_deadline, lambda pk, now: services.cancel_booking(pk, now=now)),
+    ],
+    ids=["change", "cancel"],
+)
+def test_the_booker_deadlines_are_enforced_to_the_second(deadline, write):
+    session = SessionFactory(event__lead_time_hours=72, event__cancel_hours=24)
+    booking = BookingFactory(session=session)
+    with pytest.raises(services.BookingError):
+        write(booking.pk, deadline(session) + timedelta(seconds=1))
+    write(booking.pk, deadline(session))
+
+
+# Staff editing a session
+
+
+def test_session_capacity_cannot_go_below_the_places_held():
+    session = SessionFactory(capacity=30)
+    BookingFactory(session=session, party_size=20)
+    BookingFactory(session=session, party_size=5, status=Booking.Status.PENDING)
+    with pytest.raises(services.BookingError, match="容量不能低于 25"):
+        services.update_session(session.pk, {"capacity": 24})
+    session.refresh_from_db()
+    assert session.capacity == 30
+    services.update_session(session.pk, {"capacity": 25})
+    session.refresh_from_db()
+    assert (session.capacity, selectors.places_left(session)) == (25, 0)
+
+
+def test_raising_capacity_moves_waiting_parties_in_in_order(django_capture_on_commit_callbacks):
+    session = SessionFactory(capacity=20)
+    book(session, party_size=20)
+    first = book(session, party_size=8)
+    second = book(session, party_size=6)
+    third = book(session, party_size=4)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_session(session.pk, {"capacity": 34})
+    for booking in (first, second, third):
+        booking.refresh_from_db()
+    # 14 new places: first (8), then second (6); third still waits.
+    assert [first.status, second.status, third.status] == [
+        Booking.Status.CONFIRMED,
+        Booking.Status.CONFIRMED,
+        Booking.Status.WAITLISTED,
+    ]
+    assert {m.subject for m in mail.outbox} == {
+        f"候补成功：{first.reference}",
+        f"候补成功：{second.reference}",
+    }
+
+
+def test_cancelling_a_session_cancels_its_active_bookings_and_tells_them(
+    django_capture_on_commit_callbacks,
+):
+    session = SessionFactory(capacity=20)
+    confirmed = book(session, party_size=12)
+    waiting = book(session, party_size=10)
+    came = BookingFactory(session=session, status=Booking.Status.ATTENDED, party_size=3)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_session(session.pk, {"status": Session.Status.CANCELLED})
+    for booking in (confirmed, waiting, came):
+        booking.refresh_from_db()
+    assert [confirmed.status, waiting.status, came.status] == [
+        Booking.Status.CANCELLED,
+        Booking.Status.CANCELLED,
+        Booking.Status.ATTENDED,
+    ]
+    assert confirmed.status_reason == "本场次已取消。"
+    assert len(mail.outbox) == 2
+    assert all("本场次已取消。" in m.body for m in mail.outbox)
+    # Saving the cancelled session again tells nobody twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_session(session.pk, {"note": "改期另行通知"})
+    assert len(mail.outbox) == 2
+
+
+def test_closing_a_session_keeps_its_bookings():
+    session = SessionFactory()
+    booking = book(session)
+    services.update_session(session.pk, {"status": Session.Status.CLOSED})
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    with pytest.raises(services.BookingError):
+        book(session)

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from events import selectors, services
 from events.links import manage_path, manage_token
 from events.models import Booking
 from tests.events.factories import BookingFactory, SessionFactory, form_data
@@ -303,3 +304,97 @@ def test_printable_confirmation_has_a_qr_code_of_the_reference(client):
     assert svg["Content-Type"] == "image/svg+xml"
     assert svg.content.startswith(b"<svg")
     assert b'xmlns="http://www.w3.org/2000/svg"' in svg.content
+
+
+def test_calendar_shows_places_left_full_waitlist_open_and_closed(client):
+    starts_at = timezone.now() + timedelta(days=7)
+    open_session = SessionFactory(starts_at=starts_at, capacity=60, event__title="第一期")
+    BookingFactory(session=open_session, party_size=45)
+    full = SessionFactory(
+        starts_at=starts_at, capacity=10, event__title="第二期", event__waitlist_enabled=False
+    )
+    BookingFactory(session=full, party_size=10)
+    waitlist = SessionFactory(starts_at=starts_at, capacity=10, event__title="第三期")
+    BookingFactory(session=waitlist, party_size=10)
+    SessionFactory(starts_at=starts_at, event__title="第四期", status="closed")
+    month = timezone.localdate(starts_at).strftime("%Y-%m")
+    html = client.get(reverse("events:calendar"), {"month": month}).content.decode()
+
+    def state_of(title):
+        entry = re.search(rf"{title}</a>\s*<span class=\"badge[^\"]*\">([^<]+)</span>", html)
+        return entry and entry.group(1)
+
+    assert state_of("第一期") == "剩余 15 个名额"
+    assert state_of("第二期") == "已满"
+    assert state_of("第三期") == "已满，可候补"
+    assert state_of("第四期") == "已截止"
+
+
+def test_the_rules_shown_are_the_deadlines_enforced(client):
+    # Two days ahead: changes closed (72 hours), cancelling still open (24 hours).
+    session = SessionFactory(
+        starts_at=timezone.now() + timedelta(days=2),
+        event__lead_time_hours=72,
+        event__cancel_hours=24,
+    )
+    booking = BookingFactory(session=session)
+
+    def local(moment):
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+    change_rule = (
+        f"开始前 72 小时（{local(selectors.change_deadline(session))}）之前"
+        "可在线修改团体人数或联系方式"
+    )
+    cancel_rule = f"开始前 24 小时（{local(selectors.cancel_deadline(session))}）之前可免费取消"
+    for url in (reverse("events:book", args=[session.pk]), manage_url(booking)):
+        html = client.get(url).content.decode()
+        assert change_rule in html and cancel_rule in html, url
+    # The manage page offers what the rules promise, and the services agree.
+    assert 'id="change-title"' not in html
+    assert 'id="cancel-title"' in html
+    assert client.post(manage_url(booking, "events:change"), {}).status_code == 400
+    with pytest.raises(services.BookingError):
+        services.change_booking(booking.pk, {})
+    services.cancel_booking(booking.pk)
+
+
+def wrong_token_url(booking, name):
+    token = manage_token(booking)
+    wrong = ("0" if token[0] != "0" else "1") + token[1:]
+    return reverse(name, kwargs={"reference": booking.reference, "token": wrong})
+
+
+MANAGE_ENDPOINTS = [
+    ("events:manage", "get"),
+    ("events:done", "get"),
+    ("events:change", "post"),
+    ("events:cancel", "post"),
+    ("events:print", "get"),
+    ("events:qr", "get"),
+    ("events:ics", "get"),
+]
+
+
+@pytest.mark.parametrize(("name", "method"), MANAGE_ENDPOINTS)
+@pytest.mark.parametrize("link", ["wrong", "expired"])
+def test_every_manage_endpoint_is_404_for_a_wrong_or_expired_link(client, name, method, link):
+    session = SessionFactory(capacity=60)
+    if link == "expired":
+        session.starts_at = timezone.now() - timedelta(days=40)
+        session.ends_at = session.starts_at + timedelta(hours=3)
+        session.save()
+    booking = BookingFactory(session=session, organization="江阴中专", party_size=10)
+    url = wrong_token_url(booking, name) if link == "wrong" else manage_path(booking, name)
+    data = {"confirm": "on", "contact_name": "李老师", "phone": "13900001111", "party_size": "12"}
+    response = getattr(client, method)(url, data if method == "post" else None)
+    assert response.status_code == 404
+    body = response.content.decode(errors="replace")
+    for secret in ("江阴中专", booking.phone, booking.contact_name, booking.session.venue):
+        assert secret not in body
+    booking.refresh_from_db()
+    assert (booking.status, booking.party_size, booking.contact_name) == (
+        Booking.Status.CONFIRMED,
+        10,
+        "王老师",
+    )

@@ -1,0 +1,42 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+from django.utils import timezone
+
+from events import selectors
+from events.models import Booking, Event
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_booking_content():
+    # One test: the whole demo takes a while to load.
+    call_command("demo", stdout=io.StringIO())
+
+    # The summer camp: ten batches of 60 places, on ten days ahead, some booked.
+    camp = Event.objects.get(kind=Event.Kind.CAMP_BATCH)
+    assert camp.page is not None and camp.page.slug == "summer-camp"
+    sessions = list(camp.sessions.order_by("starts_at"))
+    assert len(sessions) == 10
+    assert {session.capacity for session in sessions} == {60}
+    assert len({timezone.localdate(session.starts_at) for session in sessions}) == 10
+    assert all(session.starts_at > timezone.now() for session in sessions)
+    booked = [selectors.places_taken(session.pk) for session in sessions]
+    assert booked[0] == 60  # the first batch is full, with a school waiting
+    assert 0 < sum(booked) < 600
+    assert camp.sessions.filter(bookings__status=Booking.Status.WAITLISTED).exists()
+
+    # Experience-room visits at the open rooms, school talks and company drills.
+    rooms = Event.objects.filter(kind=Event.Kind.EXPERIENCE_VISIT)
+    assert rooms.count() == 2 and all(room.page is not None for room in rooms)
+    for kind in (Event.Kind.EXPERIENCE_VISIT, Event.Kind.SCHOOL_TALK, Event.Kind.COMPANY_DRILL):
+        assert selectors.sessions_listing().filter(event__kind=kind).exists(), kind
+
+    # Bookings in every state, none overbooking, attendance that feeds reach.
+    assert set(Booking.objects.values_list("status", flat=True)) == set(Booking.Status.values)
+    for session in selectors.sessions_listing(now=timezone.now() - timezone.timedelta(days=30)):
+        assert session.places_taken <= session.capacity
+    attended = Booking.objects.filter(status=Booking.Status.ATTENDED)
+    assert attended.aggregate(n=Sum("attended_count"))["n"] > 0
