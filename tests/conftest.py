@@ -1,5 +1,10 @@
 import pytest
 from django.core.cache import cache
+from django.core.servers.basehttp import WSGIServer
+
+# The live server listens with a backlog of 10; the concurrency tests open 30
+# connections at once, as a real server's clients would, and must not be reset.
+WSGIServer.request_queue_size = 128
 
 
 @pytest.fixture(autouse=True)

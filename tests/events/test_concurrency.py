@@ -1,27 +1,31 @@
 """Capacity under real concurrent requests.
 
-Every request goes through the full HTTP stack (middleware, form, view, service) in
-its own thread with its own database connection. A pause injected between the
-availability check and the write widens the race window. The control run turns the
-session lock off and must overbook: that proves the test can see the race. The real
-run must end with places booked == capacity and every other request on the waitlist
-or told "full".
+Every request is a real HTTP request to a live server, each client with its own
+connection, CSRF cookie and token; the server answers each in its own thread with its
+own database connection, through the full stack (middleware, form, view, service). A
+pause injected between the availability check and the write widens the race window.
+The control run turns the session lock off and must overbook: that proves the test can
+see the race. The real run must end with places booked == capacity and every other
+request on the waitlist or told "full".
 """
 
+import re
 import threading
 import time
+import urllib.error
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection, connections
-from django.test import Client
 from django.urls import reverse
 
 from events import selectors, services
 from events.models import Booking
 from tests.events.factories import SessionFactory, form_data
 
-REQUESTS = 16
+REQUESTS = 30
 CAPACITY = 10
 PARTY = 2
 PAUSE = 0.05
@@ -31,15 +35,24 @@ postgres_only = pytest.mark.skipif(
 )
 
 
-def storm(session, monkeypatch, *, locked):
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the 302 to the confirmation page is the answer
+
+
+def storm(live_server, session, monkeypatch, *, locked):
     monkeypatch.setattr(services, "LOCK_SESSIONS", locked)
     monkeypatch.setattr(services, "after_availability_check", lambda: time.sleep(PAUSE))
-    url = reverse("events:book", args=[session.pk])
+    url = live_server.url + reverse("events:book", args=[session.pk])
     start = threading.Barrier(REQUESTS)
 
     def attempt(i):
-        client = Client(REMOTE_ADDR=f"10.0.{i // 250}.{i % 250 + 1}")
+        client = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(), NoRedirects)
+        # Each client comes through the proxy from an address of its own.
+        client.addheaders = [("X-Forwarded-For", f"10.0.{i // 250}.{i % 250 + 1}")]
+        form = client.open(url, timeout=30).read().decode()
         data = form_data(
+            csrfmiddlewaretoken=re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1],
             organization=f"第{i}小学",
             phone=f"139{i:08d}",
             party_size=str(PARTY),
@@ -48,11 +61,15 @@ def storm(session, monkeypatch, *, locked):
             # Half the parties would wait, half want a place or nothing.
             join_waitlist="on" if i % 2 else None,
         )
+        request = urllib.request.Request(  # noqa: S310 - the live server's http URL
+            url, data=urlencode(data).encode(), headers={"Referer": url}
+        )
+        start.wait()
         try:
-            start.wait()
-            return client.post(url, data).status_code
-        finally:
-            connections.close_all()
+            with client.open(request, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as answer:
+            return answer.code
 
     with ThreadPoolExecutor(REQUESTS) as pool:
         return list(pool.map(attempt, range(REQUESTS)))
@@ -69,9 +86,9 @@ def outcome(session):
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_control_run_without_the_lock_overbooks(monkeypatch):
+def test_control_run_without_the_lock_overbooks(live_server, monkeypatch):
     session = SessionFactory(capacity=CAPACITY)
-    codes = storm(session, monkeypatch, locked=False)
+    codes = storm(live_server, session, monkeypatch, locked=False)
     result = outcome(session)
     print(f"control run (no lock): {result}, answers {sorted(codes)}")
     assert set(codes) <= {302, 409}
@@ -79,9 +96,9 @@ def test_control_run_without_the_lock_overbooks(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_with_the_lock_places_booked_equal_capacity(monkeypatch):
+def test_with_the_lock_places_booked_equal_capacity(live_server, monkeypatch):
     session = SessionFactory(capacity=CAPACITY)
-    codes = storm(session, monkeypatch, locked=True)
+    codes = storm(live_server, session, monkeypatch, locked=True)
     result = outcome(session)
     print(f"locked run: {result}, answers {sorted(codes)}")
     assert result["booked"] == CAPACITY
