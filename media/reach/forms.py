@@ -1,4 +1,4 @@
-"""Admin forms: quick day entry, import upload, dashboard filters."""
+"""Admin forms: quick day entry, import upload, dashboard filters, revoking an approval."""
 
 import datetime
 
@@ -135,3 +135,11 @@ class DashboardFilterForm(forms.Form):
             "end": data.get("end"),
             "public": bool(data.get("approved")),
         }
+
+
+class RevokeApprovalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the approval revoked?"),
+        max_length=300,
+        help_text=_("Kept with the approval, e.g. “the leaflet figures of August were wrong”."),
+    )

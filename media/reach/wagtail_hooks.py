@@ -4,10 +4,11 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -221,8 +222,13 @@ class ApprovedPeriodForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
-            raise forms.ValidationError(_("The period cannot end before it starts."))
+        if cleaned.get("start") and cleaned.get("end"):
+            try:
+                services.check_approvable(
+                    start=cleaned["start"], end=cleaned["end"], campaign=cleaned.get("campaign")
+                )
+            except ValidationError as error:
+                raise forms.ValidationError(error.messages) from error
         return cleaned
 
 
@@ -238,19 +244,47 @@ class ApprovalCreateView(generic.CreateView):
         )
 
 
+class ApprovalIndexView(generic.IndexView):
+    """Approvals are revoked, never deleted: each row in force offers "Revoke"."""
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if not instance.revoked and self.request.user.has_perm("reach.revoke_approvedperiod"):
+            buttons.append(
+                ListingMenuItem(
+                    _("Revoke"),
+                    url=reverse("reach_approvals:revoke", args=(instance.pk,)),
+                    icon_name="lock-open",
+                    priority=30,
+                )
+            )
+        return buttons
+
+
 class ApprovedPeriodViewSet(ModelViewSet):
     name = "reach_approvals"
     model = ApprovedPeriod
     icon = "lock"
     form_class = ApprovedPeriodForm
+    index_view_class = ApprovalIndexView
     add_view_class = ApprovalCreateView
     edit_view_class = ReadOnlyRedirect
     copy_view_enabled = False
-    list_display = ["__str__", "approved_by", "approved_at"]
+    list_display = ["__str__", "approved_by", "approved_at", "revoked_by", "revoke_reason"]
     list_filter = ["campaign"]
 
     def get_form_class(self, for_update=False):
         return ApprovedPeriodForm
+
+    def get_common_view_kwargs(self, **kwargs):
+        # No delete view: deleting an approval would leave its figures public.
+        return {**super().get_common_view_kwargs(**kwargs), "delete_url_name": None}
+
+    def get_urlpatterns(self):
+        return [
+            *(p for p in super().get_urlpatterns() if p.name != "delete"),
+            path("revoke/<int:pk>/", admin_views.RevokeApprovalView.as_view(), name="revoke"),
+        ]
 
 
 class TallyRevisionViewSet(ModelViewSet):

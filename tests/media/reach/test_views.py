@@ -156,3 +156,58 @@ def test_running_import_shows_live_progress_and_refreshes_without_javascript(cli
     html = client.get(f"/admin/reach_admin/import/{job.pk}/").content.decode()
     assert 'http-equiv="refresh"' in html
     assert '<progress max="10" value="5">' in html
+
+
+def test_approvals_are_revoked_never_deleted(client, clerk, admin_client, campaign):
+    from django.urls import NoReverseMatch, reverse
+
+    from media.reach.models import ApprovedPeriod
+
+    period = ApprovedPeriod.objects.get(campaign=campaign)
+    with pytest.raises(NoReverseMatch):
+        reverse("reach_approvals:delete", args=(period.pk,))
+    assert admin_client.post(f"/admin/reach_approvals/delete/{period.pk}/").status_code == 404
+    listing = admin_client.get("/admin/reach_approvals/").content.decode()
+    assert f"/admin/reach_approvals/revoke/{period.pk}/" in listing
+    assert f"/admin/reach_approvals/delete/{period.pk}/" not in listing
+    # Clerks may see approvals but not revoke them.
+    url = f"/admin/reach_approvals/revoke/{period.pk}/"
+    assert client.post(url, {"reason": "x"}).status_code in {302, 403}
+    period.refresh_from_db()
+    assert not period.revoked
+    assert "3,800" in client.get(campaign.url).content.decode()
+    assert 'name="reason"' in admin_client.get(url).content.decode()
+    assert admin_client.post(url, {"reason": ""}).status_code == 400
+    response = admin_client.post(url, {"reason": "八月的数字有误"})
+    assert response.status_code == 302
+    period.refresh_from_db()
+    assert period.revoked and period.revoke_reason == "八月的数字有误"
+    assert not Tally.objects.filter(campaign=campaign, approved=True).exists()
+    assert "3,800" not in client.get(campaign.url).content.decode()
+    # Editable again, and still not public until approved again.
+    tally = Tally.objects.filter(campaign=campaign, metric__code="screen-plays").first()
+    admin_client.post(
+        f"/admin/reach_tallies/edit/{tally.pk}/",
+        {"count": tally.count + 1, "qualifier": "exact", "note": "", "reason": "recount"},
+    )
+    tally.refresh_from_db()
+    assert not tally.approved
+    assert "3,801" not in client.get(campaign.url).content.decode()
+
+
+def test_approval_form_refuses_a_period_cutting_through_a_week(admin_client, campaign):
+    plays = Tally.objects.filter(metric__code="screen-plays").first()
+    services.record_tally(
+        metric=plays.metric,
+        channel=plays.channel,
+        place=plays.place,
+        day=datetime.date(2020, 11, 2),
+        count=5,
+        period_kind="week",
+    )
+    response = admin_client.post(
+        "/admin/reach_approvals/new/", {"start": "2020-11-04", "end": "2020-11-30", "note": ""}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "2020-11-02" in html
+    assert not Tally.objects.filter(period_start=datetime.date(2020, 11, 2), approved=True).exists()
