@@ -6,15 +6,18 @@ from django.db import IntegrityError, transaction
 from media.reach import services
 from media.reach.models import Tally, TallyRevision
 
-from .factories import channel, metric, place
+from .factories import campaign, channel, metric, place
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2020, 8, 3)
 
 
-def test_one_tally_per_key_is_a_database_constraint():
+@pytest.mark.parametrize("with_campaign", [False, True], ids=["no campaign", "campaign"])
+def test_one_tally_per_key_is_a_database_constraint(request, with_campaign):
     plays = metric()
     key = {"metric": plays, "channel": channel(plays), "place": place(), "period_start": DAY}
+    if with_campaign:
+        key["campaign"] = campaign(request.getfixturevalue("home"))
     Tally.objects.create(count=1, **key)
     with pytest.raises(IntegrityError), transaction.atomic():
         Tally.objects.create(count=2, **key)
