@@ -211,3 +211,36 @@ def test_approval_form_refuses_a_period_cutting_through_a_week(admin_client, cam
     html = response.content.decode()
     assert response.status_code == 200 and "2020-11-02" in html
     assert not Tally.objects.filter(period_start=datetime.date(2020, 11, 2), approved=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "huge.csv",
+            ("日期,指标,渠道,地点,数量\n" + "2020-11-02,leaflets,truck,澄江街道,5\n" * 1_500_000),
+            "文件超过 5 MB",
+        ),
+        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 2000, "不是 CSV 或 XLSX"),
+        ("figures.xlsx", b"PK\x03\x04 not really a workbook", "不是 CSV 或 XLSX"),
+    ],
+    ids=["over 50 MB", "PNG named .csv", "fake xlsx"],
+)
+def test_bad_files_through_the_import_screen_get_a_clear_400(
+    client, clerk, campaign, name, content, message
+):
+    data = content.encode() if isinstance(content, str) else content
+    if name == "huge.csv":
+        assert len(data) > 50 * 1024 * 1024
+    tallies = Tally.objects.count()
+    response = client.post("/admin/reach_import/", {"file": SimpleUploadedFile(name, data)})
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 400
+    assert message in page.content.decode()
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.INVALID and not job.file
+    assert Tally.objects.count() == tallies
+    # Confirming an invalid job imports nothing either.
+    client.post(response["Location"])
+    assert Tally.objects.count() == tallies
