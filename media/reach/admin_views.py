@@ -72,6 +72,7 @@ def form_defaults():
     return {
         "campaign": campaign,
         "metric": None,
+        "channel": None,
         "place": None,
         "source": None,
         "start": None,

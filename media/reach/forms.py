@@ -99,6 +99,11 @@ class DashboardFilterForm(forms.Form):
     metric = forms.ModelChoiceField(
         label=_("Metric"), queryset=Metric.objects.all(), required=False
     )
+    channel = forms.ModelChoiceField(
+        label=_("Channel"),
+        queryset=Channel.objects.select_related("metric"),
+        required=False,
+    )
     place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.all(), required=False)
     source = forms.ChoiceField(
         label=_("Source"), choices=[("", "---------"), *Tally.Source.choices], required=False
@@ -129,6 +134,7 @@ class DashboardFilterForm(forms.Form):
         return {
             "campaign": data.get("campaign"),
             "metric": data.get("metric"),
+            "channel": data.get("channel"),
             "place": data.get("place"),
             "source": data.get("source") or None,
             "start": data.get("start"),

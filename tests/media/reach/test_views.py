@@ -244,3 +244,22 @@ def test_bad_files_through_the_import_screen_get_a_clear_400(
     # Confirming an invalid job imports nothing either.
     client.post(response["Location"])
     assert Tally.objects.count() == tallies
+
+
+def test_dashboard_filters_by_channel_and_ignores_hostile_channels(client, clerk, campaign):
+    from media.reach.models import Channel
+
+    bus = Channel.objects.get(metric__code="screen-plays", code="bus")
+    url = f"/admin/reach_admin/?campaign={campaign.pk}"
+    response = client.get(f"{url}&channel={bus.pk}")
+    assert response.status_code == 200
+    assert response.context["form"].cleaned_data["channel"] == bus
+    shown = {f["metric"].code: f["display"] for f in response.context["figures"]}
+    assert (shown["screen-plays"], shown["leaflets"]) == ("1,600", "0")  # targets stay, at 0
+    export = client.get(f"{url}&channel={bus.pk}&format=csv").content.decode("utf-8-sig")
+    assert "1600" in export and "3800" not in export
+    for hostile in ("abc", "999999", "1%27%20OR%201=1", "-1"):
+        response = client.get(f"{url}&channel={hostile}")
+        assert response.status_code == 200
+        shown = {f["metric"].code: f["display"] for f in response.context["figures"]}
+        assert shown["screen-plays"] == "3,800"
