@@ -2,7 +2,8 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -161,12 +162,30 @@ class ReadOnlyRedirect(generic.EditView):
         return redirect(self.index_url_name)
 
 
+class LabelledExportIndexView(FormulaSafeIndexView):
+    """Exports say what a value means in the reader's language: choices by their label
+    ("至少", not ``at_least``) and yes/no for booleans, still formula-safe."""
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        for name in row:
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.choices:
+                row[name] = item._get_FIELD_display(field)
+            elif isinstance(field, models.BooleanField):
+                row[name] = _("yes") if row[name] else _("no")
+        return row
+
+
 class TallyViewSet(ModelViewSet):
     name = "reach_tallies"
     model = Tally
     icon = "table"
     form_class = TallyForm
-    index_view_class = FormulaSafeIndexView
+    index_view_class = LabelledExportIndexView
     edit_view_class = TallyEditView
     delete_view_class = TallyDeleteView
     add_view_class = RedirectToEntry
@@ -296,7 +315,7 @@ class TallyRevisionViewSet(ModelViewSet):
     search_fields = ["description", "reason"]
     list_export = ["at", "description", "action", "old_count", "new_count", "reason", "user"]
     export_filename = "reach-audit-trail"
-    index_view_class = FormulaSafeIndexView
+    index_view_class = LabelledExportIndexView
     form_fields = ["reason"]
     add_view_class = ReadOnlyRedirect
     edit_view_class = ReadOnlyRedirect

@@ -263,3 +263,35 @@ def test_dashboard_filters_by_channel_and_ignores_hostile_channels(client, clerk
         assert response.status_code == 200
         shown = {f["metric"].code: f["display"] for f in response.context["figures"]}
         assert shown["screen-plays"] == "3,800"
+
+
+def test_tally_listing_export_writes_labels_in_the_readers_language(admin_client, campaign):
+    import csv
+    import io
+
+    leaflets = Tally.objects.filter(metric__code="leaflets").first().metric_id
+    response = admin_client.get(f"/admin/reach_tallies/?export=csv&metric={leaflets}")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    assert (first["精确度"], first["周期"], first["来源"], first["已审核"]) == (
+        "至少",
+        "日",
+        "手工录入",
+        "是",
+    )
+    body = "\n".join(",".join(row) for row in rows[1:])
+    for code in ("at_least", "entered", "True", "False", ",day,"):
+        assert code not in body
+    assert len(header) == len(first)
+    leaflets = Tally.objects.filter(metric_id=leaflets).first()
+    later = services.record_tally(
+        metric=leaflets.metric,
+        channel=leaflets.channel,
+        place=leaflets.place,
+        day=datetime.date(2020, 11, 2),
+        count=1,
+    )[0]
+    services.change_tally(later, count=2)
+    revisions = admin_client.get("/admin/reach_revisions/?export=csv")
+    trail = b"".join(revisions.streaming_content).decode("utf-8")
+    assert ",修改," in trail and ",update," not in trail and ",新建," in trail
