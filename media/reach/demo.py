@@ -69,18 +69,9 @@ METRICS = {
     "truck-sessions": ("宣传车宣传", U.SESSIONS, A.SUM, False, [("truck", "消防宣传车")]),
     "crowded-events": ("人员密集场所宣传活动", U.EVENTS, A.SUM, False, [("venue", "商场与广场")]),
     # The report counts 21 "开学第一课" school talks and, apart from them, 4 visits to
-    # students' military training: two figures, not one of 25.
+    # students' military training (below): two figures, not one of 25.
     "school-talks": ("进校园宣讲", U.SESSIONS, A.SUM, False, [("first-lesson", "开学第一课")]),
-    "military-training": (
-        "消防进军训活动",
-        U.SESSIONS,
-        A.SUM,
-        False,
-        [("military", "进军训")],
-    ),
-    # "600 students in 10 batches": both numbers are figures of their own.
     "camp": ("消防夏令营学员", U.PERSONS, A.SUM, True, [("camp", "消防教育馆")]),
-    "camp-batches": ("消防夏令营批次", U.SESSIONS, A.SUM, False, [("camp", "消防教育馆")]),
     "app-registrations": (
         "慧消防APP注册单位",
         U.ENTERPRISES,
@@ -91,6 +82,16 @@ METRICS = {
     "smoke-detectors": ("独立式感烟探测器安装", U.DEVICES, A.SUM, False, [("install", "推广安装")]),
     "sprinklers": ("简易喷淋安装", U.DEVICES, A.SUM, False, [("install", "推广安装")]),
     "charging-points": ("电动车智能充电桩", U.DEVICES, A.SUM, False, [("install", "推广建设")]),
+    # Secondary figures last (the home page shows the first eight): the report's 4
+    # military-training visits, and the camp's 10 batches beside its 600 students.
+    "military-training": (
+        "消防进军训活动",
+        U.SESSIONS,
+        A.SUM,
+        False,
+        [("military", "进军训")],
+    ),
+    "camp-batches": ("消防夏令营批次", U.SESSIONS, A.SUM, False, [("camp", "消防教育馆")]),
 }
 TARGETS = {
     "screen-plays": 3000,
