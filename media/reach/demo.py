@@ -125,7 +125,7 @@ def ensure_places():
     towns = {}
     for name in TOWNS:
         towns[name], _ = Place.objects.get_or_create(
-            name=name, parent=city, defaults={"kind": Place.Kind.DISTRICT}
+            name=name, parent=city, defaults={"kind": Place.Kind.TOWN}
         )
     for name, town in VENUES:
         Place.objects.get_or_create(
