@@ -1,5 +1,5 @@
-"""Staff screens in the Wagtail admin: dashboard, quick day entry, import. Thin views:
-figures come from selectors, writes go through services."""
+"""Staff screens in the Wagtail admin: dashboard, quick day entry, import, revoking an
+approval. Thin views: figures come from selectors, writes go through services."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,8 +14,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import exports, imports, selectors, services
 from .charts import bar_chart
-from .forms import DashboardFilterForm, ImportForm, QuickEntryForm
-from .models import ImportJob
+from .forms import DashboardFilterForm, ImportForm, QuickEntryForm, RevokeApprovalForm
+from .models import ApprovedPeriod, ImportJob, Tally
 
 
 class ReachView(WagtailAdminTemplateMixin, TemplateView):
@@ -72,6 +72,7 @@ def form_defaults():
     return {
         "campaign": campaign,
         "metric": None,
+        "channel": None,
         "place": None,
         "source": None,
         "start": None,
@@ -218,3 +219,45 @@ class ImportJobView(ReachView):
         job = get_object_or_404(ImportJob, pk=pk)
         services.confirm_import(job, user=request.user)
         return redirect("reach_admin:import_job", job.pk)
+
+
+class RevokeApprovalView(ReachView):
+    """Withdraw an approval (it is never deleted): says what will leave the public pages,
+    asks why, then calls the service."""
+
+    permission = "reach.revoke_approvedperiod"
+    template_name = "reach/admin/revoke_approval.html"
+    page_title = gettext_lazy("Revoke an approval")
+    header_icon = "lock-open"
+
+    def dispatch(self, request, pk, *args, **kwargs):
+        self.period = get_object_or_404(ApprovedPeriod.objects.select_related("campaign"), pk=pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_form(self, form, status=200):
+        covered = Tally.objects.filter(services.covered_by(self.period), approved=True)
+        context = self.get_context_data(form=form, period=self.period, covered=covered.count())
+        response = self.render_to_response(context)
+        response.status_code = status
+        return response
+
+    def get(self, request, *args, **kwargs):
+        return self.render_form(RevokeApprovalForm())
+
+    def post(self, request, *args, **kwargs):
+        form = RevokeApprovalForm(request.POST)
+        if form.is_valid():
+            try:
+                withdrawn = services.revoke_approval(
+                    self.period, user=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(
+                    request,
+                    _("Approval revoked: %(count)s figures are no longer public.")
+                    % {"count": withdrawn},
+                )
+                return redirect("reach_approvals:index")
+        return self.render_form(form, status=400)

@@ -1,8 +1,9 @@
 """Demo content: places of Jiangyin, the metrics, and the 100-day campaign of 2020.
 
 The campaign's figures are spread over its 100 days and the city's towns so that the
-totals reproduce the campaign report exactly (3,800 screen plays, 2,000+ and 3,100+
-leaflets, 55 media posts, …). Idempotent: a second run changes nothing.
+totals reproduce the campaign report exactly as it states them (3,800 screen plays,
+2,000+ and 3,100+ leaflets, 55 media posts, 21 school talks and 4 military-training
+visits, 600 camp students in 10 batches, …). Idempotent: a second run changes nothing.
 """
 
 import datetime
@@ -67,13 +68,9 @@ METRICS = {
     "media-posts": ("媒体与网站推送", U.ITEMS, A.SUM, False, [("rongmei", "融媒体中心")]),
     "truck-sessions": ("宣传车宣传", U.SESSIONS, A.SUM, False, [("truck", "消防宣传车")]),
     "crowded-events": ("人员密集场所宣传活动", U.EVENTS, A.SUM, False, [("venue", "商场与广场")]),
-    "school-talks": (
-        "进校园宣讲",
-        U.SESSIONS,
-        A.SUM,
-        False,
-        [("first-lesson", "开学第一课"), ("military", "进军训")],
-    ),
+    # The report counts 21 "开学第一课" school talks and, apart from them, 4 visits to
+    # students' military training (below): two figures, not one of 25.
+    "school-talks": ("进校园宣讲", U.SESSIONS, A.SUM, False, [("first-lesson", "开学第一课")]),
     "camp": ("消防夏令营学员", U.PERSONS, A.SUM, True, [("camp", "消防教育馆")]),
     "app-registrations": (
         "慧消防APP注册单位",
@@ -85,6 +82,16 @@ METRICS = {
     "smoke-detectors": ("独立式感烟探测器安装", U.DEVICES, A.SUM, False, [("install", "推广安装")]),
     "sprinklers": ("简易喷淋安装", U.DEVICES, A.SUM, False, [("install", "推广安装")]),
     "charging-points": ("电动车智能充电桩", U.DEVICES, A.SUM, False, [("install", "推广建设")]),
+    # Secondary figures last (the home page shows the first eight): the report's 4
+    # military-training visits, and the camp's 10 batches beside its 600 students.
+    "military-training": (
+        "消防进军训活动",
+        U.SESSIONS,
+        A.SUM,
+        False,
+        [("military", "进军训")],
+    ),
+    "camp-batches": ("消防夏令营批次", U.SESSIONS, A.SUM, False, [("camp", "消防教育馆")]),
 }
 TARGETS = {
     "screen-plays": 3000,
@@ -118,7 +125,7 @@ def ensure_places():
     towns = {}
     for name in TOWNS:
         towns[name], _ = Place.objects.get_or_create(
-            name=name, parent=city, defaults={"kind": Place.Kind.DISTRICT}
+            name=name, parent=city, defaults={"kind": Place.Kind.TOWN}
         )
     for name, town in VENUES:
         Place.objects.get_or_create(
@@ -236,9 +243,10 @@ def build_tallies(campaign, metrics, channels, city, towns):
     for i, day in enumerate(days(21, datetime.date(2020, 9, 1), datetime.date(2020, 9, 30))):
         add("school-talks", "first-lesson", day, town_list[(i * 5) % len(town_list)], 1)
     for i, day in enumerate(days(4, datetime.date(2020, 8, 24), datetime.date(2020, 9, 4))):
-        add("school-talks", "military", day, town_list[(i * 3 + 1) % len(town_list)], 1)
+        add("military-training", "military", day, town_list[(i * 3 + 1) % len(town_list)], 1)
     for day in days(10, datetime.date(2020, 7, 20), datetime.date(2020, 8, 28)):
         add("camp", "camp", day, venue["消防教育馆"], 60)
+        add("camp-batches", "camp", day, venue["消防教育馆"], 1)
     weeks = days(15)
     for i, day in enumerate(weeks):
         add("app-registrations", "app", day, city, round(579 * (i + 1) / len(weeks)))

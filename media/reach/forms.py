@@ -1,4 +1,4 @@
-"""Admin forms: quick day entry, import upload, dashboard filters."""
+"""Admin forms: quick day entry, import upload, dashboard filters, revoking an approval."""
 
 import datetime
 
@@ -99,6 +99,11 @@ class DashboardFilterForm(forms.Form):
     metric = forms.ModelChoiceField(
         label=_("Metric"), queryset=Metric.objects.all(), required=False
     )
+    channel = forms.ModelChoiceField(
+        label=_("Channel"),
+        queryset=Channel.objects.select_related("metric"),
+        required=False,
+    )
     place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.all(), required=False)
     source = forms.ChoiceField(
         label=_("Source"), choices=[("", "---------"), *Tally.Source.choices], required=False
@@ -129,9 +134,18 @@ class DashboardFilterForm(forms.Form):
         return {
             "campaign": data.get("campaign"),
             "metric": data.get("metric"),
+            "channel": data.get("channel"),
             "place": data.get("place"),
             "source": data.get("source") or None,
             "start": data.get("start"),
             "end": data.get("end"),
             "public": bool(data.get("approved")),
         }
+
+
+class RevokeApprovalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the approval revoked?"),
+        max_length=300,
+        help_text=_("Kept with the approval, e.g. “the leaflet figures of August were wrong”."),
+    )

@@ -203,9 +203,19 @@ def _bucket_of(day, bucket):
     return day
 
 
+def _next_bucket(start, bucket):
+    if bucket == "week":
+        return start + datetime.timedelta(days=7)
+    if bucket == "month":
+        return (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return start + datetime.timedelta(days=1)
+
+
 def time_series(qs, bucket="week"):
     """Per metric, [(bucket start, total)]: flows summed per bucket; running totals
-    carried forward (each channel × place's latest value up to the bucket's end)."""
+    carried forward (each channel × place's latest value up to the bucket's end) into
+    every later bucket up to the last one with figures, so a week without a new count
+    shows the total reached so far, not a gap or zero."""
     bucket = bucket if bucket in BUCKETS else "week"
     metrics = _metrics()
     series = defaultdict(dict)
@@ -227,6 +237,15 @@ def time_series(qs, bucket="week"):
         totals[metric_id] += count - latest.get((channel_id, place_id), 0)
         latest[(channel_id, place_id)] = count
         series[metric_id][_bucket_of(day, bucket)] = totals[metric_id]
+
+    if current:
+        last = _bucket_of(qs.order_by().aggregate(last=Max("period_start"))["last"], bucket)
+        for metric_id in current:
+            points = series[metric_id]
+            moment, value = min(points), None
+            while moment <= last:
+                value = points.setdefault(moment, value)
+                moment = _next_bucket(moment, bucket)
 
     return [
         {"metric": metrics[pk], "points": sorted(series[pk].items())}

@@ -2,12 +2,14 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -160,12 +162,30 @@ class ReadOnlyRedirect(generic.EditView):
         return redirect(self.index_url_name)
 
 
+class LabelledExportIndexView(FormulaSafeIndexView):
+    """Exports say what a value means in the reader's language: choices by their label
+    ("至少", not ``at_least``) and yes/no for booleans, still formula-safe."""
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        for name in row:
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.choices:
+                row[name] = item._get_FIELD_display(field)
+            elif isinstance(field, models.BooleanField):
+                row[name] = _("yes") if row[name] else _("no")
+        return row
+
+
 class TallyViewSet(ModelViewSet):
     name = "reach_tallies"
     model = Tally
     icon = "table"
     form_class = TallyForm
-    index_view_class = FormulaSafeIndexView
+    index_view_class = LabelledExportIndexView
     edit_view_class = TallyEditView
     delete_view_class = TallyDeleteView
     add_view_class = RedirectToEntry
@@ -221,8 +241,13 @@ class ApprovedPeriodForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
-            raise forms.ValidationError(_("The period cannot end before it starts."))
+        if cleaned.get("start") and cleaned.get("end"):
+            try:
+                services.check_approvable(
+                    start=cleaned["start"], end=cleaned["end"], campaign=cleaned.get("campaign")
+                )
+            except ValidationError as error:
+                raise forms.ValidationError(error.messages) from error
         return cleaned
 
 
@@ -238,19 +263,47 @@ class ApprovalCreateView(generic.CreateView):
         )
 
 
+class ApprovalIndexView(generic.IndexView):
+    """Approvals are revoked, never deleted: each row in force offers "Revoke"."""
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if not instance.revoked and self.request.user.has_perm("reach.revoke_approvedperiod"):
+            buttons.append(
+                ListingMenuItem(
+                    _("Revoke"),
+                    url=reverse("reach_approvals:revoke", args=(instance.pk,)),
+                    icon_name="lock-open",
+                    priority=30,
+                )
+            )
+        return buttons
+
+
 class ApprovedPeriodViewSet(ModelViewSet):
     name = "reach_approvals"
     model = ApprovedPeriod
     icon = "lock"
     form_class = ApprovedPeriodForm
+    index_view_class = ApprovalIndexView
     add_view_class = ApprovalCreateView
     edit_view_class = ReadOnlyRedirect
     copy_view_enabled = False
-    list_display = ["__str__", "approved_by", "approved_at"]
+    list_display = ["__str__", "approved_by", "approved_at", "revoked_by", "revoke_reason"]
     list_filter = ["campaign"]
 
     def get_form_class(self, for_update=False):
         return ApprovedPeriodForm
+
+    def get_common_view_kwargs(self, **kwargs):
+        # No delete view: deleting an approval would leave its figures public.
+        return {**super().get_common_view_kwargs(**kwargs), "delete_url_name": None}
+
+    def get_urlpatterns(self):
+        return [
+            *(p for p in super().get_urlpatterns() if p.name != "delete"),
+            path("revoke/<int:pk>/", admin_views.RevokeApprovalView.as_view(), name="revoke"),
+        ]
 
 
 class TallyRevisionViewSet(ModelViewSet):
@@ -262,7 +315,7 @@ class TallyRevisionViewSet(ModelViewSet):
     search_fields = ["description", "reason"]
     list_export = ["at", "description", "action", "old_count", "new_count", "reason", "user"]
     export_filename = "reach-audit-trail"
-    index_view_class = FormulaSafeIndexView
+    index_view_class = LabelledExportIndexView
     form_fields = ["reason"]
     add_view_class = ReadOnlyRedirect
     edit_view_class = ReadOnlyRedirect

@@ -94,7 +94,8 @@ class Place(models.Model):
 
     class Kind(models.TextChoices):
         CITY = "city", _("city")
-        DISTRICT = "district", _("district or town")
+        DISTRICT = "district", _("district")
+        TOWN = "town", _("town or subdistrict")
         COMMUNITY = "community", _("community or village")
         VENUE = "venue", _("venue")
 
@@ -124,6 +125,24 @@ class Place(models.Model):
         return self.name
 
     def clean(self):
+        parent_kind = self.parent.kind if self.parent_id else None
+        if self.kind and parent_kind not in PARENT_KINDS[self.kind]:
+            if parent_kind is None:
+                message = _("A %(kind)s lies inside another place: choose it.")
+            else:
+                message = _(
+                    "A %(kind)s cannot lie inside %(parent)s. Places go city → district → "
+                    "town → community; a venue lies inside any of them."
+                )
+            raise ValidationError(
+                {
+                    "parent": message
+                    % {
+                        "kind": self.get_kind_display(),
+                        "parent": self.parent.name if self.parent_id else "",
+                    }
+                }
+            )
         node, seen = self.parent, {self.pk}
         while node is not None:
             if node.pk in seen:
@@ -142,3 +161,14 @@ class Place(models.Model):
             ids.append(pk)
             todo.extend(children.get(pk, []))
         return ids
+
+
+K = Place.Kind
+# Which kind of place each kind may lie inside (None: at the top of the tree).
+PARENT_KINDS = {
+    K.CITY: {None},
+    K.DISTRICT: {None, K.CITY},
+    K.TOWN: {K.CITY, K.DISTRICT},
+    K.COMMUNITY: {K.TOWN},
+    K.VENUE: {K.CITY, K.DISTRICT, K.TOWN, K.COMMUNITY},
+}

@@ -179,8 +179,18 @@ class TallyRevision(models.Model):
         return f"{self.get_action_display()}: {self.description}"
 
 
+class ApprovedPeriodQuerySet(models.QuerySet):
+    def in_force(self):
+        """Approvals not revoked: only these lock tallies and make them public."""
+        return self.filter(revoked_at__isnull=True)
+
+
 class ApprovedPeriod(models.Model):
-    """Figures approved for publication; tallies inside are locked against changes."""
+    """Figures approved for publication; tallies inside are locked against changes.
+
+    An approval is never deleted: revoking it (``services.revoke_approval``) keeps the
+    row with who revoked it, when and why, and takes the figures off the public pages.
+    """
 
     campaign = models.ForeignKey(
         "reach.CampaignPage",
@@ -203,11 +213,24 @@ class ApprovedPeriod(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoke_reason = models.CharField(_("why it was revoked"), max_length=300, blank=True)
+
+    objects = ApprovedPeriodQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start"]
         verbose_name = _("approved period")
         verbose_name_plural = _("approved periods")
+        permissions = [("revoke_approvedperiod", _("Can revoke an approval"))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gte=models.F("start")), name="reach_approved_ordered"
@@ -216,7 +239,14 @@ class ApprovedPeriod(models.Model):
 
     def __str__(self):
         scope = self.campaign.title if self.campaign_id else _("all tallies")
-        return f"{scope}: {self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
+        text = f"{scope}: {self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
+        if self.revoked:
+            return _("%(period)s (revoked)") % {"period": text}
+        return text
+
+    @property
+    def revoked(self):
+        return self.revoked_at is not None
 
 
 class ImportJob(models.Model):

@@ -22,12 +22,16 @@ from .tallies import (
     ValidationError,
     approve_period,
     change_tally,
+    check_approvable,
     check_tally_editable,
     city,
+    covered_by,
     delete_tally,
     locking_period,
     overlapping_other_kind,
     record_tally,
+    revoke_approval,
+    tallies_cut_by,
 )
 
 __all__ = [
@@ -38,10 +42,12 @@ __all__ = [
     "apply_rows",
     "approve_period",
     "change_tally",
+    "check_approvable",
     "check_import",
     "check_tally_editable",
     "city",
     "confirm_import",
+    "covered_by",
     "delete_tally",
     "derive_all",
     "derive_attendance_tallies",
@@ -52,5 +58,7 @@ __all__ = [
     "overlapping_other_kind",
     "progress_key",
     "record_tally",
+    "revoke_approval",
     "run_import",
+    "tallies_cut_by",
 ]

@@ -111,8 +111,8 @@ def derive_tallies(source, rows):
             continue
         if tally is not None:
             old = (tally.count, tally.qualifier)
-            tally.count = count
-            tally.save(update_fields=["count", "updated_at"])
+            tally.count, tally.approved = count, False
+            tally.save(update_fields=["count", "approved", "updated_at"])
             _revise(tally, TallyRevision.Action.UPDATE, old=old, reason=source)
             result["updated"] += 1
             continue

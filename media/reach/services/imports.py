@@ -111,13 +111,13 @@ def apply_rows(clean, *, user=None, job_id=None, batch=2000):
                         )
                     )
                     tally.count, tally.qualifier = row["count"], row["qualifier"]
-                    tally.source = Tally.Source.IMPORTED
+                    tally.source, tally.approved = Tally.Source.IMPORTED, False
                     changed.append(tally)
             if new:
                 _insert(new)
             if changed:
                 Tally.objects.bulk_update(
-                    changed, ["count", "qualifier", "source"], batch_size=batch
+                    changed, ["count", "qualifier", "source", "approved"], batch_size=batch
                 )
                 TallyRevision.objects.bulk_create(revisions, batch_size=batch)
             created += len(new)

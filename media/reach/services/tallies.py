@@ -1,16 +1,21 @@
-"""Entering, correcting, deleting and approving tallies.
+"""Entering, correcting, deleting, approving tallies and revoking approvals.
 
-Tallies inside an approved period are locked: these functions refuse to create,
-change or delete them. Every change of a count is kept as a TallyRevision.
+Tallies an approval in force overlaps are locked: these functions refuse to create,
+change or delete them. An approval locks and approves the same tallies: it may not cut
+through a week or month tally. Any write to a tally makes it unapproved again, so a
+changed figure is never public until someone approves it. Every change of a count is
+kept as a TallyRevision.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Min, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import ApprovedPeriod, Place, Tally, TallyRevision
 from ..models.tally import normalise_period_start, period_end
+from ..signals import figures_changed
 
 CITY = "江阴市"
 
@@ -22,10 +27,24 @@ class LockedPeriodError(ValidationError):
 def locking_period(campaign_id, start, end):
     """The approved period that locks tallies of this campaign between start and end."""
     return (
-        ApprovedPeriod.objects.filter(start__lte=end, end__gte=start)
+        ApprovedPeriod.objects.in_force()
+        .filter(start__lte=end, end__gte=start)
         .filter(Q(campaign__isnull=True) | Q(campaign_id=campaign_id))
         .first()
     )
+
+
+def _covered(start, end, campaign_id):
+    """Tallies an approval of (start, end, campaign) covers: those overlapping it."""
+    q = Q(period_start__lte=end, period_end__gte=start)
+    if campaign_id is not None:
+        q &= Q(campaign_id=campaign_id)
+    return q
+
+
+def covered_by(period):
+    """A filter for the tallies an approval covers (locks, and approves while in force)."""
+    return _covered(period.start, period.end, period.campaign_id)
 
 
 def _check_unlocked(campaign_id, start, end):
@@ -144,6 +163,7 @@ def record_tally(
         )
     old = (tally.count, tally.qualifier)
     tally.count, tally.qualifier, tally.note = int(count), qualifier, note or tally.note
+    tally.approved = False
     tally.save()
     if old != (tally.count, tally.qualifier):
         _revise(tally, TallyRevision.Action.UPDATE, old=old, user=user, reason=reason)
@@ -162,6 +182,7 @@ def change_tally(tally, *, count, qualifier=None, note=None, user=None, reason="
     tally.qualifier = qualifier or tally.qualifier
     if note is not None:
         tally.note = note
+    tally.approved = False
     tally.save()
     if old != (tally.count, tally.qualifier):
         _revise(tally, TallyRevision.Action.UPDATE, old=old, user=user, reason=reason)
@@ -186,19 +207,92 @@ def check_tally_editable(tally):
     _check_unlocked(tally.campaign_id, tally.period_start, tally.period_end)
 
 
-@transaction.atomic
-def approve_period(*, start, end, campaign=None, user=None, note=""):
-    """Approve and lock the figures between start and end (of one campaign, or all)."""
+def tallies_cut_by(start, end, campaign=None):
+    """Tallies that overlap start–end without lying inside it (a week or a month
+    crossing its edge), first the earliest."""
+    return (
+        Tally.objects.filter(_covered(start, end, campaign.pk if campaign else None))
+        .filter(Q(period_start__lt=start) | Q(period_end__gt=end))
+        .order_by("period_start", "pk")
+    )
+
+
+def check_approvable(*, start, end, campaign=None):
+    """Refuse a period that would lock a tally it does not approve (one cut at an edge)."""
     if end < start:
         raise ValidationError({"end": _("The period cannot end before it starts.")})
+    cut = tallies_cut_by(start, end, campaign)
+    first = cut.select_related("metric", "channel", "place").first()
+    if first is None:
+        return
+    # Suggest the smallest period that cuts through nothing (a widened edge may meet
+    # another long tally, so widen until it stops growing).
+    wide_start, wide_end = start, end
+    while (found := tallies_cut_by(wide_start, wide_end, campaign)).exists():
+        edges = found.aggregate(first=Min("period_start"), last=Max("period_end"))
+        wide_start, wide_end = min(wide_start, edges["first"]), max(wide_end, edges["last"])
+    raise ValidationError(
+        _(
+            "This period cuts through %(count)s tallies counted by week or month, e.g. "
+            "%(tally)s (%(first)s – %(last)s). Approve %(start)s – %(end)s instead, so that "
+            "every figure locked is also approved."
+        )
+        % {
+            "count": cut.count(),
+            "tally": _describe(first),
+            "first": f"{first.period_start:%Y-%m-%d}",
+            "last": f"{first.period_end:%Y-%m-%d}",
+            "start": f"{wide_start:%Y-%m-%d}",
+            "end": f"{wide_end:%Y-%m-%d}",
+        }
+    )
+
+
+@transaction.atomic
+def approve_period(*, start, end, campaign=None, user=None, note=""):
+    """Approve and lock the figures between start and end (of one campaign, or all).
+
+    The tallies approved are exactly those the approval locks; a period cutting
+    through a week or month tally is refused (``check_approvable``).
+    """
+    check_approvable(start=start, end=end, campaign=campaign)
     period = ApprovedPeriod.objects.create(
         campaign=campaign, start=start, end=end, note=note, approved_by=user
     )
-    qs = Tally.objects.filter(period_start__gte=start, period_end__lte=end)
-    if campaign is not None:
-        qs = qs.filter(campaign=campaign)
-    qs.update(approved=True)
+    Tally.objects.filter(_covered(start, end, period.campaign_id)).update(approved=True)
     return period
+
+
+@transaction.atomic
+def revoke_approval(period, *, user, reason):
+    """Withdraw an approval: its figures leave the public pages and can be edited again.
+
+    Only someone allowed to revoke approvals may; the approval is kept with who
+    revoked it, when and why. Tallies another approval in force still covers stay
+    approved. Returns the number of tallies no longer approved.
+    """
+    if user is None or not user.has_perm("reach.revoke_approvedperiod"):
+        raise PermissionDenied(_("You may not revoke approvals."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the approval is revoked.")})
+    period = ApprovedPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.revoked:
+        raise ValidationError(_("This approval was already revoked."))
+    period.revoked_at, period.revoked_by, period.revoke_reason = timezone.now(), user, reason[:300]
+    period.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    still = Q(pk__in=[])
+    for other in ApprovedPeriod.objects.in_force().filter(
+        start__lte=period.end, end__gte=period.start
+    ):
+        still |= _covered(other.start, other.end, other.campaign_id)
+    withdrawn = (
+        Tally.objects.filter(_covered(period.start, period.end, period.campaign_id), approved=True)
+        .exclude(still)
+        .update(approved=False)
+    )
+    figures_changed()  # a queryset update sends no model signals
+    return withdrawn
 
 
 def city():

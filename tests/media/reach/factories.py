@@ -26,7 +26,7 @@ def channel(metric_obj, code="general", name=None):
     return obj
 
 
-def place(name="澄江街道", kind=Place.Kind.DISTRICT, parent=None):
+def place(name="澄江街道", kind=Place.Kind.TOWN, parent=None):
     obj, _created = Place.objects.get_or_create(name=name, parent=parent, defaults={"kind": kind})
     return obj
 

@@ -20,8 +20,10 @@ def test_demo_reproduces_the_campaign_report_exactly_and_is_idempotent(home):
         "media-posts": "55",
         "truck-sessions": "30",
         "crowded-events": "38",
-        "school-talks": "25",
+        "school-talks": "21",
+        "military-training": "4",
         "camp": "600",
+        "camp-batches": "10",
         "app-registrations": "579",
         "smoke-detectors": "909",
         "sprinklers": "102",
@@ -33,3 +35,20 @@ def test_demo_reproduces_the_campaign_report_exactly_and_is_idempotent(home):
         "宣传车巡回": "2,000+",
     }
     assert report["people"]["total"] == 600
+    names = {f["metric"].code: f["metric"].name for f in report["figures"]}
+    assert names["school-talks"] == "进校园宣讲" and names["military-training"] == "消防进军训活动"
+
+
+def test_public_campaign_page_shows_the_reports_numbers_as_it_states_them(client, home):
+    demo.load()
+    campaign = CampaignPage.objects.get(slug="100-day-campaign", locale=home.locale)
+    html = client.get(campaign.url).content.decode()
+    for code, shown in {
+        "school-talks": "21",
+        "military-training": "4",
+        "camp": "600",
+        "camp-batches": "10",
+    }.items():
+        assert f'data-metric="{code}"' in html
+        cell = html.split(f'data-metric="{code}"', 1)[1].split("<", 1)[0]
+        assert cell.lstrip(">").strip() == shown, (code, cell)

@@ -85,6 +85,23 @@ def test_bad_rows_are_reported_by_row_and_nothing_is_saved(catalogue, row, colum
     assert not job.file
 
 
+def test_row_errors_are_in_chinese_for_chinese_staff(catalogue):
+    from django.utils import translation
+
+    rows = (
+        "2020-07-20,leaflets,truck,澄江街道,-5,,,,\n"
+        "2020-07-20,leaflets,truck,火星,5,,,,\n"
+        "2020-07-20,leaflets,truck,澄江街道,很多,,,,\n"
+    )
+    with translation.override("zh-hans"):
+        job = check(HEADER + rows)
+    assert [(e["row"], e["column"], e["message"]) for e in job.errors] == [
+        (2, "数量", "数量不能为负数。"),
+        (3, "地点", "无法识别的地点“火星”。"),
+        (4, "数量", "“很多”不是整数。"),
+    ]
+
+
 def test_wrong_columns_big_files_and_binary_files_are_refused(catalogue):
     wrong = check("day,what,count\n2020-07-20,leaflets,5\n")
     assert wrong.status == ImportJob.Status.INVALID and "指标" in wrong.errors[0]["message"]

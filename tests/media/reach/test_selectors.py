@@ -94,3 +94,24 @@ def test_month_and_day_tallies_of_one_metric_are_never_both_counted():
     # A month tally elsewhere is fine, and counts once.
     enter(plays, 300, where="南闸街道", day=DAY, period_kind="month")
     assert selectors.totals_by_metric(Tally.objects.all())[0]["total"] == 310
+
+
+@pytest.mark.parametrize("bucket", ["day", "week", "month"])
+def test_running_total_is_carried_into_later_buckets_without_rows(bucket):
+    app = metric("app", Metric.Unit.ENTERPRISES, aggregation=Metric.Aggregation.LAST)
+    plays = metric("screen-plays", Metric.Unit.PLAYS)
+    enter(app, 300, day=DAY)
+    enter(app, 579, day=DAY + datetime.timedelta(days=70))
+    enter(plays, 5, day=DAY + datetime.timedelta(days=100))  # the range ends here
+    series = {
+        s["metric"].code: s["points"] for s in selectors.time_series(Tally.objects.all(), bucket)
+    }
+    points = series["app"]
+    values = [value for _start, value in points]
+    assert set(values) == {300, 579}
+    assert values[0] == 300 and values[-1] == 579 and values == sorted(values)
+    # One point per bucket from the first count to the end of the range, never a gap.
+    buckets = {selectors._bucket_of(DAY + datetime.timedelta(days=d), bucket) for d in range(101)}
+    assert [start for start, _value in points] == sorted(buckets)
+    # Flows are not invented: only buckets with rows.
+    assert len(series["screen-plays"]) == 1

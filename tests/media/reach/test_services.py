@@ -6,15 +6,18 @@ from django.db import IntegrityError, transaction
 from media.reach import services
 from media.reach.models import Tally, TallyRevision
 
-from .factories import channel, metric, place
+from .factories import campaign, channel, metric, place
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2020, 8, 3)
 
 
-def test_one_tally_per_key_is_a_database_constraint():
+@pytest.mark.parametrize("with_campaign", [False, True], ids=["no campaign", "campaign"])
+def test_one_tally_per_key_is_a_database_constraint(request, with_campaign):
     plays = metric()
     key = {"metric": plays, "channel": channel(plays), "place": place(), "period_start": DAY}
+    if with_campaign:
+        key["campaign"] = campaign(request.getfixturevalue("home"))
     Tally.objects.create(count=1, **key)
     with pytest.raises(IntegrityError), transaction.atomic():
         Tally.objects.create(count=2, **key)
@@ -132,3 +135,131 @@ def test_schedules_run_the_derivations_and_the_weekly_summary():
     assert set(reach) == {"reach: derive tallies", "reach: weekly summary"}
     # Each source runs, or is skipped while its app is not installed: never an error.
     assert set(import_string(reach["reach: derive tallies"])()) == {"attendance", "contest"}
+
+
+@pytest.fixture
+def approver(django_user_model):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("approver")
+    user.user_permissions.add(Permission.objects.get(codename="revoke_approvedperiod"))
+    return django_user_model.objects.get(pk=user.pk)  # a fresh permission cache
+
+
+def public_total(**filters):
+    from media.reach import selectors
+
+    figures = selectors.totals_by_metric(selectors.tallies(public=True, **filters))
+    return figures[0]["total"] if figures else 0
+
+
+def test_revoking_an_approval_unpublishes_and_unlocks_with_an_audit_record(
+    approver, django_capture_on_commit_callbacks
+):
+    from education import freshness
+
+    plays = metric()
+    args = {"metric": plays, "channel": channel(plays), "place": place()}
+    tally, _ = services.record_tally(day=DAY, count=5, **args)
+    period = services.approve_period(start=DAY, end=DAY)
+    assert public_total() == 5
+    before = freshness.generation(("reach",))
+    with pytest.raises(services.ValidationError):
+        services.revoke_approval(period, user=approver, reason="  ")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.revoke_approval(period, user=approver, reason="wrong count") == 1
+    period.refresh_from_db()
+    assert (period.revoked_by, period.revoke_reason) == (approver, "wrong count")
+    assert period.revoked_at is not None
+    tally.refresh_from_db()
+    assert not tally.approved and public_total() == 0
+    assert freshness.generation(("reach",)) != before
+    # Unlocked again, and a changed figure stays off the public pages until re-approved.
+    services.change_tally(tally, count=6)
+    assert public_total() == 0
+    services.approve_period(start=DAY, end=DAY)
+    assert public_total() == 6
+    with pytest.raises(services.ValidationError):
+        services.revoke_approval(period, user=approver, reason="again")
+
+
+def test_only_approvers_may_revoke(django_user_model):
+    from django.core.exceptions import PermissionDenied
+
+    plays = metric()
+    services.record_tally(metric=plays, channel=channel(plays), place=place(), day=DAY, count=5)
+    period = services.approve_period(start=DAY, end=DAY)
+    clerk = django_user_model.objects.create_user("clerk")
+    for user in (None, clerk):
+        with pytest.raises(PermissionDenied):
+            services.revoke_approval(period, user=user, reason="no")
+    period.refresh_from_db()
+    assert not period.revoked and Tally.objects.get().approved
+
+
+def test_revoking_one_approval_keeps_what_another_still_approves(approver):
+    plays = metric()
+    args = {"metric": plays, "channel": channel(plays), "place": place()}
+    services.record_tally(day=DAY, count=5, **args)
+    services.record_tally(day=DAY + datetime.timedelta(days=1), count=7, **args)
+    whole_week = services.approve_period(start=DAY, end=DAY + datetime.timedelta(days=6))
+    services.approve_period(start=DAY, end=DAY)
+    services.revoke_approval(whole_week, user=approver, reason="recount the week")
+    assert public_total() == 5
+    with pytest.raises(services.LockedPeriodError):
+        services.record_tally(day=DAY, count=1, **args)
+
+
+@pytest.mark.parametrize("write", ["record", "change", "import", "derive"])
+def test_every_write_makes_a_figure_unapproved(write):
+    from media.reach import imports
+
+    if write == "derive":
+        services.derive_tallies("attendance", [attendance(DAY, 60)])
+        tally = Tally.objects.get(metric__code="attendance")
+    else:
+        leaflets = metric("leaflets", "copies")
+        tally, _ = services.record_tally(
+            metric=leaflets, channel=channel(leaflets, "truck"), place=place(), day=DAY, count=5
+        )
+    # As an approval deleted before revoking existed left it: approved, no approval.
+    Tally.objects.update(approved=True)
+    if write == "record":
+        services.record_tally(
+            metric=tally.metric, channel=tally.channel, place=tally.place, day=DAY, count=6
+        )
+    elif write == "change":
+        services.change_tally(tally, count=6)
+    elif write == "import":
+        clean, errors = imports.validate_rows(
+            [
+                ["date", "metric", "channel", "place", "count"],
+                [str(DAY), "leaflets", "truck", "澄江街道", "6"],
+            ]
+        )
+        assert not errors
+        services.apply_rows(clean)
+    else:
+        services.derive_tallies("attendance", [attendance(DAY, 61)])
+    tally.refresh_from_db()
+    assert tally.count in {6, 61} and not tally.approved
+
+
+def test_an_approval_may_not_cut_through_a_week_or_month_tally():
+    plays = metric()
+    args = {"metric": plays, "channel": channel(plays), "place": place()}
+    week, _ = services.record_tally(day=DAY, count=70, period_kind="week", **args)  # Mon 3 Aug
+    month, _ = services.record_tally(
+        day=DAY, count=300, period_kind="month", **{**args, "place": place("南闸街道")}
+    )
+    with pytest.raises(services.ValidationError) as refused:
+        services.approve_period(start=DAY, end=DAY + datetime.timedelta(days=2))
+    # The message names the widest period that cuts through nothing.
+    assert "2020-08-01" in str(refused.value) and "2020-08-31" in str(refused.value)
+    assert not services.locking_period(None, DAY, DAY)
+    services.approve_period(start=datetime.date(2020, 8, 1), end=datetime.date(2020, 8, 31))
+    week.refresh_from_db()
+    month.refresh_from_db()
+    # Locked and approved are the same set.
+    assert week.approved and month.approved
+    assert public_total() == 370

@@ -156,3 +156,142 @@ def test_running_import_shows_live_progress_and_refreshes_without_javascript(cli
     html = client.get(f"/admin/reach_admin/import/{job.pk}/").content.decode()
     assert 'http-equiv="refresh"' in html
     assert '<progress max="10" value="5">' in html
+
+
+def test_approvals_are_revoked_never_deleted(client, clerk, admin_client, campaign):
+    from django.urls import NoReverseMatch, reverse
+
+    from media.reach.models import ApprovedPeriod
+
+    period = ApprovedPeriod.objects.get(campaign=campaign)
+    with pytest.raises(NoReverseMatch):
+        reverse("reach_approvals:delete", args=(period.pk,))
+    assert admin_client.post(f"/admin/reach_approvals/delete/{period.pk}/").status_code == 404
+    listing = admin_client.get("/admin/reach_approvals/").content.decode()
+    assert f"/admin/reach_approvals/revoke/{period.pk}/" in listing
+    assert f"/admin/reach_approvals/delete/{period.pk}/" not in listing
+    # Clerks may see approvals but not revoke them.
+    url = f"/admin/reach_approvals/revoke/{period.pk}/"
+    assert client.post(url, {"reason": "x"}).status_code in {302, 403}
+    period.refresh_from_db()
+    assert not period.revoked
+    assert "3,800" in client.get(campaign.url).content.decode()
+    assert 'name="reason"' in admin_client.get(url).content.decode()
+    assert admin_client.post(url, {"reason": ""}).status_code == 400
+    response = admin_client.post(url, {"reason": "八月的数字有误"})
+    assert response.status_code == 302
+    period.refresh_from_db()
+    assert period.revoked and period.revoke_reason == "八月的数字有误"
+    assert not Tally.objects.filter(campaign=campaign, approved=True).exists()
+    assert "3,800" not in client.get(campaign.url).content.decode()
+    # Editable again, and still not public until approved again.
+    tally = Tally.objects.filter(campaign=campaign, metric__code="screen-plays").first()
+    admin_client.post(
+        f"/admin/reach_tallies/edit/{tally.pk}/",
+        {"count": tally.count + 1, "qualifier": "exact", "note": "", "reason": "recount"},
+    )
+    tally.refresh_from_db()
+    assert not tally.approved
+    assert "3,801" not in client.get(campaign.url).content.decode()
+
+
+def test_approval_form_refuses_a_period_cutting_through_a_week(admin_client, campaign):
+    plays = Tally.objects.filter(metric__code="screen-plays").first()
+    services.record_tally(
+        metric=plays.metric,
+        channel=plays.channel,
+        place=plays.place,
+        day=datetime.date(2020, 11, 2),
+        count=5,
+        period_kind="week",
+    )
+    response = admin_client.post(
+        "/admin/reach_approvals/new/", {"start": "2020-11-04", "end": "2020-11-30", "note": ""}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "2020-11-02" in html
+    assert not Tally.objects.filter(period_start=datetime.date(2020, 11, 2), approved=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "huge.csv",
+            ("日期,指标,渠道,地点,数量\n" + "2020-11-02,leaflets,truck,澄江街道,5\n" * 1_500_000),
+            "文件超过 5 MB",
+        ),
+        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 2000, "不是 CSV 或 XLSX"),
+        ("figures.xlsx", b"PK\x03\x04 not really a workbook", "不是 CSV 或 XLSX"),
+    ],
+    ids=["over 50 MB", "PNG named .csv", "fake xlsx"],
+)
+def test_bad_files_through_the_import_screen_get_a_clear_400(
+    client, clerk, campaign, name, content, message
+):
+    data = content.encode() if isinstance(content, str) else content
+    if name == "huge.csv":
+        assert len(data) > 50 * 1024 * 1024
+    tallies = Tally.objects.count()
+    response = client.post("/admin/reach_import/", {"file": SimpleUploadedFile(name, data)})
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 400
+    assert message in page.content.decode()
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.INVALID and not job.file
+    assert Tally.objects.count() == tallies
+    # Confirming an invalid job imports nothing either.
+    client.post(response["Location"])
+    assert Tally.objects.count() == tallies
+
+
+def test_dashboard_filters_by_channel_and_ignores_hostile_channels(client, clerk, campaign):
+    from media.reach.models import Channel
+
+    bus = Channel.objects.get(metric__code="screen-plays", code="bus")
+    url = f"/admin/reach_admin/?campaign={campaign.pk}"
+    response = client.get(f"{url}&channel={bus.pk}")
+    assert response.status_code == 200
+    assert response.context["form"].cleaned_data["channel"] == bus
+    shown = {f["metric"].code: f["display"] for f in response.context["figures"]}
+    assert (shown["screen-plays"], shown["leaflets"]) == ("1,600", "0")  # targets stay, at 0
+    export = client.get(f"{url}&channel={bus.pk}&format=csv").content.decode("utf-8-sig")
+    assert "1600" in export and "3800" not in export
+    for hostile in ("abc", "999999", "1%27%20OR%201=1", "-1"):
+        response = client.get(f"{url}&channel={hostile}")
+        assert response.status_code == 200
+        shown = {f["metric"].code: f["display"] for f in response.context["figures"]}
+        assert shown["screen-plays"] == "3,800"
+
+
+def test_tally_listing_export_writes_labels_in_the_readers_language(admin_client, campaign):
+    import csv
+    import io
+
+    leaflets = Tally.objects.filter(metric__code="leaflets").first().metric_id
+    response = admin_client.get(f"/admin/reach_tallies/?export=csv&metric={leaflets}")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    assert (first["精确度"], first["周期"], first["来源"], first["已审核"]) == (
+        "至少",
+        "日",
+        "手工录入",
+        "是",
+    )
+    body = "\n".join(",".join(row) for row in rows[1:])
+    for code in ("at_least", "entered", "True", "False", ",day,"):
+        assert code not in body
+    assert len(header) == len(first)
+    leaflets = Tally.objects.filter(metric_id=leaflets).first()
+    later = services.record_tally(
+        metric=leaflets.metric,
+        channel=leaflets.channel,
+        place=leaflets.place,
+        day=datetime.date(2020, 11, 2),
+        count=1,
+    )[0]
+    services.change_tally(later, count=2)
+    revisions = admin_client.get("/admin/reach_revisions/?export=csv")
+    trail = b"".join(revisions.streaming_content).decode("utf-8")
+    assert ",修改," in trail and ",update," not in trail and ",新建," in trail
