@@ -91,13 +91,29 @@ def highlights(contest, limit):
 # Judging
 
 
+# What a judge may know of an entry: the work, its category and age group, and the
+# judging code. Not the id (it is in the public entry URL), the name, school, grade or
+# guardian, nor the public file names.
+BLIND_FIELDS = (
+    "id",
+    "judging_code",
+    "category",
+    "title",
+    "essay_text",
+    "display_image",
+    "original",
+    "contest_id",
+    "age_group__name",
+)
+
+
 def judging_queue(contest, judge):
-    """Approved entries of a contest in judging, blind: no name, school or guardian."""
+    """Approved entries of a contest in judging, blind (see BLIND_FIELDS)."""
     entries = (
         Entry.objects.filter(contest=contest, status=Entry.Status.APPROVED)
         .select_related("age_group")
-        .only("id", "category", "title", "grade", "age_group__name", "thumbnail", "contest_id")
-        .order_by("category", "age_group__sort_order", "id")
+        .only(*BLIND_FIELDS)
+        .order_by("category", "age_group__sort_order", "judging_code")
     )
     mine = dict(
         Score.objects.filter(judge=judge, entry__contest=contest).values_list("entry_id", "total")
@@ -105,21 +121,16 @@ def judging_queue(contest, judge):
     return [(entry, mine.get(entry.pk)) for entry in entries]
 
 
-def blind_entry(contest, entry_id):
+def blind_entry(judging_code):
+    """The approved entry with this judging code in a contest being judged, blind."""
     return (
-        Entry.objects.filter(contest=contest, status=Entry.Status.APPROVED, pk=entry_id)
-        .select_related("age_group")
-        .only(
-            "id",
-            "category",
-            "title",
-            "grade",
-            "essay_text",
-            "display_image",
-            "thumbnail",
-            "age_group__name",
-            "contest_id",
+        Entry.objects.filter(
+            judging_code=judging_code,
+            status=Entry.Status.APPROVED,
+            contest__status=ContestPage.Status.JUDGING,
         )
+        .select_related("age_group")
+        .only(*BLIND_FIELDS)
         .first()
     )
 
@@ -168,6 +179,7 @@ def results(contest):
         .select_related("age_group")
         .only(
             "id",
+            "judging_code",
             "category",
             "title",
             "award",

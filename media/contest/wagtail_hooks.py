@@ -25,7 +25,8 @@ admin_urlpatterns = [
     path("entries/<int:entry_id>/duplicate/", admin_views.flag_duplicate, name="duplicate"),
     path("entries/<int:entry_id>/original/", admin_views.original, name="original"),
     path("judging/", admin_views.judging_index, name="judging"),
-    path("judging/<int:entry_id>/", admin_views.judge_entry, name="judge_entry"),
+    path("judging/<str:judging_code>/", admin_views.judge_entry, name="judge_entry"),
+    path("judging/<str:judging_code>/image/", admin_views.judge_image, name="judge_image"),
     path("results/", admin_views.results_index, name="results_index"),
     path("results/<int:contest_id>/", admin_views.results, name="results"),
     path("results/<int:contest_id>/stage/", admin_views.change_stage, name="stage"),
@@ -89,6 +90,7 @@ class EntryViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_class = LocalInspectView
     inspect_view_fields = [
+        "judging_code",
         "title",
         "category",
         "age_group",

@@ -78,7 +78,7 @@ def make_entry(contest, status=Entry.Status.SUBMITTED, category="drawing", **fie
     _counter["n"] += 1
     n = _counter["n"]
     notice = make_notice()
-    group = contest.age_groups.order_by("sort_order").first()
+    group = fields.pop("age_group", None) or contest.age_groups.order_by("sort_order").first()
     entry = Entry(
         contest=contest,
         category=category,
