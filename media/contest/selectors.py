@@ -150,19 +150,25 @@ def other_scores(entry, judge):
 # Results
 
 
-def _zscores(scores):
-    """Each score's z-score within its judge's own scores of the contest."""
-    by_judge = defaultdict(list)
+def _zscores(scores, group_of):
+    """Each score's z-score among its judge's scores in the same category × age group.
+
+    Results are ranked per category × age group, and a judge may be strict with the
+    drawings of the little ones and lenient with the essays of the older ones: pooling a
+    judge's scores across groups would carry that difference into each group's ranking.
+    ``group_of`` maps an entry id to its (category, age group).
+    """
+    pools = defaultdict(list)
     for score in scores:
-        by_judge[score.judge_id].append(float(score.total))
+        pools[score.judge_id, group_of[score.entry_id]].append(float(score.total))
     stats = {}
-    for judge_id, totals in by_judge.items():
+    for key, totals in pools.items():
         mean = statistics.fmean(totals)
         spread = statistics.pstdev(totals) if len(totals) > 1 else 0.0
-        stats[judge_id] = (mean, spread)
+        stats[key] = (mean, spread)
     result = {}
     for score in scores:
-        mean, spread = stats[score.judge_id]
+        mean, spread = stats[score.judge_id, group_of[score.entry_id]]
         result[score.pk] = (float(score.total) - mean) / spread if spread else 0.0
     return result
 
@@ -171,8 +177,8 @@ def results(contest):
     """Per category × age group: entries with judges' count, mean, mean z-score, rank.
 
     When every judge scored the same entries, the mean ranks; when judges scored
-    different subsets, each judge's scores are z-normalised first (a lenient and a
-    strict judge then count alike) and the mean z-score ranks.
+    different subsets, each judge's scores in the group are z-normalised first (a
+    lenient and a strict judge then count alike) and the mean z-score ranks.
     """
     entries = list(
         Entry.objects.filter(contest=contest, status=Entry.Status.APPROVED)
@@ -190,7 +196,7 @@ def results(contest):
         )
     )
     scores = list(Score.objects.filter(entry__in=[e.pk for e in entries]))
-    z = _zscores(scores)
+    z = _zscores(scores, {e.pk: (e.category, e.age_group_id) for e in entries})
     per_entry = defaultdict(list)
     for score in scores:
         per_entry[score.entry_id].append(score)
