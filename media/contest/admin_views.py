@@ -90,6 +90,7 @@ def review(request, entry_id):
             "entry": entry,
             "similar": similar,
             "show_guardian": request.user.has_perm("contest.view_guardian_data"),
+            "moves": services.moderation_moves(entry),
             "reject_form": RejectForm(),
             "duplicate_form": DuplicateForm(),
         },

@@ -178,6 +178,42 @@ def test_staff_moderate_from_the_queue(client, contest, django_capture_on_commit
     assert client.get(reverse("contest_admin:approve", args=[first.pk])).status_code == 405
 
 
+ACTIONS = {
+    S.APPROVED: "contest_admin:approve",
+    S.REJECTED: "contest_admin:reject",
+    S.DUPLICATE: "contest_admin:duplicate",
+}
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_review_offers_only_the_moves_the_rule_allows(client, contest, status):
+    from tests.media.contest.test_services import ALLOWED
+
+    entry = make_entry(contest, status=status)
+    client.force_login(staff())
+    html = client.get(reverse("contest_admin:review", args=[entry.pk])).content.decode()
+    for target, url_name in ACTIONS.items():
+        action = f'action="{reverse(url_name, args=[entry.pk])}"'
+        assert (action in html) == (target in ALLOWED[status]), (status, target)
+    buttons = {S.APPROVED: ">通过</button>", S.REJECTED: ">不通过</button>"}
+    buttons[S.DUPLICATE] = ">标记为重复</button>"
+    for target, button in buttons.items():
+        assert (button in html) == (target in ALLOWED[status]), (status, button)
+
+
+def test_starting_judging_twice_from_the_results_screen_is_refused_cleanly(client, contest):
+    make_entry(contest, status=S.APPROVED)
+    client.force_login(staff())
+    url = reverse("contest_admin:stage", args=[contest.pk])
+    response = client.post(url, {"stage": "judging"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["比赛当前阶段：评审"]
+    response = client.post(url, {"stage": "judging"}, follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["只有在征集阶段才能开始评审。"]
+    contest.refresh_from_db()
+    assert contest.status == "judging"
+
+
 def test_results_with_means_z_scores_awards_and_publication(client, judging):
     a = make_entry(judging, status=S.APPROVED, title="甲")
     b = make_entry(judging, status=S.APPROVED, title="乙")
