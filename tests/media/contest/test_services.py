@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from media.contest import services
 from media.contest.models import ContestPage, Entry, Score
-from tests.media.contest.factories import judge, make_entry, staff
+from tests.media.contest.factories import judge, make_contest, make_entry, staff
 
 S = Entry.Status
 
@@ -271,8 +271,25 @@ def test_withdrawal_hides_and_deletes_work_and_personal_data(
 
 
 def test_retention_removes_exactly_what_it_must(
-    contest, moderator, django_capture_on_commit_callbacks
+    contest, home, moderator, django_capture_on_commit_callbacks
 ):
+    # A second contest still inside its retention period when the first one's ends.
+    later = make_contest(home, slug="next-contest", retention_days=730)
+    kept = [
+        make_entry(later),
+        make_entry(later, status=S.REJECTED),
+        make_entry(later, category="essay", status=S.APPROVED),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(kept[0], by=moderator)
+    kept_rows = list(Entry.objects.filter(contest=later).order_by("pk").values())
+    kept_files = [
+        e.original.path for e in Entry.objects.filter(contest=later).exclude(original="")
+    ] + [
+        e.display_image.path for e in Entry.objects.filter(contest=later).exclude(display_image="")
+    ]
+    assert len(kept_files) == 3  # two originals, one public display file
+
     awarded = make_entry(contest)
     plain = make_entry(contest)
     rejected = make_entry(contest)
@@ -310,6 +327,13 @@ def test_retention_removes_exactly_what_it_must(
     assert awarded.display_name and awarded.school  # public fields are kept
     # A second run has nothing left to do.
     assert services.apply_retention(now=contest.retention_ends_at() + timedelta(days=2)) == 0
+
+    # The other contest, still within its period, is untouched: guardian data, consent
+    # and originals all as they were.
+    assert later.retention_ends_at() > contest.retention_ends_at() + timedelta(days=2)
+    assert list(Entry.objects.filter(contest=later).order_by("pk").values()) == kept_rows
+    assert all(row["guardian_phone"] and row["guardian_name"] for row in kept_rows)
+    assert all(os.path.exists(path) for path in kept_files)
 
 
 def entry_has_file(field):
