@@ -1,10 +1,12 @@
 """The contest's admin: one "作品征集 Contest" menu group with moderation, entries,
 judging, results and the consent notice."""
 
+import django_filters
 from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -62,6 +64,27 @@ class PermissionMenuViewSet(ViewSet):
         return PermissionMenuItem
 
 
+class EntryFilterSet(WagtailFilterSet):
+    # "Awarded" is an approved entry with an award (there is no separate status), so
+    # the award filter offers "any award" and "no award" besides each prize.
+    award = django_filters.ChoiceFilter(
+        label=_("Award"),
+        choices=[("any", _("Any award")), ("none", _("No award")), *Entry.Award.choices[1:]],
+        method="filter_award",
+    )
+
+    class Meta:
+        model = Entry
+        fields = ["status", "category", "award", "contest"]
+
+    def filter_award(self, queryset, name, value):
+        if value == "any":
+            return queryset.exclude(award="")
+        if value == "none":
+            return queryset.filter(award="")
+        return queryset.filter(award=value)
+
+
 class EntryViewSet(ModelViewSet):
     """All entries with their guardian data: contest staff only (view_entry)."""
 
@@ -70,7 +93,7 @@ class EntryViewSet(ModelViewSet):
     menu_label = _("All entries")
     name = "contest_entries"
     list_display = ["title", "category", "age_group", "school", "status", "award", "submitted_at"]
-    list_filter = ["status", "category", "award", "contest"]
+    filterset_class = EntryFilterSet
     search_fields = ["title", "display_name", "school"]
     list_export = [
         "id",

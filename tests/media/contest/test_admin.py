@@ -272,6 +272,28 @@ def test_entry_listing_for_staff_with_export(client, contest):
     assert "江阴市实验小学" in b"".join(export.streaming_content).decode("utf-8-sig")
 
 
+@pytest.mark.parametrize(
+    ("award", "shown"),
+    [
+        ("any", {"一等奖作品", "优秀奖作品"}),
+        ("first", {"一等奖作品"}),
+        ("none", {"未获奖作品", "待审核作品"}),
+        ("", {"一等奖作品", "优秀奖作品", "未获奖作品", "待审核作品"}),
+    ],
+)
+def test_staff_filter_the_entry_listing_by_award(client, contest, award, shown):
+    titles = {"一等奖作品", "优秀奖作品", "未获奖作品", "待审核作品"}
+    make_entry(contest, status=S.APPROVED, award="first", title="一等奖作品")
+    make_entry(contest, status=S.APPROVED, award="excellence", title="优秀奖作品")
+    make_entry(contest, status=S.APPROVED, title="未获奖作品")
+    make_entry(contest, title="待审核作品")
+    client.force_login(staff())
+    response = client.get(reverse("contest_entries:index"), {"award": award})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert {title for title in titles if title in html} == shown
+
+
 def test_groups_are_created_idempotently(db):
     from django.contrib.auth.models import Group
 
