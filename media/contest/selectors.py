@@ -81,6 +81,18 @@ def current_contest():
     )
 
 
+def other_open_call(contest):
+    """Another contest accepting entries now, for a closed contest's page to point to
+    (a menu item or an old link may lead to last year's contest)."""
+    candidates = (
+        ContestPage.objects.live()
+        .filter(locale_id=contest.locale_id, status=ContestPage.Status.OPEN)
+        .exclude(pk=contest.pk)
+        .order_by("-opens_at")
+    )
+    return next((other for other in candidates if other.is_accepting_entries()), None)
+
+
 def highlights(contest, limit):
     entries = public_entries(contest).filter(category=Category.DRAWING).exclude(thumbnail="")
     if contest.results_are_public:

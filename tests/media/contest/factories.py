@@ -25,7 +25,7 @@ def make_notice(version=1):
 def make_contest(home, slug="children-contest", **fields):
     now = timezone.now()
     page = ContestPage(
-        title="儿童消防绘画作文大赛",
+        title=fields.pop("title", "儿童消防绘画作文大赛"),
         slug=slug,
         theme="消防安全在我心",
         opens_at=now - timedelta(days=1),
