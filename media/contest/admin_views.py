@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import AwardForm, DuplicateForm, RejectForm, score_form_class
-from .models import Category, ContestPage, Entry, private_storage
+from .models import Category, ContestPage, Entry
 
 moderator_required = permission_required("contest.moderate_entry", raise_exception=True)
 judge_required = permission_required("contest.judge_entry", raise_exception=True)
@@ -90,6 +90,7 @@ def review(request, entry_id):
             "entry": entry,
             "similar": similar,
             "show_guardian": request.user.has_perm("contest.view_guardian_data"),
+            "moves": services.moderation_moves(entry),
             "reject_form": RejectForm(),
             "duplicate_form": DuplicateForm(),
         },
@@ -144,15 +145,7 @@ def original(request, entry_id):
     entry = get_object_or_404(Entry.objects.only("id", "original"), pk=entry_id)
     if not entry.original:
         raise Http404
-    try:
-        handle = private_storage.open(entry.original.name, "rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    content_type = mimetypes.guess_type(entry.original.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _file_response(entry.original)
 
 
 # Judging (blind)
@@ -176,12 +169,11 @@ def judging_index(request):
 
 
 @judge_required
-def judge_entry(request, entry_id):
-    contest_id = Entry.objects.filter(pk=entry_id).values_list("contest_id", flat=True).first()
-    contest = get_object_or_404(ContestPage, pk=contest_id, status=ContestPage.Status.JUDGING)
-    entry = selectors.blind_entry(contest, entry_id)
+def judge_entry(request, judging_code):
+    entry = selectors.blind_entry(judging_code)
     if entry is None:
         raise Http404
+    contest = ContestPage.objects.get(pk=entry.contest_id)
     criteria = list(contest.criteria.all())
     form_class = score_form_class(criteria)
     mine = entry.scores.filter(judge=request.user).first()
@@ -201,7 +193,7 @@ def judge_entry(request, entry_id):
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Your score is saved."))
-                return redirect("contest_admin:judge_entry", entry_id=entry.pk)
+                return redirect("contest_admin:judge_entry", judging_code=entry.judging_code)
         status = 400
     else:
         form = form_class(initial=initial)
@@ -209,7 +201,7 @@ def judge_entry(request, entry_id):
         request,
         "contest/admin/judge_entry.html",
         {
-            "page_title": _("Score entry #%(id)s") % {"id": entry.pk},
+            "page_title": _("Score entry %(code)s") % {"code": entry.judging_code},
             "header_icon": "pick",
             "entry": entry,
             "form": form,
@@ -219,6 +211,33 @@ def judge_entry(request, entry_id):
         },
         status=status,
     )
+
+
+@never_cache
+@judge_required
+def judge_image(request, judging_code):
+    """The drawing for judges, by judging code: its public URL would lead to the entry's
+    public page (name and school), so judges never see it."""
+    entry = selectors.blind_entry(judging_code)
+    if entry is None:
+        raise Http404
+    # The gallery rendition once made; until then the stripped original.
+    field = entry.display_image or entry.original
+    if not field:
+        raise Http404
+    return _file_response(field)
+
+
+def _file_response(field):
+    try:
+        handle = field.storage.open(field.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # Results, awards, stages

@@ -1,9 +1,10 @@
 """Demo content: the children's fire-safety drawing and essay contest run with the
 education bureau, with generated drawings (shapes, no photos), essays, judges' scores
-and published awards. Idempotent: a second run changes nothing."""
+and published awards; and the next contest, open for entries now, so the submission
+form can be tried. Idempotent: a second run changes nothing."""
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -20,6 +21,7 @@ from .models import AgeGroup, ConsentNotice, ContestPage, Criterion, Entry, Scor
 from .uploads import encode, make_renditions
 
 SLUG = "children-contest"
+OPEN_SLUG = "children-contest-2"
 TZ = ZoneInfo("Asia/Shanghai")
 
 NOTICE = {
@@ -56,6 +58,21 @@ CONTEST = {
     "essay_max_chars": 1200,
     "retention_days": 365,
 }
+
+# The next contest: open from two weeks before the demo is loaded for two months.
+OPEN_CONTEST = {
+    **CONTEST,
+    "title": "第二届儿童消防绘画作文大赛",
+    "slug": OPEN_SLUG,
+    "theme": "安全用电，平安回家",
+    "intro": (
+        "<p>第二届儿童消防绘画作文大赛开始征稿啦！今年的主题是“安全用电，平安回家”："
+        "电动车在哪里充电、插线板能不能串着用、家里闻到焦味怎么办，"
+        "请用画笔和文字告诉大家。</p>"
+        "<p>作品由监护人或学校在本页提交，审核通过后在下面的作品展中展出。</p>"
+    ),
+}
+OPEN_DAYS_BEFORE, OPEN_DAYS_AFTER = 14, 60
 
 AGE_GROUPS = [
     ("小学低年级组（一至三年级）", 1, 3),
@@ -154,6 +171,10 @@ PLAN = [
     (Entry.Status.DUPLICATE, 1, 0),
     (Entry.Status.WITHDRAWN, 1, 1),
 ]
+OPEN_PLAN = [
+    (Entry.Status.APPROVED, 3, 1),
+    (Entry.Status.SUBMITTED, 1, 1),
+]
 AWARDS = [Entry.Award.FIRST, Entry.Award.SECOND, Entry.Award.THIRD, Entry.Award.EXCELLENCE]
 
 
@@ -191,17 +212,16 @@ def _ensure_notice():
     return notice
 
 
-def _ensure_page(home):
-    page = ContestPage.objects.filter(slug=SLUG, locale=home.locale).first()
+def _ensure_page(home, slug, fields, opens_at, closes_at, *, show_in_menus):
+    page = ContestPage.objects.filter(slug=slug, locale=home.locale).first()
     if page is not None:
         return page, False
-    year = timezone.localdate().year - 1
     page = ContestPage(
-        **CONTEST,
-        opens_at=datetime(year, 3, 1, 8, 0, tzinfo=TZ),
-        closes_at=datetime(year, 5, 31, 18, 0, tzinfo=TZ),
+        **fields,
+        opens_at=opens_at,
+        closes_at=closes_at,
         locale=home.locale,
-        show_in_menus=True,
+        show_in_menus=show_in_menus,
         search_description="江阴儿童消防绘画作文大赛：征稿、评审与获奖作品展。",
     )
     for order, (name, low, high) in enumerate(AGE_GROUPS):
@@ -213,6 +233,34 @@ def _ensure_page(home):
     home.add_child(instance=page)
     page.save_revision().publish()
     return ContestPage.objects.get(pk=page.pk), True
+
+
+def _ensure_past_contest(home):
+    """Last year's contest, results published; the menu links to the open one."""
+    year = timezone.localdate().year - 1
+    return _ensure_page(
+        home,
+        SLUG,
+        CONTEST,
+        datetime(year, 3, 1, 8, 0, tzinfo=TZ),
+        datetime(year, 5, 31, 18, 0, tzinfo=TZ),
+        show_in_menus=False,
+    )
+
+
+def _ensure_open_contest(home, past):
+    """This year's contest, accepting entries when the demo is loaded."""
+    today = timezone.localdate()
+    fields = dict(OPEN_CONTEST)
+    fields["intro"] += f'<p><a linktype="page" id="{past.pk}">看看上一届的获奖作品</a></p>'
+    return _ensure_page(
+        home,
+        OPEN_SLUG,
+        fields,
+        datetime.combine(today - timedelta(days=OPEN_DAYS_BEFORE), time(8, 0), tzinfo=TZ),
+        datetime.combine(today + timedelta(days=OPEN_DAYS_AFTER), time(18, 0), tzinfo=TZ),
+        show_in_menus=True,
+    )
 
 
 def _judges():
@@ -231,13 +279,16 @@ def _judges():
     return judges
 
 
-def _make_entries(contest, notice):
+def _make_entries(contest, notice, plan, *, seed=119):
+    """The planned entries, submitted between the contest's opening and now."""
     groups = list(contest.age_groups.all())
-    rng = random.Random(119)
+    rng = random.Random(seed)
     start = contest.opens_at
+    now = timezone.now()
+    days = max(0, min((now - start).days - 1, 85))
     entries = []
     n = 0
-    for status, drawings, essays in PLAN:
+    for status, drawings, essays in plan:
         for category, count in (("drawing", drawings), ("essay", essays)):
             for _i in range(count):
                 n += 1
@@ -259,14 +310,14 @@ def _make_entries(contest, notice):
                     consent_notice=notice,
                     consent_version=notice.version,
                     submitted_at=start
-                    + timedelta(days=rng.randint(0, 85), hours=rng.randint(0, 10)),
+                    + timedelta(days=rng.randint(0, days), hours=rng.randint(0, 10)),
                     consented_at=start,
                     essay_text=text,
                     withdrawal_token_hash=services.hash_token(f"demo-{contest.pk}-{n}"),
                     status=status,
                     moderated_at=None
                     if status == Entry.Status.SUBMITTED
-                    else start + timedelta(days=90),
+                    else min(start + timedelta(days=90), now),
                     rejection_reason="作品为打印的网络图片，不是本人手绘。"
                     if status == Entry.Status.REJECTED
                     else "",
@@ -327,17 +378,22 @@ def _score_and_award(contest, approved, judges):
 
 
 def load(stdout=None):
+    """Both contests and their entries; returns (past contest, open contest)."""
     home = HomePage.objects.filter(locale=Locale.get_default(), depth=2).first()
     if home is None:
         return None
     ensure_groups()
     with transaction.atomic():
         notice = _ensure_notice()
-        contest, created = _ensure_page(home)
-        if created or not contest.entries.exists():
-            approved = _make_entries(contest, notice)
-            if contest.status == ContestPage.Status.OPEN:
-                _score_and_award(contest, approved, _judges())
+        past, created = _ensure_past_contest(home)
+        if created or not past.entries.exists():
+            approved = _make_entries(past, notice, PLAN)
+            if past.status == ContestPage.Status.OPEN:
+                _score_and_award(past, approved, _judges())
+        current, created = _ensure_open_contest(home, past)
+        if created or not current.entries.exists():
+            _make_entries(current, notice, OPEN_PLAN, seed=120)
     if stdout:
-        stdout.write(f"contest: {contest.title} with {contest.entries.count()} entries")
-    return contest
+        for contest in (past, current):
+            stdout.write(f"contest: {contest.title} with {contest.entries.count()} entries")
+    return past, current

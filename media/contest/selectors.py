@@ -81,6 +81,18 @@ def current_contest():
     )
 
 
+def other_open_call(contest):
+    """Another contest accepting entries now, for a closed contest's page to point to
+    (a menu item or an old link may lead to last year's contest)."""
+    candidates = (
+        ContestPage.objects.live()
+        .filter(locale_id=contest.locale_id, status=ContestPage.Status.OPEN)
+        .exclude(pk=contest.pk)
+        .order_by("-opens_at")
+    )
+    return next((other for other in candidates if other.is_accepting_entries()), None)
+
+
 def highlights(contest, limit):
     entries = public_entries(contest).filter(category=Category.DRAWING).exclude(thumbnail="")
     if contest.results_are_public:
@@ -91,13 +103,29 @@ def highlights(contest, limit):
 # Judging
 
 
+# What a judge may know of an entry: the work, its category and age group, and the
+# judging code. Not the id (it is in the public entry URL), the name, school, grade or
+# guardian, nor the public file names.
+BLIND_FIELDS = (
+    "id",
+    "judging_code",
+    "category",
+    "title",
+    "essay_text",
+    "display_image",
+    "original",
+    "contest_id",
+    "age_group__name",
+)
+
+
 def judging_queue(contest, judge):
-    """Approved entries of a contest in judging, blind: no name, school or guardian."""
+    """Approved entries of a contest in judging, blind (see BLIND_FIELDS)."""
     entries = (
         Entry.objects.filter(contest=contest, status=Entry.Status.APPROVED)
         .select_related("age_group")
-        .only("id", "category", "title", "grade", "age_group__name", "thumbnail", "contest_id")
-        .order_by("category", "age_group__sort_order", "id")
+        .only(*BLIND_FIELDS)
+        .order_by("category", "age_group__sort_order", "judging_code")
     )
     mine = dict(
         Score.objects.filter(judge=judge, entry__contest=contest).values_list("entry_id", "total")
@@ -105,21 +133,16 @@ def judging_queue(contest, judge):
     return [(entry, mine.get(entry.pk)) for entry in entries]
 
 
-def blind_entry(contest, entry_id):
+def blind_entry(judging_code):
+    """The approved entry with this judging code in a contest being judged, blind."""
     return (
-        Entry.objects.filter(contest=contest, status=Entry.Status.APPROVED, pk=entry_id)
-        .select_related("age_group")
-        .only(
-            "id",
-            "category",
-            "title",
-            "grade",
-            "essay_text",
-            "display_image",
-            "thumbnail",
-            "age_group__name",
-            "contest_id",
+        Entry.objects.filter(
+            judging_code=judging_code,
+            status=Entry.Status.APPROVED,
+            contest__status=ContestPage.Status.JUDGING,
         )
+        .select_related("age_group")
+        .only(*BLIND_FIELDS)
         .first()
     )
 
@@ -139,19 +162,25 @@ def other_scores(entry, judge):
 # Results
 
 
-def _zscores(scores):
-    """Each score's z-score within its judge's own scores of the contest."""
-    by_judge = defaultdict(list)
+def _zscores(scores, group_of):
+    """Each score's z-score among its judge's scores in the same category × age group.
+
+    Results are ranked per category × age group, and a judge may be strict with the
+    drawings of the little ones and lenient with the essays of the older ones: pooling a
+    judge's scores across groups would carry that difference into each group's ranking.
+    ``group_of`` maps an entry id to its (category, age group).
+    """
+    pools = defaultdict(list)
     for score in scores:
-        by_judge[score.judge_id].append(float(score.total))
+        pools[score.judge_id, group_of[score.entry_id]].append(float(score.total))
     stats = {}
-    for judge_id, totals in by_judge.items():
+    for key, totals in pools.items():
         mean = statistics.fmean(totals)
         spread = statistics.pstdev(totals) if len(totals) > 1 else 0.0
-        stats[judge_id] = (mean, spread)
+        stats[key] = (mean, spread)
     result = {}
     for score in scores:
-        mean, spread = stats[score.judge_id]
+        mean, spread = stats[score.judge_id, group_of[score.entry_id]]
         result[score.pk] = (float(score.total) - mean) / spread if spread else 0.0
     return result
 
@@ -160,14 +189,15 @@ def results(contest):
     """Per category × age group: entries with judges' count, mean, mean z-score, rank.
 
     When every judge scored the same entries, the mean ranks; when judges scored
-    different subsets, each judge's scores are z-normalised first (a lenient and a
-    strict judge then count alike) and the mean z-score ranks.
+    different subsets, each judge's scores in the group are z-normalised first (a
+    lenient and a strict judge then count alike) and the mean z-score ranks.
     """
     entries = list(
         Entry.objects.filter(contest=contest, status=Entry.Status.APPROVED)
         .select_related("age_group")
         .only(
             "id",
+            "judging_code",
             "category",
             "title",
             "award",
@@ -178,7 +208,7 @@ def results(contest):
         )
     )
     scores = list(Score.objects.filter(entry__in=[e.pk for e in entries]))
-    z = _zscores(scores)
+    z = _zscores(scores, {e.pk: (e.category, e.age_group_id) for e in entries})
     per_entry = defaultdict(list)
     for score in scores:
         per_entry[score.entry_id].append(score)

@@ -26,6 +26,13 @@ MODERATION_MOVES = {
     Status.WITHDRAWN: set(),
 }
 
+
+def moderation_moves(entry):
+    """The statuses contest staff may move this entry to now (withdrawal is the
+    guardian's, through their link, so it is not among them)."""
+    return MODERATION_MOVES[Status(entry.status)] - {Status.WITHDRAWN}
+
+
 CONTEST_MOVES = {
     ContestPage.Status.OPEN: ContestPage.Status.JUDGING,
     ContestPage.Status.JUDGING: ContestPage.Status.RESULTS_PUBLISHED,

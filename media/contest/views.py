@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from wagtail.models import Locale
 
 from education.ratelimit import allow, client_ip
 
@@ -63,6 +64,9 @@ def contest_index(request, page):
             form = EntryForm(contest=contest, notice=notice)
     elif request.method == "POST":
         status = 400
+    next_call = None if accepting else selectors.other_open_call(contest)
+    if next_call is not None:
+        next_call = next_call.get_translation_or_none(Locale.get_active()) or next_call
 
     filters = {
         key: request.GET.get(key, "")[:60] for key in ("category", "age_group", "award", "school")
@@ -77,6 +81,8 @@ def contest_index(request, page):
         "form": form,
         "notice": notice,
         "accepting": accepting,
+        "next_call": next_call,
+        "next_call_url": next_call.get_url(request=request) if next_call else "",
         "gallery_page": gallery_page,
         "filters": filters,
         "filter_query": query,

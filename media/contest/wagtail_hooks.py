@@ -1,10 +1,12 @@
 """The contest's admin: one "作品征集 Contest" menu group with moderation, entries,
 judging, results and the consent notice."""
 
+import django_filters
 from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -25,7 +27,8 @@ admin_urlpatterns = [
     path("entries/<int:entry_id>/duplicate/", admin_views.flag_duplicate, name="duplicate"),
     path("entries/<int:entry_id>/original/", admin_views.original, name="original"),
     path("judging/", admin_views.judging_index, name="judging"),
-    path("judging/<int:entry_id>/", admin_views.judge_entry, name="judge_entry"),
+    path("judging/<str:judging_code>/", admin_views.judge_entry, name="judge_entry"),
+    path("judging/<str:judging_code>/image/", admin_views.judge_image, name="judge_image"),
     path("results/", admin_views.results_index, name="results_index"),
     path("results/<int:contest_id>/", admin_views.results, name="results"),
     path("results/<int:contest_id>/stage/", admin_views.change_stage, name="stage"),
@@ -61,6 +64,27 @@ class PermissionMenuViewSet(ViewSet):
         return PermissionMenuItem
 
 
+class EntryFilterSet(WagtailFilterSet):
+    # "Awarded" is an approved entry with an award (there is no separate status), so
+    # the award filter offers "any award" and "no award" besides each prize.
+    award = django_filters.ChoiceFilter(
+        label=_("Award"),
+        choices=[("any", _("Any award")), ("none", _("No award")), *Entry.Award.choices[1:]],
+        method="filter_award",
+    )
+
+    class Meta:
+        model = Entry
+        fields = ["status", "category", "award", "contest"]
+
+    def filter_award(self, queryset, name, value):
+        if value == "any":
+            return queryset.exclude(award="")
+        if value == "none":
+            return queryset.filter(award="")
+        return queryset.filter(award=value)
+
+
 class EntryViewSet(ModelViewSet):
     """All entries with their guardian data: contest staff only (view_entry)."""
 
@@ -69,7 +93,7 @@ class EntryViewSet(ModelViewSet):
     menu_label = _("All entries")
     name = "contest_entries"
     list_display = ["title", "category", "age_group", "school", "status", "award", "submitted_at"]
-    list_filter = ["status", "category", "award", "contest"]
+    filterset_class = EntryFilterSet
     search_fields = ["title", "display_name", "school"]
     list_export = [
         "id",
@@ -89,6 +113,7 @@ class EntryViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_class = LocalInspectView
     inspect_view_fields = [
+        "judging_code",
         "title",
         "category",
         "age_group",

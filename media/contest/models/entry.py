@@ -40,6 +40,16 @@ class PrivateStorage(FileSystemStorage):
 private_storage = PrivateStorage()
 
 
+# No 0/O or 1/I/L: judges read these codes out and write them down.
+JUDGING_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+JUDGING_CODE_LENGTH = 8
+
+
+def new_judging_code():
+    """A random code that names an entry to judges; unrelated to its id or any URL."""
+    return "".join(secrets.choice(JUDGING_CODE_ALPHABET) for _ in range(JUDGING_CODE_LENGTH))
+
+
 def _random_name(folder, extension):
     return f"{folder}/{timezone.now():%Y/%m}/{secrets.token_urlsafe(18)}.{extension}"
 
@@ -114,6 +124,15 @@ class Entry(models.Model):
     withdrawal_token_hash = models.CharField(max_length=64, unique=True, editable=False)
     sms_token_hash = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    # What judges see instead of the id: the id is in the public entry URL, so showing
+    # it would let a judge look up the child's name and school.
+    judging_code = models.CharField(
+        _("judging code"),
+        max_length=JUDGING_CODE_LENGTH,
+        unique=True,
+        default=new_judging_code,
+        editable=False,
     )
 
     # The work. Drawings: a stripped, re-encoded original (private) and the public

@@ -25,7 +25,7 @@ def make_notice(version=1):
 def make_contest(home, slug="children-contest", **fields):
     now = timezone.now()
     page = ContestPage(
-        title="儿童消防绘画作文大赛",
+        title=fields.pop("title", "儿童消防绘画作文大赛"),
         slug=slug,
         theme="消防安全在我心",
         opens_at=now - timedelta(days=1),
@@ -78,7 +78,7 @@ def make_entry(contest, status=Entry.Status.SUBMITTED, category="drawing", **fie
     _counter["n"] += 1
     n = _counter["n"]
     notice = make_notice()
-    group = contest.age_groups.order_by("sort_order").first()
+    group = fields.pop("age_group", None) or contest.age_groups.order_by("sort_order").first()
     entry = Entry(
         contest=contest,
         category=category,

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from media.contest import services
 from media.contest.models import Entry, Score
-from tests.media.contest.factories import judge, make_entry, staff
+from tests.media.contest.factories import judge, make_entry, make_user, staff
 
 S = Entry.Status
 PRIVATE = ("小雨", "江阴市实验小学", "王芳", "13912345678")
@@ -18,30 +18,103 @@ def marks_post(contest, value):
     return {f"c{c.pk}": value for c in contest.criteria.all()}
 
 
-def test_judges_view_is_blind(client, judging):
-    entry = make_entry(judging, status=S.APPROVED, category="essay")
+def approved_drawing(contest, capture, **fields):
+    """An approved drawing with its public display and thumbnail files made."""
+    entry = make_entry(contest, **fields)
+    with capture(execute=True):
+        services.approve(entry, by=staff(f"mod-{entry.pk}"))
+    return Entry.objects.get(pk=entry.pk)
+
+
+def test_judges_pages_are_blind(client, judging, django_capture_on_commit_callbacks):
+    drawing = approved_drawing(judging, django_capture_on_commit_callbacks, grade=2)
+    essay = make_entry(judging, status=S.APPROVED, category="essay", grade=2)
+    assert drawing.display_image and drawing.thumbnail
+    public_page = judging.url  # the public gallery and entry pages live under it
     client.force_login(judge())
-    for url in (
-        reverse("contest_admin:judging"),
-        reverse("contest_admin:judge_entry", args=[entry.pk]),
-    ):
+    pages = {
+        reverse("contest_admin:judging"): (drawing, essay),
+        reverse("contest_admin:judge_entry", args=[drawing.judging_code]): (drawing,),
+        reverse("contest_admin:judge_entry", args=[essay.judging_code]): (essay,),
+    }
+    for url, shown in pages.items():
         response = client.get(url)
         assert response.status_code == 200
         html = response.content.decode()
-        assert entry.title in html
-        for private in PRIVATE:
-            assert private not in html, private
-    # the view's object carries no private field at all
-    blind = client.get(reverse("contest_admin:judge_entry", args=[entry.pk])).context["entry"]
-    deferred = blind.get_deferred_fields()
-    assert {"display_name", "school", "guardian_name", "guardian_phone"} <= deferred
+        for entry in shown:
+            assert entry.title in html and entry.judging_code in html
+        for entry in (drawing, essay):
+            # Nothing that leads to the entry's public page or names its public files.
+            assert f"{public_page}entries/{entry.pk}/" not in html
+            assert f"entries/{entry.pk}/" not in html
+            assert f"#{entry.pk}" not in html
+            assert f"/judging/{entry.pk}/" not in html
+        assert drawing.display_image.url not in html
+        assert drawing.thumbnail.url not in html
+        assert drawing.display_image.name not in html
+        for private in (*PRIVATE, "小学二年级", "Primary year 2"):
+            assert private not in html, (url, private)
+        assert "guardian" not in html.lower()
+        assert "监护人" not in html
+    # The view's object carries none of those fields at all.
+    drawing_page = reverse("contest_admin:judge_entry", args=[drawing.judging_code])
+    blind = client.get(drawing_page).context["entry"]
+    assert {"display_name", "school", "grade", "guardian_name", "guardian_phone"} <= (
+        blind.get_deferred_fields()
+    )
+    # The drawing the judge sees comes from the judging code, not the public file URL.
+    html = client.get(drawing_page).content.decode()
+    image_url = reverse("contest_admin:judge_image", args=[drawing.judging_code])
+    assert f'src="{image_url}"' in html
+
+
+def test_judging_code_is_not_the_id_nor_in_any_public_page(
+    client, contest, django_capture_on_commit_callbacks
+):
+    entry = approved_drawing(contest, django_capture_on_commit_callbacks)
+    other = make_entry(contest)
+    assert entry.judging_code != other.judging_code
+    assert len(entry.judging_code) == 8 and str(entry.pk) != entry.judging_code
+    for url in (contest.url, f"{contest.url}entries/{entry.pk}/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert entry.judging_code not in response.content.decode()
+    assert client.get(f"{contest.url}entries/{entry.judging_code}/").status_code == 404
+
+
+def test_judge_image_by_code_for_judges_only_while_judging(
+    client, contest, django_capture_on_commit_callbacks
+):
+    drawing = approved_drawing(contest, django_capture_on_commit_callbacks)
+    url = reverse("contest_admin:judge_image", args=[drawing.judging_code])
+    client.force_login(judge())
+    assert client.get(url).status_code == 404  # the contest is not being judged yet
+    services.start_judging(contest)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert "no-store" in response["Cache-Control"]
+    body = b"".join(response.streaming_content)
+    with drawing.display_image.open("rb") as public:
+        assert body == public.read()
+    unknown = reverse("contest_admin:judge_image", args=["ZZZZZZZZ"])
+    assert client.get(unknown).status_code == 404
+    submitted = make_entry(contest)  # not approved: not judged, not shown
+    assert (
+        client.get(reverse("contest_admin:judge_image", args=[submitted.judging_code])).status_code
+        == 404
+    )
+    client.force_login(make_user("visitor", is_staff=True))
+    assert client.get(url).status_code in (302, 403)
+    client.logout()
+    assert client.get(url).status_code == 302
 
 
 def test_judge_sees_other_scores_only_after_scoring(client, judging):
     entry = make_entry(judging, status=S.APPROVED)
     first, second = judge("j1"), judge("j2")
     client.force_login(first)
-    url = reverse("contest_admin:judge_entry", args=[entry.pk])
+    url = reverse("contest_admin:judge_entry", args=[entry.judging_code])
     response = client.post(url, {**marks_post(judging, 9), "comment": "构图很好"})
     assert response.status_code == 302
     client.force_login(second)
@@ -105,6 +178,42 @@ def test_staff_moderate_from_the_queue(client, contest, django_capture_on_commit
     assert client.get(reverse("contest_admin:approve", args=[first.pk])).status_code == 405
 
 
+ACTIONS = {
+    S.APPROVED: "contest_admin:approve",
+    S.REJECTED: "contest_admin:reject",
+    S.DUPLICATE: "contest_admin:duplicate",
+}
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_review_offers_only_the_moves_the_rule_allows(client, contest, status):
+    from tests.media.contest.test_services import ALLOWED
+
+    entry = make_entry(contest, status=status)
+    client.force_login(staff())
+    html = client.get(reverse("contest_admin:review", args=[entry.pk])).content.decode()
+    for target, url_name in ACTIONS.items():
+        action = f'action="{reverse(url_name, args=[entry.pk])}"'
+        assert (action in html) == (target in ALLOWED[status]), (status, target)
+    buttons = {S.APPROVED: ">通过</button>", S.REJECTED: ">不通过</button>"}
+    buttons[S.DUPLICATE] = ">标记为重复</button>"
+    for target, button in buttons.items():
+        assert (button in html) == (target in ALLOWED[status]), (status, button)
+
+
+def test_starting_judging_twice_from_the_results_screen_is_refused_cleanly(client, contest):
+    make_entry(contest, status=S.APPROVED)
+    client.force_login(staff())
+    url = reverse("contest_admin:stage", args=[contest.pk])
+    response = client.post(url, {"stage": "judging"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["比赛当前阶段：评审"]
+    response = client.post(url, {"stage": "judging"}, follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["只有在征集阶段才能开始评审。"]
+    contest.refresh_from_db()
+    assert contest.status == "judging"
+
+
 def test_results_with_means_z_scores_awards_and_publication(client, judging):
     a = make_entry(judging, status=S.APPROVED, title="甲")
     b = make_entry(judging, status=S.APPROVED, title="乙")
@@ -161,6 +270,28 @@ def test_entry_listing_for_staff_with_export(client, contest):
     export = client.get(reverse("contest_entries:index") + "?export=csv")
     assert export.status_code == 200
     assert "江阴市实验小学" in b"".join(export.streaming_content).decode("utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    ("award", "shown"),
+    [
+        ("any", {"一等奖作品", "优秀奖作品"}),
+        ("first", {"一等奖作品"}),
+        ("none", {"未获奖作品", "待审核作品"}),
+        ("", {"一等奖作品", "优秀奖作品", "未获奖作品", "待审核作品"}),
+    ],
+)
+def test_staff_filter_the_entry_listing_by_award(client, contest, award, shown):
+    titles = {"一等奖作品", "优秀奖作品", "未获奖作品", "待审核作品"}
+    make_entry(contest, status=S.APPROVED, award="first", title="一等奖作品")
+    make_entry(contest, status=S.APPROVED, award="excellence", title="优秀奖作品")
+    make_entry(contest, status=S.APPROVED, title="未获奖作品")
+    make_entry(contest, title="待审核作品")
+    client.force_login(staff())
+    response = client.get(reverse("contest_entries:index"), {"award": award})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert {title for title in titles if title in html} == shown
 
 
 def test_groups_are_created_idempotently(db):

@@ -60,3 +60,43 @@ def test_highlights_show_awarded_drawings_once_published(
     html = render_highlights()
     assert "获奖作品" in html and "入围作品" not in html
     assert "王芳" not in html
+
+
+def test_z_scores_normalise_each_judge_within_each_category_and_age_group(contest):
+    """A judge strict with the younger group and lenient with the older one: each
+    group's ranking must use that judge's scale in that group, not across both."""
+    from media.contest.selectors import results
+    from tests.media.contest.factories import judge
+
+    contest = services.start_judging(contest)
+    young, old = contest.age_groups.order_by("sort_order")
+    criteria = list(contest.criteria.all())
+    x, y = judge("x"), judge("y")
+
+    def entry(title, group):
+        return make_entry(contest, status=Entry.Status.APPROVED, title=title, age_group=group)
+
+    def score(entry, who, mark):  # every criterion the same mark: the total is mark × 10
+        services.record_score(entry, judge=who, marks={str(c.pk): mark for c in criteria})
+
+    a1, b1, c1 = entry("甲", young), entry("乙", young), entry("丙", young)
+    a2, b2, c2 = entry("丁", old), entry("戊", old), entry("己", old)
+    # Younger group: X (strict here) puts 甲 above 乙, Y puts 乙 above 丙, so 甲 > 乙 > 丙.
+    score(a1, x, 4)
+    score(b1, x, 2)
+    score(b1, y, 7)
+    score(c1, y, 6)
+    # Older group: X is lenient here, Y strict.
+    score(a2, x, 9)
+    score(b2, x, 10)
+    score(b2, y, 5)
+    score(c2, y, 4)
+
+    young_table, old_table = results(contest)
+    assert young_table["age_group"] == young.name and young_table["normalised"]
+    assert [e.title for e in young_table["entries"]] == ["甲", "乙", "丙"]
+    assert [e.mean_z for e in young_table["entries"]] == [1.0, 0.0, -1.0]
+    # Pooling X's scores over both groups would have put 丙 first (mean z 0.447 against
+    # 甲's -0.673): X's 40 on 甲 looks poor next to X's 90 and 100 for the older group.
+    assert old_table["entries"][0].title == "戊"
+    assert old_table["entries"][0].mean_z == 1.0

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from media.contest import services
 from media.contest.models import ContestPage, Entry, Score
-from tests.media.contest.factories import judge, make_entry, staff
+from tests.media.contest.factories import judge, make_contest, make_entry, staff
 
 S = Entry.Status
 
@@ -76,37 +76,49 @@ def test_flag_duplicate_points_at_the_first_entry(contest, moderator):
         services.flag_duplicate(first, by=moderator, of=first)
 
 
-@pytest.mark.parametrize(
-    ("start", "move", "allowed"),
-    [
-        (S.SUBMITTED, "approve", True),
-        (S.SUBMITTED, "reject", True),
-        (S.SUBMITTED, "duplicate", True),
-        (S.APPROVED, "approve", False),
-        (S.APPROVED, "reject", True),
-        (S.REJECTED, "approve", True),
-        (S.REJECTED, "reject", False),
-        (S.DUPLICATE, "approve", True),
-        (S.DUPLICATE, "duplicate", False),
-        (S.WITHDRAWN, "approve", False),
-        (S.WITHDRAWN, "reject", False),
-        (S.WITHDRAWN, "duplicate", False),
-    ],
-)
-def test_moderation_moves(contest, moderator, start, move, allowed):
+# Every moderation move, written out: which target each state may reach.
+ALLOWED = {
+    S.SUBMITTED: {S.APPROVED, S.REJECTED, S.DUPLICATE, S.WITHDRAWN},
+    S.APPROVED: {S.REJECTED, S.DUPLICATE, S.WITHDRAWN},
+    S.REJECTED: {S.APPROVED, S.WITHDRAWN},
+    S.DUPLICATE: {S.APPROVED, S.WITHDRAWN},
+    S.WITHDRAWN: set(),
+}
+TARGETS = (S.APPROVED, S.REJECTED, S.DUPLICATE, S.WITHDRAWN)
+
+
+def test_the_rule_covers_every_state():
+    assert services.MODERATION_MOVES == ALLOWED
+    assert set(ALLOWED) == set(S)
+
+
+def move(entry, target, by):
+    return {
+        S.APPROVED: lambda: services.approve(entry, by=by),
+        S.REJECTED: lambda: services.reject(entry, by=by, reason="理由"),
+        S.DUPLICATE: lambda: services.flag_duplicate(entry, by=by),
+        S.WITHDRAWN: lambda: services.withdraw(entry),
+    }[target]()
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("start", list(S))
+def test_moderation_moves(contest, moderator, start, target):
     entry = make_entry(contest, status=start)
-    action = {
-        "approve": lambda: services.approve(entry, by=moderator),
-        "reject": lambda: services.reject(entry, by=moderator, reason="理由"),
-        "duplicate": lambda: services.flag_duplicate(entry, by=moderator),
-    }[move]
-    if allowed:
-        action()
-    else:
-        with pytest.raises(services.TransitionError):
-            action()
+    if target in ALLOWED[start]:
+        move(entry, target, moderator)
         entry.refresh_from_db()
-        assert entry.status == start
+        assert entry.status == target
+    elif start == target == S.WITHDRAWN:
+        move(entry, target, moderator)  # a second withdrawal changes nothing
+        entry.refresh_from_db()
+        assert entry.status == S.WITHDRAWN
+    else:
+        before = Entry.objects.filter(pk=entry.pk).values().get()
+        with pytest.raises(services.TransitionError) as error:
+            move(entry, target, moderator)
+        assert error.value.code == "bad_transition"
+        assert Entry.objects.filter(pk=entry.pk).values().get() == before
 
 
 def test_submission_needs_an_open_contest_and_consent(contest, notice):
@@ -159,6 +171,39 @@ def test_judging_stages_open_judging_published(contest, moderator):
     assert contest.results_are_public and contest.results_published_at
     with pytest.raises(services.TransitionError):
         services.set_award(entry, Entry.Award.SECOND)  # results are final
+
+
+def test_no_scores_once_results_are_published(contest):
+    entry = make_entry(contest, status=S.APPROVED)
+    j = judge()
+    marks = {str(c.pk): 7 for c in contest.criteria.all()}
+    contest = services.start_judging(contest)
+    services.record_score(entry, judge=j, marks=marks)
+    contest = services.publish_results(contest)
+    with pytest.raises(services.TransitionError) as error:
+        services.record_score(entry, judge=j, marks=dict.fromkeys(marks, 2))
+    assert error.value.code == "wrong_stage"
+    with pytest.raises(services.TransitionError):
+        services.record_score(entry, judge=judge("late"), marks=marks)
+    assert list(Score.objects.values_list("judge__username", "total")) == [
+        ("judge", Decimal("70.00"))
+    ]
+
+
+def test_starting_judging_or_publishing_twice_is_refused_and_changes_nothing(contest):
+    contest = services.start_judging(contest)
+    with pytest.raises(services.TransitionError) as error:
+        services.start_judging(contest)
+    assert error.value.code == "wrong_stage"
+    assert ContestPage.objects.get(pk=contest.pk).status == ContestPage.Status.JUDGING
+    contest = services.publish_results(contest)
+    published_at = contest.results_published_at
+    for stage_change in (services.start_judging, services.publish_results):
+        with pytest.raises(services.TransitionError):
+            stage_change(contest)
+    contest.refresh_from_db()
+    assert contest.status == ContestPage.Status.RESULTS_PUBLISHED
+    assert contest.results_published_at == published_at
 
 
 def test_publishing_a_revision_does_not_roll_the_stage_back(contest):
@@ -226,8 +271,25 @@ def test_withdrawal_hides_and_deletes_work_and_personal_data(
 
 
 def test_retention_removes_exactly_what_it_must(
-    contest, moderator, django_capture_on_commit_callbacks
+    contest, home, moderator, django_capture_on_commit_callbacks
 ):
+    # A second contest still inside its retention period when the first one's ends.
+    later = make_contest(home, slug="next-contest", retention_days=730)
+    kept = [
+        make_entry(later),
+        make_entry(later, status=S.REJECTED),
+        make_entry(later, category="essay", status=S.APPROVED),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(kept[0], by=moderator)
+    kept_rows = list(Entry.objects.filter(contest=later).order_by("pk").values())
+    kept_files = [
+        e.original.path for e in Entry.objects.filter(contest=later).exclude(original="")
+    ] + [
+        e.display_image.path for e in Entry.objects.filter(contest=later).exclude(display_image="")
+    ]
+    assert len(kept_files) == 3  # two originals, one public display file
+
     awarded = make_entry(contest)
     plain = make_entry(contest)
     rejected = make_entry(contest)
@@ -265,6 +327,13 @@ def test_retention_removes_exactly_what_it_must(
     assert awarded.display_name and awarded.school  # public fields are kept
     # A second run has nothing left to do.
     assert services.apply_retention(now=contest.retention_ends_at() + timedelta(days=2)) == 0
+
+    # The other contest, still within its period, is untouched: guardian data, consent
+    # and originals all as they were.
+    assert later.retention_ends_at() > contest.retention_ends_at() + timedelta(days=2)
+    assert list(Entry.objects.filter(contest=later).order_by("pk").values()) == kept_rows
+    assert all(row["guardian_phone"] and row["guardian_name"] for row in kept_rows)
+    assert all(os.path.exists(path) for path in kept_files)
 
 
 def entry_has_file(field):

@@ -258,3 +258,25 @@ def test_every_hostile_upload_is_a_4xx_or_a_clean_reencode(client, contest, noti
         with entry.original.open("rb") as stored:
             content = stored.read()
         assert b"<script" not in content and content[:4] in (b"\xff\xd8\xff\xe0", b"\x89PNG")
+
+
+def test_a_closed_contest_points_to_the_one_open_now(client, contest, home, notice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.media.contest.factories import make_contest
+
+    services.publish_results(services.start_judging(contest))
+    assert 'class="next-call"' not in client.get(contest.url).content.decode()
+    later = make_contest(home, slug="next-contest", title="第二届大赛")
+    html = client.get(contest.url).content.decode()
+    assert 'class="next-call"' in html and "第二届大赛" in html
+    assert f'href="{later.url}#submit"' in html
+    assert 'class="next-call"' not in client.get(later.url).content.decode()
+    # The English page points to the English page of the open contest.
+    english = client.get("/en" + contest.url).content.decode()
+    assert f'href="/en{later.url}#submit"' in english
+    # Once that one closes too, there is nothing to point to.
+    ContestPage.objects.filter(pk=later.pk).update(closes_at=timezone.now() - timedelta(1))
+    assert 'class="next-call"' not in client.get(contest.url).content.decode()
