@@ -65,7 +65,7 @@ MENU = [
     ("团体预约", "Book a visit", "/booking/"),
     ("安全指南", "Safety guides", "safety-guides"),
     ("家庭自查", "Home check", "self-check"),
-    ("作品征集", "Contest", "children-contest"),
+    ("作品征集", "Contest", "children-contest-2"),
     ("宣传活动", "Campaigns", "campaigns"),
     ("新闻", "News", "news"),
 ]
