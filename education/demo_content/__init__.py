@@ -4,5 +4,18 @@ from .blocks import text
 from .centers import CENTERS
 from .guides import AUDIENCES, GUIDES, SYNONYMS, TOPICS
 from .news import NEWS, SELF_CHECK
+from .site import HOME, MENU, SETTINGS
 
-__all__ = ["AUDIENCES", "CENTERS", "GUIDES", "NEWS", "SELF_CHECK", "SYNONYMS", "TOPICS", "text"]
+__all__ = [
+    "AUDIENCES",
+    "CENTERS",
+    "GUIDES",
+    "HOME",
+    "MENU",
+    "NEWS",
+    "SELF_CHECK",
+    "SETTINGS",
+    "SYNONYMS",
+    "TOPICS",
+    "text",
+]

@@ -104,7 +104,7 @@ def test_an_item_is_a_page_or_a_path_never_both_or_neither(site_settings, about)
 
 
 def test_the_demo_menu_fits_a_phone(client, site_settings):
-    from education.demo import MENU
+    from education.demo_content import MENU
 
     assert all(len(label) <= 4 for label, _english, _target in MENU)
     assert any(target == "/booking/" for _label, _english, target in MENU)
