@@ -33,12 +33,6 @@ def moderation_moves(entry):
     return MODERATION_MOVES[Status(entry.status)] - {Status.WITHDRAWN}
 
 
-CONTEST_MOVES = {
-    ContestPage.Status.OPEN: ContestPage.Status.JUDGING,
-    ContestPage.Status.JUDGING: ContestPage.Status.RESULTS_PUBLISHED,
-}
-
-
 class TransitionError(ValidationError):
     pass
 
