@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "media.contest",
     "events",
     "education",
+    "core",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
