@@ -1,5 +1,9 @@
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.http import HttpResponseBadRequest, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+
+from config import errors
 
 
 class AdminContentSecurityPolicyMiddleware:
@@ -40,4 +44,36 @@ class RejectNullCharactersMiddleware:
             for value in values
         ):
             return HttpResponseBadRequest(self.message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+class ReadFormBodyOnceMiddleware:
+    """Read a POST's form body here, once, and answer 400 or 413 if it cannot be read.
+
+    Django parses a form body lazily, on the first access to ``request.POST`` (often the
+    CSRF check), and raises on a body it cannot read: a charset other than UTF-8, a
+    broken multipart boundary, more than ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` fields, a body
+    over ``DATA_UPLOAD_MAX_MEMORY_SIZE``. Reading it first, before any other middleware or
+    view, turns each of those into the site's own error page, and marks the body as
+    read (empty) so that nothing after this reads it a second time.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST":
+            try:
+                request.POST  # noqa: B018 - parses the form body (and its files)
+            except RequestDataTooBig:
+                request._mark_post_parse_error()
+                return errors.request_too_large(request)
+            except (
+                BadRequest,
+                SuspiciousOperation,
+                MultiPartParserError,
+                UnreadablePostError,
+            ):
+                request._mark_post_parse_error()
+                return errors.bad_request(request)
         return self.get_response(request)
