@@ -296,7 +296,10 @@ ODD_REQUESTS = [
     {"HTTP_IF_MODIFIED_SINCE": "Thu, 99 Foo 9999 99:99:99 GMT"},
     {"HTTP_IF_NONE_MATCH": '"' * 300},
     {
-        "HTTP_COOKIE": "sessionid=%ff%fe; csrftoken=\x00; django_language=../../etc; firebreak_display=\xff\xfe"
+        "HTTP_COOKIE": (
+            "sessionid=%ff%fe; csrftoken=\x00; django_language=../../etc; "
+            "firebreak_display=\xff\xfe"
+        )
     },
     {"HTTP_COOKIE": "sessionid=" + "a" * 5000},
     {"HTTP_HOST": "evil.example"},
