@@ -11,6 +11,7 @@ When the cache is down the lockout fails open (logins work, a warning is logged)
 failing closed would lock every member of staff out, including whoever must mend it.
 """
 
+import logging
 import math
 
 from django.conf import settings
@@ -23,6 +24,8 @@ from wagtail.admin.forms.auth import LoginForm
 
 from core import ratelimit
 from core.clients import client_ip
+
+logger = logging.getLogger(__name__)
 
 
 def _keys(username, request):
@@ -83,6 +86,13 @@ class ThrottledLoginForm(LoginForm):
 def count_failure(sender, credentials, request=None, **kwargs):
     for key in _keys(credentials.get("username"), request):
         verdict = ratelimit.hit(key, settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_LOCKOUT_SECONDS)
+        if verdict.count == settings.LOGIN_FAILURE_LIMIT:
+            logger.warning(
+                "Admin sign-in locked for %s s after %s failures (client address %s)",
+                settings.LOGIN_LOCKOUT_SECONDS,
+                verdict.count,
+                client_ip(request) if request is not None else "unknown",
+            )
         if verdict.count >= settings.LOGIN_FAILURE_LIMIT:
             ratelimit.lock_out(key, settings.LOGIN_LOCKOUT_SECONDS)
 

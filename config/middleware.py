@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.http import HttpResponseBadRequest, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.utils.http import parse_header_parameters
 
 from config import errors
 
@@ -77,3 +78,27 @@ class ReadFormBodyOnceMiddleware:
                 request._mark_post_parse_error()
                 return errors.bad_request(request)
         return self.get_response(request)
+
+
+class RejectMalformedContentTypeApp:
+    """WSGI: answer 400 to a Content-Type header Django cannot parse.
+
+    Django parses Content-Type while it builds the request object, before any middleware
+    or error handler exists to catch the ``BadRequest`` it raises (e.g. on an RFC 2231
+    parameter in an unknown charset, ``a; b*=zz''x``); the WSGI server would answer 500.
+    The same parser runs here first.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        try:
+            parse_header_parameters(environ.get("CONTENT_TYPE", ""))
+        except ValueError:
+            response = errors.bad_request(None)
+            start_response(
+                f"{response.status_code} {response.reason_phrase}", list(response.items())
+            )
+            return [response.content]
+        return self.application(environ, start_response)

@@ -337,3 +337,30 @@ def test_odd_headers_methods_and_page_numbers_never_break_a_page(client, setting
             response = client.generic(method, path, b"x=1")
             response.close()
             assert response.status_code < 500, (path, method, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/x-www-form-urlencoded; charset*=zz''x", "text/plain; a*=nope''b"],
+)
+def test_an_unparsable_content_type_is_a_400_from_the_wsgi_application(content_type):
+    """Django parses Content-Type while building the request, outside its error handling:
+    this goes through the real WSGI entry point, as gunicorn calls it."""
+    from config.wsgi import application
+
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/search/",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "CONTENT_TYPE": content_type,
+        "CONTENT_LENGTH": "3",
+        "wsgi.input": io.BytesIO(b"a=b"),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": io.StringIO(),
+    }
+    started = []
+    body = b"".join(application(environ, lambda status, headers: started.append(status)))
+    assert started[0].startswith("400")
+    assert "没有保存任何内容".encode() in body
