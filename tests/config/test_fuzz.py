@@ -364,3 +364,30 @@ def test_an_unparsable_content_type_is_a_400_from_the_wsgi_application(content_t
     body = b"".join(application(environ, lambda status, headers: started.append(status)))
     assert started[0].startswith("400")
     assert "没有保存任何内容".encode() in body
+
+
+def test_an_unparsable_content_type_is_a_400_from_the_asgi_application():
+    from asgiref.sync import async_to_sync
+
+    from config.asgi import application
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/search/",
+        "headers": [(b"host", b"testserver"), (b"content-type", b"text/plain; a*=nope''b")],
+        "query_string": b"",
+        "server": ("testserver", 80),
+        "client": ("127.0.0.1", 5000),
+    }
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"a=b", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    async_to_sync(application)(scope, receive, send)
+    assert sent[0]["status"] == 400
+    assert "没有保存任何内容".encode() in b"".join(m.get("body", b"") for m in sent[1:])
