@@ -1,3 +1,4 @@
+import logging
 import time
 
 import pytest
@@ -41,15 +42,17 @@ def test_successful_login_before_the_limit_resets_the_count(client, editor, sett
     assert login(client, "right-password-123").status_code == 302
 
 
-def test_a_locked_out_admin_is_told_so_and_for_how_long(client, editor, settings):
+def test_a_locked_out_admin_is_told_so_and_for_how_long(client, editor, settings, caplog):
     settings.LOGIN_FAILURE_LIMIT = 3
     settings.LOGIN_LOCKOUT_SECONDS = 900
     first = login(client, "wrong").content.decode()
     assert "不匹配" in first or "didn't match" in first
     assert "锁定" not in first
     login(client, "wrong")
-    third = login(client, "wrong").content.decode()
+    with caplog.at_level(logging.WARNING, logger="config.auth"):
+        third = login(client, "wrong").content.decode()
     assert "登录已被锁定，还需 15 分钟" in third
+    assert "client address 127.0.0.5" in caplog.text
     with_right_password = login(client, "right-password-123").content.decode()
     assert "登录已被锁定" in with_right_password
     assert "_auth_user_id" not in client.session
