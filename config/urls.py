@@ -40,4 +40,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
 handler404 = "education.views.not_found"
+handler500 = "config.errors.server_error"

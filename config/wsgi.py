@@ -8,3 +8,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 application = get_wsgi_application()
+
+from config.middleware import RejectMalformedContentTypeApp  # noqa: E402 - needs settings
+
+application = RejectMalformedContentTypeApp(application)

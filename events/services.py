@@ -7,10 +7,12 @@ takes the session's lock first and counts inside the same transaction: a row loc
 IMMEDIATE, so the atomic block holds the database's write lock from BEGIN.
 """
 
+import json
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
@@ -37,6 +39,16 @@ class BookingError(Exception):
 
 class SessionFull(BookingError):
     pass
+
+
+class IdempotencyConflict(BookingError):
+    """The form's one-time key already made a booking, for another session or other data."""
+
+
+FORM_ALREADY_USED = _(
+    "This form has already been used to send a different booking. "
+    "Please open the booking form again."
+)
 
 
 class SessionCapacityError(BookingError):
@@ -83,22 +95,57 @@ def _check_window(session, now):
         raise BookingError(_("Booking for this session has not opened yet."))
 
 
+def submission_digest(session_id, data, join_waitlist=True):
+    """A keyed hash of what a booking form submitted, for its session.
+
+    Keyed with SECRET_KEY: the stored digest reveals nothing of the phone number or
+    names it covers, and cannot be forged from them.
+    """
+    submitted = [
+        session_id,
+        *(str(data.get(field, "")) for field in BOOKER_TEXT_FIELDS),
+        data["party_size"],
+        data.get("adults", 0),
+        bool(join_waitlist),
+    ]
+    return salted_hmac("events.booking.idempotency", json.dumps(submitted)).hexdigest()
+
+
+def resubmitted_booking(session_id, idempotency_key, data, join_waitlist=True):
+    """The booking an earlier submission of this very form made, or None.
+
+    A form's key answers only for its own session and the same submitted data: anything
+    else raises ``IdempotencyConflict`` and never shows the earlier booking.
+    """
+    if not idempotency_key:
+        return None
+    existing = Booking.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is None:
+        return None
+    digest = submission_digest(session_id, data, join_waitlist)
+    if existing.session_id != session_id or not constant_time_compare(
+        existing.idempotency_digest, digest
+    ):
+        raise IdempotencyConflict(FORM_ALREADY_USED)
+    return existing
+
+
 def create_booking(session_id, *, data, idempotency_key=None, join_waitlist=True, now=None):
     """Book places, or put the party on the waitlist; return ``(booking, created)``.
 
-    ``data`` holds the form's cleaned fields. A repeated ``idempotency_key`` returns the
-    booking the first submission made. Raises ``SessionFull`` when the party does not
-    fit and may not wait, ``BookingError`` when a rule says no.
+    ``data`` holds the form's cleaned fields. A repeated ``idempotency_key`` with the
+    same session and data returns the booking the first submission made; with anything
+    else it raises ``IdempotencyConflict``. Raises ``SessionFull`` when the party does
+    not fit and may not wait, ``BookingError`` when a rule says no.
     """
     now = now or timezone.now()
     try:
         with transaction.atomic():
             session = lock_session(session_id)
             # Checked under the lock: a concurrent twin has committed by now.
-            if idempotency_key:
-                existing = Booking.objects.filter(idempotency_key=idempotency_key).first()
-                if existing:
-                    return existing, False
+            existing = resubmitted_booking(session_id, idempotency_key, data, join_waitlist)
+            if existing:
+                return existing, False
             event = session.event
             _check_window(session, now)
             party_size = data["party_size"]
@@ -125,6 +172,9 @@ def create_booking(session_id, *, data, idempotency_key=None, join_waitlist=True
                 session=session,
                 status=status,
                 idempotency_key=idempotency_key or None,
+                idempotency_digest=(
+                    submission_digest(session_id, data, join_waitlist) if idempotency_key else ""
+                ),
                 privacy_consent_at=now,
                 decided_at=now if status == Booking.Status.CONFIRMED else None,
                 **{field: data.get(field, "") for field in BOOKER_TEXT_FIELDS},
@@ -135,10 +185,9 @@ def create_booking(session_id, *, data, idempotency_key=None, join_waitlist=True
             return booking, True
     except IntegrityError:
         # A twin with the same key committed on another session's lock: return it.
-        if idempotency_key:
-            existing = Booking.objects.filter(idempotency_key=idempotency_key).first()
-            if existing:
-                return existing, False
+        existing = resubmitted_booking(session_id, idempotency_key, data, join_waitlist)
+        if existing:
+            return existing, False
         raise
 
 

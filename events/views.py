@@ -9,11 +9,13 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from education.ratelimit import allow, client_ip
+from core import ratelimit
+from core.clients import client_ip
 
 from . import selectors, services
 from .forms import BookingForm, CancelForm, ChangeBookingForm
@@ -110,8 +112,46 @@ def _bookable_session(pk):
     return session
 
 
-def _too_many(request):
-    return render(request, "events/rate_limited.html", status=429)
+BOOKING_LIMIT_WINDOW = 3600
+
+
+def _booking_limit(request, phone=None):
+    """Count one attempt that reaches the booking service, per address and per phone.
+
+    Returns the refusing verdict, or None when the attempt may go ahead.
+    """
+    limits = [(f"booking:ip:{client_ip(request)}", settings.BOOKING_RATE_LIMIT_PER_IP)]
+    if phone:
+        limits.append((f"booking:phone:{phone}", settings.BOOKING_RATE_LIMIT_PER_PHONE))
+    for key, limit in limits:
+        verdict = ratelimit.hit(key, limit, BOOKING_LIMIT_WINDOW)
+        if not verdict.allowed:
+            return verdict
+    return None
+
+
+def _too_many(form, verdict):
+    """Keep what the person typed; say when they may try again."""
+    retry_at = timezone.localtime(timezone.now() + timedelta(seconds=verdict.retry_after))
+    form.add_error(
+        None,
+        _(
+            "We received many booking requests from you or for this mobile number in a short "
+            "time. Please try again after %(time)s, or call us and we will book for you."
+        )
+        % {"time": formats.date_format(retry_at, "H:i")},
+    )
+
+
+def _with_retry_after(response, verdict):
+    if verdict is not None and response.status_code == 429:
+        response["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
+def _idempotency_conflict(request, session, error):
+    context = {"session": session, "message": error.message}
+    return render(request, "events/form_conflict.html", context, status=409)
 
 
 @require_http_methods(["GET", "POST"])
@@ -120,23 +160,27 @@ def book(request, pk):
     event = session.event
     state = selectors.availability(session)
     status = 200
+    limited = None
     if request.method == "POST":
-        if not allow(f"booking:ip:{client_ip(request)}", settings.BOOKING_RATE_LIMIT_PER_IP, 3600):
-            return _too_many(request)
         form = BookingForm(request.POST, event=event)
         if form.is_valid():
             data = form.cleaned_data
-            if not allow(
-                f"booking:phone:{data['phone']}", settings.BOOKING_RATE_LIMIT_PER_PHONE, 3600
-            ):
-                return _too_many(request)
+            key = data["idempotency_key"] or None
             try:
-                booking, _created = services.create_booking(
-                    session.pk,
-                    data=data,
-                    idempotency_key=data["idempotency_key"] or None,
-                    join_waitlist=data["join_waitlist"],
-                )
+                # A double click or a retry of a form that already booked: its booking,
+                # without counting against any limit.
+                booking = services.resubmitted_booking(session.pk, key, data, data["join_waitlist"])
+                if booking is None:
+                    limited = _booking_limit(request, data["phone"])
+                if booking is None and limited is None:
+                    booking, _created = services.create_booking(
+                        session.pk,
+                        data=data,
+                        idempotency_key=key,
+                        join_waitlist=data["join_waitlist"],
+                    )
+            except services.IdempotencyConflict as error:
+                return _idempotency_conflict(request, session, error)
             except services.SessionFull as error:
                 form.add_error(None, error.message)
                 status = 409
@@ -144,7 +188,10 @@ def book(request, pk):
                 form.add_error(None, error.message)
                 status = 400
             else:
-                return redirect(manage_path(booking, "events:done"))
+                if limited is None:
+                    return redirect(manage_path(booking, "events:done"))
+                _too_many(form, limited)
+                status = 429
         else:
             status = 400
     else:
@@ -157,7 +204,7 @@ def book(request, pk):
         "places_left": selectors.places_left(session),
         "opens_at": selectors.booking_opens_at(session),
     }
-    return render(request, "events/book.html", context, status=status)
+    return _with_retry_after(render(request, "events/book.html", context, status=status), limited)
 
 
 def _booking_for_link(reference, token):
@@ -210,20 +257,26 @@ def manage(request, reference, token):
 @require_POST
 def manage_change(request, reference, token):
     booking = _booking_for_link(reference, token)
-    if not allow(f"booking:ip:{client_ip(request)}", settings.BOOKING_RATE_LIMIT_PER_IP, 3600):
-        return _too_many(request)
     form = ChangeBookingForm(request.POST, event=booking.session.event)
     status = 400
+    limited = None
     if form.is_valid():
+        limited = _booking_limit(request)
         try:
-            services.change_booking(booking.pk, form.cleaned_data)
+            if limited is None:
+                services.change_booking(booking.pk, form.cleaned_data)
         except services.BookingError as error:
             form.add_error(None, error.message)
             status = 409 if isinstance(error, services.SessionFull) else 400
         else:
-            return redirect(manage_path(booking) + "?done=changed")
+            if limited is None:
+                return redirect(manage_path(booking) + "?done=changed")
+            _too_many(form, limited)
+            status = 429
     context = _manage_context(booking, token=token, change_form=form, cancel_form=CancelForm())
-    return _private(render(request, "events/manage.html", context, status=status))
+    return _with_retry_after(
+        _private(render(request, "events/manage.html", context, status=status)), limited
+    )
 
 
 @never_cache

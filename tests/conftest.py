@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.servers.basehttp import WSGIServer
 
 # The live server listens with a backlog of 10; the concurrency tests open 30
@@ -10,9 +10,11 @@ WSGIServer.request_queue_size = 128
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and cached fragments must not leak from one test into the next."""
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.RejectNullCharactersMiddleware",
+    "config.middleware.ReadFormBodyOnceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -153,6 +154,22 @@ else:
             # Pages, fragments and routes of every page in two languages (default 300).
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
+    }
+
+# Rate limits and the login lockout (core/ratelimit.py) count in their own alias, so a
+# page-cache flush or cull never resets them. On Redis a short socket timeout: a slow
+# cache must not stall a form (a check that cannot reach the cache lets it through).
+if REDIS_URL:
+    CACHES["ratelimit"] = {
+        **CACHES["default"],
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+else:
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "ratelimit",
+        # One small file per address or number and window; culling starts only here.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 
 Q_CLUSTER = {
@@ -267,8 +284,15 @@ ADMIN_CSP = {
     "object-src": ["'none'"],
 }
 
+# Proxies in front of the web process that append to X-Forwarded-For (core/clients.py):
+# 0 trusts only the peer's address; the nginx + CDN deployment sets 2.
+TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
+
 LOGIN_URL = "wagtailadmin_login"
 AUTHENTICATION_BACKENDS = ["config.auth.ThrottledModelBackend"]
+WAGTAILADMIN_USER_LOGIN_FORM = "config.auth.ThrottledLoginForm"
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 

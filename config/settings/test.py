@@ -23,7 +23,13 @@ PAGE_CACHE_SECONDS = 0  # tests/config/test_pagecache.py turns it on where it is
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 
 if "REDIS_URL" not in os.environ:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ratelimit",
+        },
+    }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process in a test can open the same database.

@@ -56,6 +56,8 @@ class Booking(models.Model):
     # database alone therefore never holds a working link.
     manage_salt = models.CharField(max_length=32, default=new_manage_salt, editable=False)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # Binds the key to its session and submitted data (events.services.submission_digest).
+    idempotency_digest = models.CharField(max_length=64, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     organization = models.CharField(_("organization"), max_length=120)
     organization_type = models.CharField(

@@ -12,7 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Locale
 
-from education.ratelimit import allow, client_ip
+from core import ratelimit
+from core.clients import client_ip
 
 from . import selectors, services
 from .forms import EntryForm, WithdrawForm
@@ -23,9 +24,9 @@ PAGE_SIZE = 24
 WITHDRAW_LINK_SESSION_KEY = "contest_withdraw_link"  # noqa: S105 - a session key, not a secret
 
 
-def _rate_limited(request, page):
+def _rate_limited(request, page, verdict):
     response = render(request, "contest/rate_limited.html", {"page": page}, status=429)
-    response["Retry-After"] = "3600"
+    response["Retry-After"] = str(verdict.retry_after)
     return response
 
 
@@ -41,14 +42,15 @@ def contest_index(request, page):
     accepting = contest.is_accepting_entries() and notice is not None
     if accepting:
         if request.method == "POST":
-            ip = client_ip(request)
-            if not allow(f"contest:ip:{ip}", 30, 3600):
-                return _rate_limited(request, page)
+            verdict = ratelimit.hit(f"contest:ip:{client_ip(request)}", 30, 3600)
+            if not verdict.allowed:
+                return _rate_limited(request, page, verdict)
             form = EntryForm(request.POST, request.FILES, contest=contest, notice=notice)
             if form.is_valid():
                 phone = form.cleaned_data["guardian_phone"]
-                if not allow(f"contest:phone:{phone}", 10, 86400):
-                    return _rate_limited(request, page)
+                verdict = ratelimit.hit(f"contest:phone:{phone}", 10, 86400)
+                if not verdict.allowed:
+                    return _rate_limited(request, page, verdict)
                 try:
                     entry, token = services.submit_entry(
                         contest=contest, data=form.cleaned_data, notice=notice, drawing=form.drawing
@@ -131,8 +133,9 @@ def withdraw(request, token):
         return render(request, "contest/withdraw.html", {"entry": entry, "done": True})
     form = WithdrawForm(request.POST or None)
     if request.method == "POST":
-        if not allow(f"contest:withdraw:{client_ip(request)}", 20, 3600):
-            return _rate_limited(request, None)
+        verdict = ratelimit.hit(f"contest:withdraw:{client_ip(request)}", 20, 3600)
+        if not verdict.allowed:
+            return _rate_limited(request, None, verdict)
         if form.is_valid():
             services.withdraw(entry)
             return render(request, "contest/withdraw.html", {"entry": entry, "done": True})

@@ -190,3 +190,218 @@ def test_a_nul_character_in_the_url_is_refused_before_any_view(client, home):
         response = client.get(url)
         assert response.status_code == 400
         assert "无效字符" in response.content.decode()
+
+
+# Hostile bodies and headers, sent the way a real client sends them: with a CSRF
+# cookie and token, so that the checks run as in production.
+CSRF = "a" * 32
+HOSTILE_BODIES = {
+    "gbk": ("application/x-www-form-urlencoded; charset=gbk", "q=电动车".encode("gbk")),
+    "utf-16": ("application/x-www-form-urlencoded; charset=utf-16", "q=x".encode("utf-16")),
+    "latin-1": (
+        "application/x-www-form-urlencoded; charset=latin-1",
+        "q=caf\xe9".encode("latin-1"),
+    ),
+    "no-boundary": ("multipart/form-data; boundary=", b"--x\r\nbroken\r\n"),
+    "bad-boundary": ("multipart/form-data; boundary=" + "b" * 80, b"--c\r\n\r\n--c--"),
+    "cut-multipart": (
+        "multipart/form-data; boundary=zz",
+        b'--zz\r\nContent-Disposition: form-data; name="organization"\r\n\r\n' + b"x" * 100,
+    ),
+    "2001-fields": (
+        "application/x-www-form-urlencoded",
+        "&".join(f"f{i}=1" for i in range(2001)).encode(),
+    ),
+    "too-large": ("application/x-www-form-urlencoded", b"q=" + b"x" * (6 * 1024 * 1024)),
+}
+EXPECTED = {"gbk": 400, "utf-16": 400, "latin-1": 400, "2001-fields": 400, "too-large": 413}
+
+
+@pytest.fixture
+def post_endpoints(client):
+    """Every public POST endpoint (with the admin login), on the demo site."""
+    from events.links import manage_path
+    from events.models import Session
+    from tests.events.factories import BookingFactory
+
+    call_command("demo", "--no-admin", stdout=io.StringIO())
+    session = Session.objects.order_by("starts_at").last()
+    booking = BookingFactory(session=session)
+    return [
+        f"/booking/session/{session.pk}/",
+        manage_path(booking, "events:change"),
+        manage_path(booking, "events:cancel"),
+        "/search/",
+        "/i18n/setlang/",
+        "/admin/login/",
+        "/children-contest-2/",
+        "/en/children-contest-2/",
+        "/contest/withdraw/" + "t" * 40 + "/",
+    ]
+
+
+def hostile_client(settings, debug):
+    from django.test import Client
+
+    settings.DEBUG = debug
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.cookies["csrftoken"] = CSRF
+    return client
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "dev"])
+def test_an_unreadable_body_is_a_400_page_on_every_post_endpoint(post_endpoints, settings, debug):
+    client = hostile_client(settings, debug)
+    for url in post_endpoints:
+        for name, (content_type, body) in HOSTILE_BODIES.items():
+            response = client.generic("POST", url, body, content_type=content_type)
+            assert response.status_code < 500, (url, name, response.status_code)
+            if name in EXPECTED:
+                assert response.status_code == EXPECTED[name], (url, name)
+                page = response.content.decode()
+                assert "<!doctype html>" in page and "Nothing was saved" in page, (url, name)
+                assert "没有保存任何内容" in page, (url, name)
+
+
+def test_large_fields_and_spoofed_headers_never_break_a_form(post_endpoints, settings):
+    client = hostile_client(settings, False)
+    settings.ALLOWED_HOSTS = ["testserver"]
+    megabyte = "字" * (1024 * 1024 // 3)
+    for url in post_endpoints:
+        for extra in (
+            {},
+            {"HTTP_X_FORWARDED_FOR": "203.0.113.1, <script>, ::1, 999.1.1.1"},
+            {"HTTP_HOST": "evil.example"},
+            {"HTTP_HOST": "testserver:99999999"},
+        ):
+            data = {"csrfmiddlewaretoken": CSRF, "organization": megabyte, "q": megabyte}
+            response = client.post(url, data, **extra)
+            assert response.status_code < 500, (url, extra, response.status_code)
+        # A huge Content-Length with (almost) no body: refused before anything is read.
+        response = client.generic(
+            "POST",
+            url,
+            b"q=1",
+            content_type="application/x-www-form-urlencoded",
+            CONTENT_LENGTH=str(10**12),
+        )
+        assert response.status_code == 413, url
+
+
+ODD_REQUESTS = [
+    {"HTTP_ACCEPT_LANGUAGE": "\x7f;q=abc, zh-hans;q=999999999999, " + "x-" * 500},
+    {"HTTP_ACCEPT_LANGUAGE": "*;q=-1,,;;"},
+    {"HTTP_RANGE": "bytes=999999999999-0"},
+    {"HTTP_RANGE": "bytes=-"},
+    {"HTTP_IF_MODIFIED_SINCE": "Thu, 99 Foo 9999 99:99:99 GMT"},
+    {"HTTP_IF_NONE_MATCH": '"' * 300},
+    {
+        "HTTP_COOKIE": (
+            "sessionid=%ff%fe; csrftoken=\x00; django_language=../../etc; "
+            "firebreak_display=\xff\xfe"
+        )
+    },
+    {"HTTP_COOKIE": "sessionid=" + "a" * 5000},
+    {"HTTP_HOST": "evil.example"},
+    {"HTTP_HOST": "[::1"},
+    {"HTTP_X_FORWARDED_FOR": "garbage, , 300.1.1.1"},
+    {"HTTP_X_FORWARDED_PROTO": "https, http"},
+]
+
+
+def drain(response):
+    """Read a streamed response to its end, which closes its file (static files).
+
+    Not ``response.close()``: a second close fires ``request_finished`` again, and that
+    closes the test's database connection.
+    """
+    if response.streaming:
+        b"".join(response.streaming_content)
+
+
+ODD_PAGES = [
+    "/",
+    "/en/",
+    "/booking/",
+    "/booking/?page=99999999999999999999",
+    "/booking/calendar/?month=99999-99",
+    "/search/?q=电动车&page=99999999999999999999",
+    "/search/?page=-9223372036854775809",
+    "/children-contest/?page=1e309",
+    "/news/?page=%ff",
+    "/safety-guides/",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/static/css/site.css",
+]
+
+
+def test_odd_headers_methods_and_page_numbers_never_break_a_page(client, settings, home):
+    from tests.events.factories import SessionFactory
+
+    session = SessionFactory()
+    client.raise_request_exception = False
+    settings.ALLOWED_HOSTS = ["testserver"]
+    for path in [*ODD_PAGES, f"/booking/session/{session.pk}/"]:
+        for extra in ODD_REQUESTS:
+            response = client.get(path, **extra)
+            drain(response)
+            assert response.status_code < 500, (path, extra, response.status_code)
+        for method in ("HEAD", "OPTIONS", "PUT", "PATCH", "DELETE", "TRACE", "PROPFIND"):
+            response = client.generic(method, path, b"x=1")
+            drain(response)
+            assert response.status_code < 500, (path, method, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/x-www-form-urlencoded; charset*=zz''x", "text/plain; a*=nope''b"],
+)
+def test_an_unparsable_content_type_is_a_400_from_the_wsgi_application(content_type):
+    """Django parses Content-Type while building the request, outside its error handling:
+    this goes through the real WSGI entry point, as gunicorn calls it."""
+    from config.wsgi import application
+
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/search/",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "CONTENT_TYPE": content_type,
+        "CONTENT_LENGTH": "3",
+        "wsgi.input": io.BytesIO(b"a=b"),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": io.StringIO(),
+    }
+    started = []
+    body = b"".join(application(environ, lambda status, headers: started.append(status)))
+    assert started[0].startswith("400")
+    assert "没有保存任何内容".encode() in body
+
+
+def test_an_unparsable_content_type_is_a_400_from_the_asgi_application():
+    from asgiref.sync import async_to_sync
+
+    from config.asgi import application
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/search/",
+        "headers": [(b"host", b"testserver"), (b"content-type", b"text/plain; a*=nope''b")],
+        "query_string": b"",
+        "server": ("testserver", 80),
+        "client": ("127.0.0.1", 5000),
+    }
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"a=b", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    async_to_sync(application)(scope, receive, send)
+    assert sent[0]["status"] == 400
+    assert "没有保存任何内容".encode() in b"".join(m.get("body", b"") for m in sent[1:])

@@ -174,8 +174,19 @@ def test_bookings_per_organization_limit_counts_active_bookings_only():
 def test_same_idempotency_key_makes_one_booking():
     session = SessionFactory(capacity=60)
     first = book(session, key="same-key-0123456789")
-    again = book(session, key="same-key-0123456789", party_size=30)
+    again = book(session, key="same-key-0123456789")
     assert again.pk == first.pk
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.parametrize("other", [{"party_size": 30}, {"phone": "13900000000"}, {"session": True}])
+def test_same_idempotency_key_with_other_data_or_session_is_refused(other):
+    other = dict(other)
+    session = SessionFactory(capacity=60)
+    book(session, key="same-key-0123456789")
+    target = SessionFactory(capacity=60) if other.pop("session", False) else session
+    with pytest.raises(services.IdempotencyConflict):
+        book(target, key="same-key-0123456789", **other)
     assert Booking.objects.count() == 1
 
 
