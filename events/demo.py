@@ -165,19 +165,23 @@ def _camp(today):
 
 def _rooms(today):
     created = 0
+    # Each room's sessions fall inside the hours and the room size its centre page gives
+    # (education/demo_content/centers.py): (weekdays, session start times, capacity).
     rooms = [
         (
             "红星美凯龙微型消防体验室参观",
             "experience-centers/hongxing-meikailong",
             "红星美凯龙江阴商场 微型消防体验室",
+            ((5,), ((10, 0), (14, 0)), 20),  # 周六、周日 10:00–16:00, 20 people
         ),
         (
             "杨市社区微型消防体验室参观",
             "experience-centers/yangshi-community",
             "杨市社区 微型消防体验室",
+            ((1, 3), ((9, 30), (14, 30)), 15),  # 周二至周五 9:00–11:30、14:00–16:30, 15 people
         ),
     ]
-    for title, path, venue in rooms:
+    for title, path, venue, (weekdays, starts, capacity) in rooms:
         event, fresh = _event(
             title,
             path,
@@ -188,26 +192,29 @@ def _rooms(today):
                 "适合社区居民、商户员工和中小学生团体。"
             ),
             party_min=3,
-            party_max=20,
+            party_max=capacity,
             children_per_adult=5,
             opens_days_before=30,
             lead_time_hours=24,
             cancel_hours=12,
+            # Online changes close the day before at 17:00, while the hotline still answers.
+            online_close_days_before=1,
+            online_close_time=time(17, 0),
         )
         if not fresh:
             continue
-        saturday = _next_weekday(today, 5)
         for week in range(3):
-            day = saturday + timedelta(days=7 * week)
-            for hour in (9, 14):
-                Session.objects.create(
-                    event=event,
-                    starts_at=_at(day, hour),
-                    ends_at=_at(day, hour + 1, 30),
-                    venue=venue,
-                    capacity=20,
-                )
-                created += 1
+            for weekday in weekdays:
+                day = _next_weekday(today, weekday) + timedelta(days=7 * week)
+                for hour, minute in starts:
+                    Session.objects.create(
+                        event=event,
+                        starts_at=_at(day, hour, minute),
+                        ends_at=_at(day, hour, minute) + timedelta(minutes=90),
+                        venue=venue,
+                        capacity=capacity,
+                    )
+                    created += 1
         if path.endswith("hongxing-meikailong"):
             # A visit last week, already checked in: it feeds the reach tallies.
             past_day = today - timedelta(days=5)
@@ -257,6 +264,47 @@ def _rooms(today):
     return created
 
 
+def _next_term_start(today):
+    """The first day of the next school term: 1 September or 1 March, whichever comes first."""
+    starts = [today.replace(month=9, day=1), today.replace(month=3, day=1)]
+    starts += [day.replace(year=day.year + 1) for day in starts]
+    return min(day for day in starts if day > today)
+
+
+def _tours(today):
+    """Group tours of the theme park: its page says groups book a guide."""
+    event, fresh = _event(
+        "消防主题公园团体讲解参观",
+        "theme-park",
+        kind=Event.Kind.GUIDED_TOUR,
+        audience=Event.Audience.ALL,
+        summary="讲解员带团体走完各主题区，认识消防车和消火栓，体验烟雾逃生通道，约一小时。",
+        party_min=10,
+        party_max=40,
+        children_per_adult=10,
+        opens_days_before=30,
+        lead_time_hours=24,
+        cancel_hours=24,
+        online_close_days_before=1,
+        online_close_time=time(17, 0),
+    )
+    if not fresh:
+        return 0
+    created = 0
+    for week in range(3):
+        for weekday in (1, 3):  # Tuesdays and Thursdays, when guides are on duty
+            day = _next_weekday(today, weekday) + timedelta(days=7 * week)
+            Session.objects.create(
+                event=event,
+                starts_at=_at(day, 9, 30),
+                ends_at=_at(day, 10, 30),
+                venue="五星公园消防主题公园 南门集合",
+                capacity=40,
+            )
+            created += 1
+    return created
+
+
 def _talks_and_drills(today):
     created = 0
     talk, fresh = _event(
@@ -267,15 +315,16 @@ def _talks_and_drills(today):
         summary="消防宣传员到学校上一堂消防安全课，讲火场逃生、家庭用电和电动车充电安全。由学校预约，工作人员确认时间后上门。",
         party_min=30,
         party_max=600,
-        opens_days_before=60,
+        opens_days_before=120,
         lead_time_hours=120,
         cancel_hours=72,
         requires_approval=True,
         bookings_per_organization=1,
     )
     if fresh:
-        for offset in (10, 17, 24):
-            day = _next_weekday(today + timedelta(days=offset), 2)
+        term = _next_term_start(today)
+        for offset in (0, 7, 14):
+            day = _next_weekday(term + timedelta(days=offset - 1), 2)
             session = Session.objects.create(
                 event=talk,
                 starts_at=_at(day, 9),
@@ -284,7 +333,7 @@ def _talks_and_drills(today):
                 capacity=600,
             )
             created += 1
-            if offset == 10:
+            if offset == 0:
                 _booking(
                     session,
                     S.PENDING,
@@ -355,6 +404,6 @@ def _talks_and_drills(today):
 def load(stdout=None):
     ensure_booking_staff_group()
     today = timezone.localdate()
-    created = _camp(today) + _rooms(today) + _talks_and_drills(today)
+    created = _camp(today) + _rooms(today) + _tours(today) + _talks_and_drills(today)
     if stdout is not None:
         stdout.write(f"Booking: {created} new sessions")

@@ -1,11 +1,36 @@
 import secrets
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from education.validators import normalize_mainland_mobile, validate_mainland_mobile
 
+from . import services
 from .models import OrganizationType
+
+
+def _plain(message, field):
+    """``message`` with the field's label in it, translated when shown.
+
+    Only ``%(field)s`` is filled here; Django fills the others (``%(limit_value)s``).
+    """
+    return lazy(lambda: str(message).replace("%(field)s", str(field.label)), str)()
+
+
+def use_plain_messages(form):
+    """Say what to do, naming the field, instead of Django's "This field is required"."""
+    for field in form.fields.values():
+        messages = field.error_messages
+        if isinstance(field, forms.ChoiceField):
+            messages["required"] = _plain(_("Please choose: %(field)s."), field)
+            messages["invalid_choice"] = _plain(_("Please choose %(field)s from the list."), field)
+        elif not isinstance(field, forms.BooleanField):
+            messages["required"] = _plain(_("Please fill in: %(field)s."), field)
+        if isinstance(field, forms.IntegerField):
+            messages["invalid"] = _plain(_("%(field)s: enter a whole number."), field)
+            messages["min_value"] = _plain(_("%(field)s: at least %(limit_value)s."), field)
+            messages["max_value"] = _plain(_("%(field)s: at most %(limit_value)s."), field)
 
 
 class PhoneField(forms.CharField):
@@ -57,6 +82,7 @@ class ContactFieldsMixin(forms.Form):
         self.event = event
         if event is not None:
             self.fields["party_size"].widget.attrs.update(min=event.party_min, max=event.party_max)
+        use_plain_messages(self)
 
     def clean_adults(self):
         return self.cleaned_data.get("adults") or 0
@@ -65,10 +91,17 @@ class ContactFieldsMixin(forms.Form):
         return self.cleaned_data["contact_name"].strip()
 
     def clean(self):
+        """Check the party against the event's rules here too, so every error shows at once."""
         cleaned = super().clean()
         size, adults = cleaned.get("party_size"), cleaned.get("adults") or 0
-        if size is not None and adults > size:
-            self.add_error("adults", _("Accompanying adults cannot outnumber the whole party."))
+        if size is None or "adults" in self.errors:
+            return cleaned
+        if self.event is None:
+            if adults > size:
+                self.add_error("adults", _("Accompanying adults cannot outnumber the whole party."))
+            return cleaned
+        for field, message in services.party_problems(self.event, size, adults):
+            self.add_error(field, message)
         return cleaned
 
 
@@ -82,7 +115,7 @@ class BookingForm(ContactFieldsMixin):
         label=_("Type of organization"), choices=OrganizationType.choices
     )
     join_waitlist = forms.BooleanField(
-        label=_("If the session is full, put us on the waitlist"), required=False, initial=True
+        label=_("If our party does not fit, put us on the waitlist"), required=False
     )
     privacy_consent = forms.BooleanField(
         label=_(

@@ -75,6 +75,8 @@ class EventViewSet(ModelViewSet):
         "opens_days_before",
         "lead_time_hours",
         "cancel_hours",
+        "online_close_days_before",
+        "online_close_time",
         "requires_approval",
         "waitlist_enabled",
         "bookings_per_organization",

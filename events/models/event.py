@@ -49,6 +49,20 @@ class Event(models.Model):
     cancel_hours = models.PositiveIntegerField(
         _("cancellation deadline (hours before)"), default=24
     )
+    online_close_days_before = models.PositiveSmallIntegerField(
+        _("online changes close (days before)"),
+        default=1,
+        help_text=_("With a closing time: how many days before the session's date."),
+    )
+    online_close_time = models.TimeField(
+        _("online changes close at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The time of day when online changes and cancellation close, e.g. 17:00 when the "
+            "hotline closes. Empty: they close the number of hours before the start set above."
+        ),
+    )
     requires_approval = models.BooleanField(_("staff approval needed"), default=False)
     waitlist_enabled = models.BooleanField(_("waitlist open"), default=True)
     bookings_per_organization = models.PositiveIntegerField(

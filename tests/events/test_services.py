@@ -367,3 +367,40 @@ def test_closing_a_session_keeps_its_bookings():
     assert booking.status == Booking.Status.CONFIRMED
     with pytest.raises(services.BookingError):
         book(session)
+
+
+def test_a_party_that_does_not_fit_is_refused_with_the_numbers():
+    session = SessionFactory(capacity=15)
+    BookingFactory(session=session, party_size=10)
+    with pytest.raises(services.SessionFull) as refused:
+        book(session, party_size=10, join_waitlist=False)
+    assert (refused.value.left, refused.value.party_size, refused.value.may_wait) == (5, 10, True)
+    assert str(refused.value.message) == "只剩 5 个名额，您的团体 10 人。"
+
+
+def test_a_party_bigger_than_the_session_never_waits():
+    session = SessionFactory(capacity=20)
+    with pytest.raises(services.SessionFull) as refused:
+        book(session, party_size=25)
+    assert refused.value.may_wait is False
+    assert not Booking.objects.exists()
+
+
+def test_party_problems_names_every_broken_rule_at_once():
+    event = EventFactory(party_min=5, party_max=20, children_per_adult=10)
+    problems = dict(services.party_problems(event, 30, 0))
+    assert set(problems) == {"party_size", "adults"}
+    assert services.party_problems(event, 12, 2) == []
+
+
+def test_the_waitlist_position_follows_the_promotion_order():
+    session = SessionFactory(capacity=10)
+    held = BookingFactory(session=session, party_size=10)
+    first = book(session, party_size=4)
+    second = book(session, party_size=6)
+    assert [selectors.waitlist_position(b) for b in (first, second)] == [1, 2]
+    services.cancel_booking(held.pk)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == second.status == Booking.Status.CONFIRMED
+    assert selectors.waitlist_position(first) is None
