@@ -165,23 +165,24 @@ def _camp(today):
 
 def _rooms(today):
     created = 0
-    # Each room's sessions fall inside the hours and the room size its centre page gives
-    # (education/demo_content/centers.py): (weekdays, session start times, capacity).
+    # Each room's days, hours and size are those its centre page gives
+    # (education/demo_content/centers.py), and its sessions keep to them:
+    # (open days, opens, closes, session start times, room capacity).
     rooms = [
         (
             "红星美凯龙微型消防体验室参观",
             "experience-centers/hongxing-meikailong",
             "红星美凯龙江阴商场 微型消防体验室",
-            ((5,), ((10, 0), (14, 0)), 20),  # 周六、周日 10:00–16:00, 20 people
+            ("67", (10, 0), (16, 0), ((10, 0), (14, 0)), 20),  # 周六、周日 10:00–16:00
         ),
         (
             "杨市社区微型消防体验室参观",
             "experience-centers/yangshi-community",
             "杨市社区 微型消防体验室",
-            ((1, 3), ((9, 30), (14, 30)), 15),  # 周二至周五 9:00–11:30、14:00–16:30, 15 people
+            ("2345", (9, 0), (16, 30), ((9, 30), (14, 30)), 15),  # 周二至周五 9:00–16:30
         ),
     ]
-    for title, path, venue, (weekdays, starts, capacity) in rooms:
+    for title, path, venue, (days, opens, closes, starts, capacity) in rooms:
         event, fresh = _event(
             title,
             path,
@@ -200,11 +201,17 @@ def _rooms(today):
             # Online changes close the day before at 17:00, while the hotline still answers.
             online_close_days_before=1,
             online_close_time=time(17, 0),
+            room_capacity=capacity,
+            open_days=days,
+            opens_at=time(*opens),
+            closes_at=time(*closes),
         )
         if not fresh:
             continue
         for week in range(3):
-            for weekday in weekdays:
+            # Python counts Monday as 0, the open days as ISO 1–7; one visit day a week
+            # for each two open days.
+            for weekday in [int(day) - 1 for day in days[::2]]:
                 day = _next_weekday(today, weekday) + timedelta(days=7 * week)
                 for hour, minute in starts:
                     Session.objects.create(
@@ -217,7 +224,7 @@ def _rooms(today):
                     created += 1
         if path.endswith("hongxing-meikailong"):
             # A visit last week, already checked in: it feeds the reach tallies.
-            past_day = today - timedelta(days=5)
+            past_day = _next_weekday(today, 5) - timedelta(days=7)  # last Saturday
             past = Session.objects.create(
                 event=event,
                 starts_at=_at(past_day, 14),

@@ -315,6 +315,13 @@ def update_session(session_pk, changes, *, reason="", now=None):
         for field, value in changes.items():
             setattr(session, field, value)
         cancelled = session.status == Session.Status.CANCELLED
+        if not cancelled and {"event", "starts_at", "ends_at", "capacity"} & set(changes):
+            for field, message in session.event.venue_problems(
+                session.starts_at, session.ends_at, session.capacity
+            ):
+                error = BookingError(message)
+                error.field = field
+                raise error
         if not cancelled:
             taken = selectors.places_taken(session.pk)
             if session.capacity < taken:

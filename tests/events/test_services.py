@@ -404,3 +404,40 @@ def test_the_waitlist_position_follows_the_promotion_order():
     second.refresh_from_db()
     assert first.status == second.status == Booking.Status.CONFIRMED
     assert selectors.waitlist_position(first) is None
+
+
+def test_a_session_keeps_to_the_venues_days_hours_and_room():
+    from datetime import datetime, time
+
+    from django.core.exceptions import ValidationError
+
+    event = EventFactory(
+        room_capacity=15, open_days="2345", opens_at=time(9, 0), closes_at=time(16, 30)
+    )
+    today = timezone.localdate()
+    tuesday = today + timedelta(days=(1 - today.weekday()) % 7 + 7)
+    saturday = tuesday + timedelta(days=4)
+
+    def at(day, hour, minute=0):
+        return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+    fine = Session(
+        event=event, starts_at=at(tuesday, 9, 30), ends_at=at(tuesday, 11), venue="x", capacity=15
+    )
+    fine.full_clean()
+    for starts, ends, capacity, field in [
+        (at(tuesday, 9, 30), at(tuesday, 11), 20, "capacity"),  # room 15
+        (at(saturday, 9, 30), at(saturday, 11), 15, "starts_at"),  # closed on Saturdays
+        (at(tuesday, 8), at(tuesday, 9, 30), 15, "starts_at"),  # before opening
+        (at(tuesday, 16), at(tuesday, 17), 15, "starts_at"),  # after closing
+    ]:
+        session = Session(event=event, starts_at=starts, ends_at=ends, venue="x", capacity=capacity)
+        with pytest.raises(ValidationError) as refused:
+            session.full_clean()
+        assert field in refused.value.message_dict
+    fine.save()
+    with pytest.raises(services.BookingError) as refused:
+        services.update_session(fine.pk, {"capacity": 20})
+    assert refused.value.field == "capacity"
+    fine.refresh_from_db()
+    assert fine.capacity == 15

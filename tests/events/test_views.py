@@ -466,7 +466,7 @@ def test_the_waitlist_page_and_message_give_the_queue_position(
     assert booking.status == Booking.Status.WAITLISTED
     done = client.get(response["Location"]).content.decode()
     assert "排第 2 位" in done
-    assert "我们也已通过短信发送给您。" in done and "短信和邮件" not in done
+    assert "请只分享给同事。我们也已通过短信发送给您。" in done and "短信和邮件" not in done
     assert "候补第 2 位" in texts[-1]
 
 
