@@ -11,6 +11,8 @@ from . import selectors
 
 # The review page's "Confirm and book" button: only a POST carrying it makes a booking.
 CONFIRM = "confirm"
+# Fields the review page carries on but does not list as answers to check.
+NOT_ANSWERS = {"join_waitlist", "privacy_consent"}
 
 
 def wants_review(request, session, data):
@@ -35,14 +37,19 @@ def review(request, session, form, *, status=200):
     """
     data = form.cleaned_data
     fits = selectors.party_fits(session, data["party_size"])
+    answers = []
+    for field in form.visible_fields():
+        if field.name in NOT_ANSWERS:
+            continue
+        value = data.get(field.name)
+        choices = getattr(field.field, "choices", None)
+        answers.append((field, dict(choices).get(value, value) if choices else value))
     context = {
         "session": session,
         "event": session.event,
         "form": form,
         "data": data,
-        "organization_type": dict(form.fields["organization_type"].choices).get(
-            data["organization_type"], ""
-        ),
+        "answers": answers,
         "fits": fits,
         "places_left": selectors.places_left(session),
         "confirm": CONFIRM,

@@ -271,6 +271,44 @@ def _rooms(today):
     return created
 
 
+def _family_visits(today):
+    """Sunday family visits to the mall's room: no organization, a family or two at a time."""
+    event, fresh = _event(
+        "红星美凯龙体验室 家庭开放日",
+        "experience-centers/hongxing-meikailong",
+        kind=Event.Kind.FAMILY_VISIT,
+        audience=Event.Audience.ALL,
+        summary="周日家庭专场：家长带孩子一起练习拨打119、使用灭火器和烟雾中逃生，不需要单位，每户最多6人。",
+        party_min=1,
+        party_max=6,
+        children_per_adult=3,
+        opens_days_before=30,
+        lead_time_hours=24,
+        cancel_hours=12,
+        online_close_days_before=1,
+        online_close_time=time(17, 0),
+        room_capacity=20,
+        open_days="67",
+        opens_at=time(10, 0),
+        closes_at=time(16, 0),
+    )
+    if not fresh:
+        return 0
+    created = 0
+    for week in range(3):
+        day = _next_weekday(today, 6) + timedelta(days=7 * week)
+        for hour in (10, 14):
+            Session.objects.create(
+                event=event,
+                starts_at=_at(day, hour),
+                ends_at=_at(day, hour, 0) + timedelta(minutes=90),
+                venue="红星美凯龙江阴商场 微型消防体验室",
+                capacity=20,
+            )
+            created += 1
+    return created
+
+
 def _next_term_start(today):
     """The first day of the next school term: 1 September or 1 March, whichever comes first."""
     starts = [today.replace(month=9, day=1), today.replace(month=3, day=1)]
@@ -411,6 +449,12 @@ def _talks_and_drills(today):
 def load(stdout=None):
     ensure_booking_staff_group()
     today = timezone.localdate()
-    created = _camp(today) + _rooms(today) + _tours(today) + _talks_and_drills(today)
+    created = (
+        _camp(today)
+        + _rooms(today)
+        + _family_visits(today)
+        + _tours(today)
+        + _talks_and_drills(today)
+    )
     if stdout is not None:
         stdout.write(f"Booking: {created} new sessions")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from education.validators import normalize_mainland_mobile, validate_mainland_mobile
 
 from . import services
-from .models import OrganizationType
+from .models import Arrival, Event, OrganizationType
 
 
 def _plain(message, field):
@@ -74,7 +74,7 @@ class ContactFieldsMixin(forms.Form):
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Access needs, arrival by bus, anything we should know."),
+        help_text=_("Access needs, anything we should know."),
     )
 
     def __init__(self, *args, event=None, **kwargs):
@@ -114,6 +114,24 @@ class BookingForm(ContactFieldsMixin):
     organization_type = forms.ChoiceField(
         label=_("Type of organization"), choices=OrganizationType.choices
     )
+    address = forms.CharField(
+        label=_("School address"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        help_text=_("Where our speaker comes to."),
+    )
+    preferred_dates = forms.CharField(
+        label=_("Preferred dates"),
+        max_length=200,
+        required=False,
+        help_text=_("Two or three dates or weeks that suit the school; we confirm one."),
+    )
+    arrival = forms.ChoiceField(
+        label=_("How the group arrives"),
+        choices=[("", _("Not decided yet"))] + Arrival.choices,
+        required=False,
+    )
     join_waitlist = forms.BooleanField(
         label=_("If our party does not fit, put us on the waitlist"), required=False
     )
@@ -137,6 +155,9 @@ class BookingForm(ContactFieldsMixin):
         "party_size",
         "adults",
         "group",
+        "address",
+        "preferred_dates",
+        "arrival",
         "notes",
         "join_waitlist",
         "privacy_consent",
@@ -146,6 +167,39 @@ class BookingForm(ContactFieldsMixin):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["idempotency_key"] = secrets.token_urlsafe(24)
+        self._fit_the_event_kind()
+
+    def _fit_the_event_kind(self):
+        """Each kind of event asks its own questions.
+
+        A talk comes to the school: its address and the dates that suit, no journey. A
+        visit comes to us: how the group arrives. A family books as itself; groups book
+        as an organization.
+        """
+        kind = self.event.kind if self.event is not None else None
+        if kind == Event.Kind.SCHOOL_TALK:
+            del self.fields["arrival"]
+            for name in ("address", "preferred_dates"):
+                self.fields[name].required = True
+            self.fields["group"].label = _("Grades")
+            self.fields["notes"].help_text = _("The room, equipment, anything we should know.")
+        else:
+            del self.fields["address"], self.fields["preferred_dates"]
+        if kind == Event.Kind.FAMILY_VISIT:
+            del self.fields["arrival"]
+        organization_type = self.fields["organization_type"]
+        if self.event is not None and self.event.kind == Event.Kind.FAMILY_VISIT:
+            organization = self.fields["organization"]
+            organization.required = False
+            organization.label = _("Organization (if any)")
+            organization.help_text = _("A family leaves this empty.")
+            organization_type.initial = OrganizationType.FAMILY
+        else:
+            organization_type.choices = [
+                choice
+                for choice in OrganizationType.choices
+                if choice[0] != OrganizationType.FAMILY
+            ]
 
     def clean_organization(self):
         return " ".join(self.cleaned_data["organization"].split())

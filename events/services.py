@@ -147,9 +147,13 @@ def create_booking(session_id, *, data, idempotency_key=None, join_waitlist=True
             _check_window(session, now)
             party_size = data["party_size"]
             _check_party(event, party_size, data.get("adults", 0))
-            if event.bookings_per_organization and (
-                selectors.active_bookings_of_organization(event, data["organization"])
-                >= event.bookings_per_organization
+            if (
+                event.bookings_per_organization
+                and data["organization"]
+                and (
+                    selectors.active_bookings_of_organization(event, data["organization"])
+                    >= event.bookings_per_organization
+                )
             ):
                 raise BookingError(
                     _("Your organization already holds %(n)s booking(s) for this event.")
@@ -194,6 +198,9 @@ BOOKER_TEXT_FIELDS = (
     "email",
     "group",
     "notes",
+    "address",
+    "preferred_dates",
+    "arrival",
 )
 CHANGEABLE_FIELDS = ("contact_name", "phone", "email", "party_size", "adults", "group", "notes")
 

@@ -13,6 +13,8 @@ class Event(models.Model):
         SCHOOL_TALK = "school_talk", _("School talk")
         COMPANY_DRILL = "company_drill", _("Company drill or training")
         GUIDED_TOUR = "guided_tour", _("Guided tour")
+        # A family's visit to an experience room: no organization, small parties.
+        FAMILY_VISIT = "family_visit", _("Family visit to an experience room")
 
     class Audience(models.TextChoices):
         SCHOOLS = "schools", _("Schools")

@@ -104,3 +104,43 @@ def test_a_teacher_over_capacity_takes_another_session(screen, request, live_ser
     page.screenshot(path=str(tmp_path / f"done-{screen}.png"), full_page=True)
     booking = Booking.objects.get(organization="江阴市实验小学")
     assert (booking.session_id, booking.party_size) == (later.pk, 10)
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_a_family_books_a_visit(screen, request, live_server, tmp_path):
+    from events.models import Booking, Event
+    from tests.browser.conftest import assert_accessible
+    from tests.education.factories import make_site
+    from tests.events.factories import SessionFactory
+
+    make_site()
+    page = request.getfixturevalue(screen)
+    visit = SessionFactory(
+        event__title="体验室家庭开放日",
+        event__kind=Event.Kind.FAMILY_VISIT,
+        event__party_max=6,
+        event__children_per_adult=3,
+        capacity=20,
+    )
+    page.goto(live_server.url + f"/booking/session/{visit.pk}/")
+    assert page.get_by_label("单位类型").input_value() == "family"
+    page.get_by_label("联系人姓名").fill("李女士")
+    page.get_by_label("手机号码").fill("139 0616 2001")
+    page.get_by_label("团体人数").fill("3")
+    page.get_by_label("陪同成人").fill("1")
+    page.get_by_label("我同意联系信息仅用于处理本次预约").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="下一步：核对信息").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "核对预约信息"
+    assert_accessible(page)
+    page.screenshot(path=str(tmp_path / f"family-review-{screen}.png"), full_page=True)
+    page.get_by_role("button", name="确认并提交预约").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "您的预约已确认"
+    assert "家庭" in page.locator(".booking-details").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert_accessible(page)
+    page.screenshot(path=str(tmp_path / f"family-done-{screen}.png"), full_page=True)
+    booking = Booking.objects.get(contact_name="李女士")
+    assert (booking.organization, booking.party_size, booking.status) == ("", 3, "confirmed")

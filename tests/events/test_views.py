@@ -561,3 +561,50 @@ def test_online_changes_close_at_the_events_time_and_name_the_hotline(client):
     with pytest.raises(services.BookingError):
         services.cancel_booking(booking.pk, now=friday_five + timedelta(minutes=1))
     services.cancel_booking(booking.pk, now=friday_five - timedelta(minutes=1))
+
+
+def test_a_family_books_a_visit_without_an_organization(client):
+    from events.models import Event, OrganizationType
+
+    family = SessionFactory(event__kind=Event.Kind.FAMILY_VISIT, event__party_max=6)
+    form = client.get(reverse("events:book", args=[family.pk])).content.decode()
+    assert re.search(r'<option value="family" selected>', form)
+    assert not re.search(r'name="organization"[^>]*required', form)
+    response = post_booking(
+        client, family, organization="", organization_type="family", party_size="3", group=""
+    )
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert (booking.organization, booking.organization_type) == ("", OrganizationType.FAMILY)
+
+    group = SessionFactory()
+    assert (
+        'value="family"' not in client.get(reverse("events:book", args=[group.pk])).content.decode()
+    )
+    refused = post_booking(client, group, organization="", idempotency_key="g" * 32)
+    assert refused.status_code == 400
+    assert "请填写单位名称。" in refused.content.decode()
+
+
+def test_each_kind_of_event_asks_its_own_questions(client):
+    from events.models import Event
+
+    talk = SessionFactory(event__kind=Event.Kind.SCHOOL_TALK, event__party_max=600)
+    form = client.get(reverse("events:book", args=[talk.pk])).content.decode()
+    assert 'name="address"' in form and 'name="preferred_dates"' in form
+    assert 'name="arrival"' not in form and "大巴" not in form  # nobody travels to a talk
+    missing = post_booking(client, talk, party_size="40")
+    assert missing.status_code == 400
+    assert "请填写学校地址。" in missing.content.decode()
+    assert "请填写希望的日期。" in missing.content.decode()
+    booked = post_booking(
+        client, talk, party_size="40", address="澄江中路 1 号", preferred_dates="9 月第一周"
+    )
+    assert booked.status_code == 302
+    assert Booking.objects.get().address == "澄江中路 1 号"
+
+    visit = SessionFactory(event__kind=Event.Kind.EXPERIENCE_VISIT)
+    form = client.get(reverse("events:book", args=[visit.pk])).content.decode()
+    assert 'name="arrival"' in form and 'name="address"' not in form
+    assert post_booking(client, visit, arrival="coach", idempotency_key="v" * 32).status_code == 302
+    assert Booking.objects.get(session=visit).arrival == "coach"
