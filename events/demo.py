@@ -165,19 +165,24 @@ def _camp(today):
 
 def _rooms(today):
     created = 0
+    # Each room's days, hours and size are those its centre page gives
+    # (education/demo_content/centers.py), and its sessions keep to them:
+    # (open days, opens, closes, session start times, room capacity).
     rooms = [
         (
             "红星美凯龙微型消防体验室参观",
             "experience-centers/hongxing-meikailong",
             "红星美凯龙江阴商场 微型消防体验室",
+            ("67", (10, 0), (16, 0), ((10, 0), (14, 0)), 20),  # 周六、周日 10:00–16:00
         ),
         (
             "杨市社区微型消防体验室参观",
             "experience-centers/yangshi-community",
             "杨市社区 微型消防体验室",
+            ("2345", (9, 0), (16, 30), ((9, 30), (14, 30)), 15),  # 周二至周五 9:00–16:30
         ),
     ]
-    for title, path, venue in rooms:
+    for title, path, venue, (days, opens, closes, starts, capacity) in rooms:
         event, fresh = _event(
             title,
             path,
@@ -188,29 +193,38 @@ def _rooms(today):
                 "适合社区居民、商户员工和中小学生团体。"
             ),
             party_min=3,
-            party_max=20,
+            party_max=capacity,
             children_per_adult=5,
             opens_days_before=30,
             lead_time_hours=24,
             cancel_hours=12,
+            # Online changes close the day before at 17:00, while the hotline still answers.
+            online_close_days_before=1,
+            online_close_time=time(17, 0),
+            room_capacity=capacity,
+            open_days=days,
+            opens_at=time(*opens),
+            closes_at=time(*closes),
         )
         if not fresh:
             continue
-        saturday = _next_weekday(today, 5)
         for week in range(3):
-            day = saturday + timedelta(days=7 * week)
-            for hour in (9, 14):
-                Session.objects.create(
-                    event=event,
-                    starts_at=_at(day, hour),
-                    ends_at=_at(day, hour + 1, 30),
-                    venue=venue,
-                    capacity=20,
-                )
-                created += 1
+            # Python counts Monday as 0, the open days as ISO 1–7; one visit day a week
+            # for each two open days.
+            for weekday in [int(day) - 1 for day in days[::2]]:
+                day = _next_weekday(today, weekday) + timedelta(days=7 * week)
+                for hour, minute in starts:
+                    Session.objects.create(
+                        event=event,
+                        starts_at=_at(day, hour, minute),
+                        ends_at=_at(day, hour, minute) + timedelta(minutes=90),
+                        venue=venue,
+                        capacity=capacity,
+                    )
+                    created += 1
         if path.endswith("hongxing-meikailong"):
             # A visit last week, already checked in: it feeds the reach tallies.
-            past_day = today - timedelta(days=5)
+            past_day = _next_weekday(today, 5) - timedelta(days=7)  # last Saturday
             past = Session.objects.create(
                 event=event,
                 starts_at=_at(past_day, 14),
@@ -257,6 +271,85 @@ def _rooms(today):
     return created
 
 
+def _family_visits(today):
+    """Sunday family visits to the mall's room: no organization, a family or two at a time."""
+    event, fresh = _event(
+        "红星美凯龙体验室 家庭开放日",
+        "experience-centers/hongxing-meikailong",
+        kind=Event.Kind.FAMILY_VISIT,
+        audience=Event.Audience.ALL,
+        summary="周日家庭专场：家长带孩子一起练习拨打119、使用灭火器和烟雾中逃生，不需要单位，每户最多6人。",
+        party_min=1,
+        party_max=6,
+        children_per_adult=3,
+        opens_days_before=30,
+        lead_time_hours=24,
+        cancel_hours=12,
+        online_close_days_before=1,
+        online_close_time=time(17, 0),
+        room_capacity=20,
+        open_days="67",
+        opens_at=time(10, 0),
+        closes_at=time(16, 0),
+    )
+    if not fresh:
+        return 0
+    created = 0
+    for week in range(3):
+        day = _next_weekday(today, 6) + timedelta(days=7 * week)
+        for hour in (10, 14):
+            Session.objects.create(
+                event=event,
+                starts_at=_at(day, hour),
+                ends_at=_at(day, hour, 0) + timedelta(minutes=90),
+                venue="红星美凯龙江阴商场 微型消防体验室",
+                capacity=20,
+            )
+            created += 1
+    return created
+
+
+def _next_term_start(today):
+    """The first day of the next school term: 1 September or 1 March, whichever comes first."""
+    starts = [today.replace(month=9, day=1), today.replace(month=3, day=1)]
+    starts += [day.replace(year=day.year + 1) for day in starts]
+    return min(day for day in starts if day > today)
+
+
+def _tours(today):
+    """Group tours of the theme park: its page says groups book a guide."""
+    event, fresh = _event(
+        "消防主题公园团体讲解参观",
+        "theme-park",
+        kind=Event.Kind.GUIDED_TOUR,
+        audience=Event.Audience.ALL,
+        summary="讲解员带团体走完各主题区，认识消防车和消火栓，体验烟雾逃生通道，约一小时。",
+        party_min=10,
+        party_max=40,
+        children_per_adult=10,
+        opens_days_before=30,
+        lead_time_hours=24,
+        cancel_hours=24,
+        online_close_days_before=1,
+        online_close_time=time(17, 0),
+    )
+    if not fresh:
+        return 0
+    created = 0
+    for week in range(3):
+        for weekday in (1, 3):  # Tuesdays and Thursdays, when guides are on duty
+            day = _next_weekday(today, weekday) + timedelta(days=7 * week)
+            Session.objects.create(
+                event=event,
+                starts_at=_at(day, 9, 30),
+                ends_at=_at(day, 10, 30),
+                venue="五星公园消防主题公园 南门集合",
+                capacity=40,
+            )
+            created += 1
+    return created
+
+
 def _talks_and_drills(today):
     created = 0
     talk, fresh = _event(
@@ -267,15 +360,16 @@ def _talks_and_drills(today):
         summary="消防宣传员到学校上一堂消防安全课，讲火场逃生、家庭用电和电动车充电安全。由学校预约，工作人员确认时间后上门。",
         party_min=30,
         party_max=600,
-        opens_days_before=60,
+        opens_days_before=120,
         lead_time_hours=120,
         cancel_hours=72,
         requires_approval=True,
         bookings_per_organization=1,
     )
     if fresh:
-        for offset in (10, 17, 24):
-            day = _next_weekday(today + timedelta(days=offset), 2)
+        term = _next_term_start(today)
+        for offset in (0, 7, 14):
+            day = _next_weekday(term + timedelta(days=offset - 1), 2)
             session = Session.objects.create(
                 event=talk,
                 starts_at=_at(day, 9),
@@ -284,7 +378,7 @@ def _talks_and_drills(today):
                 capacity=600,
             )
             created += 1
-            if offset == 10:
+            if offset == 0:
                 _booking(
                     session,
                     S.PENDING,
@@ -355,6 +449,12 @@ def _talks_and_drills(today):
 def load(stdout=None):
     ensure_booking_staff_group()
     today = timezone.localdate()
-    created = _camp(today) + _rooms(today) + _talks_and_drills(today)
+    created = (
+        _camp(today)
+        + _rooms(today)
+        + _family_visits(today)
+        + _tours(today)
+        + _talks_and_drills(today)
+    )
     if stdout is not None:
         stdout.write(f"Booking: {created} new sessions")

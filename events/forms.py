@@ -1,11 +1,36 @@
 import secrets
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from education.validators import normalize_mainland_mobile, validate_mainland_mobile
 
-from .models import OrganizationType
+from . import services
+from .models import Arrival, Event, OrganizationType
+
+
+def _plain(message, field):
+    """``message`` with the field's label in it, translated when shown.
+
+    Only ``%(field)s`` is filled here; Django fills the others (``%(limit_value)s``).
+    """
+    return lazy(lambda: str(message).replace("%(field)s", str(field.label)), str)()
+
+
+def use_plain_messages(form):
+    """Say what to do, naming the field, instead of Django's "This field is required"."""
+    for field in form.fields.values():
+        messages = field.error_messages
+        if isinstance(field, forms.ChoiceField):
+            messages["required"] = _plain(_("Please choose: %(field)s."), field)
+            messages["invalid_choice"] = _plain(_("Please choose %(field)s from the list."), field)
+        elif not isinstance(field, forms.BooleanField):
+            messages["required"] = _plain(_("Please fill in: %(field)s."), field)
+        if isinstance(field, forms.IntegerField):
+            messages["invalid"] = _plain(_("%(field)s: enter a whole number."), field)
+            messages["min_value"] = _plain(_("%(field)s: at least %(limit_value)s."), field)
+            messages["max_value"] = _plain(_("%(field)s: at most %(limit_value)s."), field)
 
 
 class PhoneField(forms.CharField):
@@ -49,7 +74,7 @@ class ContactFieldsMixin(forms.Form):
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Access needs, arrival by bus, anything we should know."),
+        help_text=_("Access needs, anything we should know."),
     )
 
     def __init__(self, *args, event=None, **kwargs):
@@ -57,6 +82,7 @@ class ContactFieldsMixin(forms.Form):
         self.event = event
         if event is not None:
             self.fields["party_size"].widget.attrs.update(min=event.party_min, max=event.party_max)
+        use_plain_messages(self)
 
     def clean_adults(self):
         return self.cleaned_data.get("adults") or 0
@@ -65,10 +91,17 @@ class ContactFieldsMixin(forms.Form):
         return self.cleaned_data["contact_name"].strip()
 
     def clean(self):
+        """Check the party against the event's rules here too, so every error shows at once."""
         cleaned = super().clean()
         size, adults = cleaned.get("party_size"), cleaned.get("adults") or 0
-        if size is not None and adults > size:
-            self.add_error("adults", _("Accompanying adults cannot outnumber the whole party."))
+        if size is None or "adults" in self.errors:
+            return cleaned
+        if self.event is None:
+            if adults > size:
+                self.add_error("adults", _("Accompanying adults cannot outnumber the whole party."))
+            return cleaned
+        for field, message in services.party_problems(self.event, size, adults):
+            self.add_error(field, message)
         return cleaned
 
 
@@ -81,8 +114,26 @@ class BookingForm(ContactFieldsMixin):
     organization_type = forms.ChoiceField(
         label=_("Type of organization"), choices=OrganizationType.choices
     )
+    address = forms.CharField(
+        label=_("School address"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        help_text=_("Where our speaker comes to."),
+    )
+    preferred_dates = forms.CharField(
+        label=_("Preferred dates"),
+        max_length=200,
+        required=False,
+        help_text=_("Two or three dates or weeks that suit the school; we confirm one."),
+    )
+    arrival = forms.ChoiceField(
+        label=_("How the group arrives"),
+        choices=[("", _("Not decided yet"))] + Arrival.choices,
+        required=False,
+    )
     join_waitlist = forms.BooleanField(
-        label=_("If the session is full, put us on the waitlist"), required=False, initial=True
+        label=_("If our party does not fit, put us on the waitlist"), required=False
     )
     privacy_consent = forms.BooleanField(
         label=_(
@@ -104,6 +155,9 @@ class BookingForm(ContactFieldsMixin):
         "party_size",
         "adults",
         "group",
+        "address",
+        "preferred_dates",
+        "arrival",
         "notes",
         "join_waitlist",
         "privacy_consent",
@@ -113,6 +167,39 @@ class BookingForm(ContactFieldsMixin):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["idempotency_key"] = secrets.token_urlsafe(24)
+        self._fit_the_event_kind()
+
+    def _fit_the_event_kind(self):
+        """Each kind of event asks its own questions.
+
+        A talk comes to the school: its address and the dates that suit, no journey. A
+        visit comes to us: how the group arrives. A family books as itself; groups book
+        as an organization.
+        """
+        kind = self.event.kind if self.event is not None else None
+        if kind == Event.Kind.SCHOOL_TALK:
+            del self.fields["arrival"]
+            for name in ("address", "preferred_dates"):
+                self.fields[name].required = True
+            self.fields["group"].label = _("Grades")
+            self.fields["notes"].help_text = _("The room, equipment, anything we should know.")
+        else:
+            del self.fields["address"], self.fields["preferred_dates"]
+        if kind == Event.Kind.FAMILY_VISIT:
+            del self.fields["arrival"]
+        organization_type = self.fields["organization_type"]
+        if self.event is not None and self.event.kind == Event.Kind.FAMILY_VISIT:
+            organization = self.fields["organization"]
+            organization.required = False
+            organization.label = _("Organization (if any)")
+            organization.help_text = _("A family leaves this empty.")
+            organization_type.initial = OrganizationType.FAMILY
+        else:
+            organization_type.choices = [
+                choice
+                for choice in OrganizationType.choices
+                if choice[0] != OrganizationType.FAMILY
+            ]
 
     def clean_organization(self):
         return " ".join(self.cleaned_data["organization"].split())

@@ -7,6 +7,8 @@ both done below.
 
 from django.utils import timezone
 
+from .models import Booking
+
 
 def _escape(value):
     return (
@@ -37,6 +39,15 @@ def _utc(value):
     return timezone.localtime(value, timezone.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _status(booking):
+    """RFC 5545's word for the booking: a cancelled or refused one must leave calendars."""
+    if booking.status in (Booking.Status.CONFIRMED, Booking.Status.ATTENDED):
+        return "CONFIRMED"
+    if booking.status in (Booking.Status.CANCELLED, Booking.Status.REJECTED):
+        return "CANCELLED"
+    return "TENTATIVE"
+
+
 def booking_calendar(booking, url, now=None):
     session, event = booking.session, booking.session.event
     description = f"{booking.reference} · {booking.organization} · {booking.party_size}"
@@ -55,7 +66,7 @@ def booking_calendar(booking, url, now=None):
         f"LOCATION:{_escape(session.venue)}",
         f"DESCRIPTION:{_escape(description)}",
         f"URL:{url}",
-        "STATUS:CONFIRMED" if booking.status == "confirmed" else "STATUS:TENTATIVE",
+        f"STATUS:{_status(booking)}",
         "END:VEVENT",
         "END:VCALENDAR",
     ]

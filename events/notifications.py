@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from . import selectors
 from .links import manage_path
 from .models import Booking, Notification
 from .sms import send_sms
@@ -175,6 +176,7 @@ def send_booking_message(booking_pk, kind, reason="", notification=None):
             "kind": kind,
             "reason": reason,
             "manage_url": settings.SITE_URL.rstrip("/") + manage_path(booking),
+            "waitlist_position": selectors.waitlist_position(booking),
         }
         subject = str(SUBJECTS[kind] % {"ref": booking.reference})
         body = render_to_string("events/email/booking_message.txt", context)

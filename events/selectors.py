@@ -1,8 +1,8 @@
 """Reads: places left, what is bookable, rosters, attendance for reach."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -33,6 +33,22 @@ def places_left(session):
     return max(session.capacity - taken, 0)
 
 
+def party_fits(session, party_size, taken=None):
+    """The capacity rule: a party fits when the places held plus the party stay within it.
+
+    The services call this under the session's lock with the count they took there;
+    pages call it without ``taken`` to tell the visitor before they submit.
+    """
+    if taken is None:
+        taken = session.capacity - places_left(session)
+    return taken + party_size <= session.capacity
+
+
+def may_wait(session, party_size):
+    """A party that does not fit may wait when the waitlist is open and it could ever fit."""
+    return session.event.waitlist_enabled and party_size <= session.capacity
+
+
 def booking_opens_at(session):
     return session.starts_at - timedelta(days=session.event.opens_days_before)
 
@@ -41,16 +57,37 @@ def booking_closes_at(session):
     return session.starts_at - timedelta(hours=session.event.lead_time_hours)
 
 
-def change_deadline(session):
-    """The booker's last moment to change party size or contact: when booking closes.
+def online_close_at(session):
+    """When the event sets a time of day for online changes to close, that moment.
 
-    A bigger party is a new claim on places, and the day's roster is settled when
-    booking closes; the rules shown to bookers state this deadline on its own line.
+    ``online_close_days_before`` days before the session's local date, at
+    ``online_close_time`` (never after the start); None when the event sets no time, and
+    the hour-based deadlines apply.
     """
-    return booking_closes_at(session)
+    event = session.event
+    if event.online_close_time is None:
+        return None
+    day = timezone.localdate(session.starts_at) - timedelta(days=event.online_close_days_before)
+    closes = timezone.make_aware(datetime.combine(day, event.online_close_time))
+    return min(closes, session.starts_at)
+
+
+def change_deadline(session):
+    """The booker's last moment to change party size or contact.
+
+    When booking closes, or earlier when the event closes online changes at a time of
+    day: a bigger party is a new claim on places, and the day's roster is settled when
+    booking closes. The rules shown to bookers state this deadline on its own line.
+    """
+    closes = booking_closes_at(session)
+    online = online_close_at(session)
+    return closes if online is None else min(closes, online)
 
 
 def cancel_deadline(session):
+    online = online_close_at(session)
+    if online is not None:
+        return online
     return session.starts_at - timedelta(hours=session.event.cancel_hours)
 
 
@@ -103,6 +140,34 @@ def upcoming_bookable(limit=4, now=None):
     now = now or timezone.now()
     sessions = [s for s in sessions_listing(now=now)[: limit * 5] if places_left(s) > 0]
     return [s for s in sessions if availability(s, now) == Availability.OPEN][:limit]
+
+
+def sessions_with_room(session, party_size, now=None, limit=5):
+    """Other sessions of the same event, open for booking now, where the party fits."""
+    now = now or timezone.now()
+    others = sessions_listing(now=now).filter(event_id=session.event_id).exclude(pk=session.pk)
+    fitting = []
+    for other in others[: limit * 10]:
+        if availability(other, now) == Availability.OPEN and places_left(other) >= party_size:
+            fitting.append(other)
+            if len(fitting) == limit:
+                break
+    return fitting
+
+
+def waitlist_position(booking):
+    """The party's place in its session's queue (1 is next), or None when not waiting.
+
+    The queue is the order promotion follows: oldest first.
+    """
+    if booking.status != Booking.Status.WAITLISTED:
+        return None
+    ahead = Booking.objects.filter(
+        session_id=booking.session_id, status=Booking.Status.WAITLISTED
+    ).filter(
+        Q(created_at__lt=booking.created_at) | Q(created_at=booking.created_at, pk__lt=booking.pk)
+    )
+    return ahead.count() + 1
 
 
 def active_bookings_of_organization(event, organization, exclude_pk=None):

@@ -38,7 +38,31 @@ class BookingError(Exception):
 
 
 class SessionFull(BookingError):
-    pass
+    """The party does not fit; ``left`` and ``party_size`` say by how much."""
+
+    left = None
+    party_size = None
+    # Whether the waitlist could take this party (it is open, the party fits the room).
+    may_wait = False
+
+    @classmethod
+    def for_party(cls, session, taken, party_size):
+        left = max(session.capacity - taken, 0)
+        if party_size > session.capacity:
+            message = _(
+                "This session takes at most %(capacity)s people; your party is %(size)s."
+            ) % {"capacity": session.capacity, "size": party_size}
+        elif left:
+            message = _("Only %(left)s places are left; your party is %(size)s.") % {
+                "left": left,
+                "size": party_size,
+            }
+        else:
+            message = _("Sorry, this session is full.")
+        error = cls(message)
+        error.left, error.party_size = left, party_size
+        error.may_wait = selectors.may_wait(session, party_size)
+        return error
 
 
 class IdempotencyConflict(BookingError):
@@ -71,20 +95,40 @@ def _notify(booking, kind, reason=""):
     notifications.record(booking, kind, reason)
 
 
-def _check_party(event, party_size, adults):
+def party_problems(event, party_size, adults):
+    """Every way a party breaks the event's rules, as ``(form field, message)`` pairs.
+
+    The one statement of the party rules: the form shows all of them at once, the
+    services refuse on the first.
+    """
+    problems = []
     if party_size < event.party_min or party_size > event.party_max:
-        raise BookingError(
-            _("This event takes parties of %(min)s to %(max)s people.")
-            % {"min": event.party_min, "max": event.party_max}
+        problems.append(
+            (
+                "party_size",
+                _("This event takes parties of %(min)s to %(max)s people.")
+                % {"min": event.party_min, "max": event.party_max},
+            )
         )
     if adults > party_size:
-        raise BookingError(_("Accompanying adults cannot outnumber the whole party."))
+        problems.append(("adults", _("Accompanying adults cannot outnumber the whole party.")))
     children = party_size - adults
     if event.children_per_adult and children and adults * event.children_per_adult < children:
-        raise BookingError(
-            _("Bring at least one accompanying adult for every %(n)s children.")
-            % {"n": event.children_per_adult}
+        problems.append(
+            (
+                "adults",
+                _("Bring at least one accompanying adult for every %(n)s children.")
+                % {"n": event.children_per_adult},
+            )
         )
+    return problems
+
+
+def _check_party(event, party_size, adults):
+    for field, message in party_problems(event, party_size, adults):
+        error = BookingError(message)
+        error.field = field
+        raise error
 
 
 def _check_window(session, now):
@@ -150,9 +194,13 @@ def create_booking(session_id, *, data, idempotency_key=None, join_waitlist=True
             _check_window(session, now)
             party_size = data["party_size"]
             _check_party(event, party_size, data.get("adults", 0))
-            if event.bookings_per_organization and (
-                selectors.active_bookings_of_organization(event, data["organization"])
-                >= event.bookings_per_organization
+            if (
+                event.bookings_per_organization
+                and data["organization"]
+                and (
+                    selectors.active_bookings_of_organization(event, data["organization"])
+                    >= event.bookings_per_organization
+                )
             ):
                 raise BookingError(
                     _("Your organization already holds %(n)s booking(s) for this event.")
@@ -160,14 +208,14 @@ def create_booking(session_id, *, data, idempotency_key=None, join_waitlist=True
                 )
             taken = selectors.places_taken(session.pk)
             after_availability_check()
-            if taken + party_size <= session.capacity:
+            if selectors.party_fits(session, party_size, taken):
                 status = (
                     Booking.Status.PENDING if event.requires_approval else Booking.Status.CONFIRMED
                 )
-            elif event.waitlist_enabled and join_waitlist:
+            elif join_waitlist and selectors.may_wait(session, party_size):
                 status = Booking.Status.WAITLISTED
             else:
-                raise SessionFull(_("Sorry, this session is full."))
+                raise SessionFull.for_party(session, taken, party_size)
             booking = Booking.objects.create(
                 session=session,
                 status=status,
@@ -199,6 +247,9 @@ BOOKER_TEXT_FIELDS = (
     "email",
     "group",
     "notes",
+    "address",
+    "preferred_dates",
+    "arrival",
 )
 CHANGEABLE_FIELDS = ("contact_name", "phone", "email", "party_size", "adults", "group", "notes")
 
@@ -320,6 +371,13 @@ def update_session(session_pk, changes, *, reason="", now=None):
         for field, value in changes.items():
             setattr(session, field, value)
         cancelled = session.status == Session.Status.CANCELLED
+        if not cancelled and {"event", "starts_at", "ends_at", "capacity"} & set(changes):
+            for field, message in session.event.venue_problems(
+                session.starts_at, session.ends_at, session.capacity
+            ):
+                error = BookingError(message)
+                error.field = field
+                raise error
         if not cancelled:
             taken = selectors.places_taken(session.pk)
             if session.capacity < taken:

@@ -32,6 +32,7 @@ urlpatterns = [
     path("booking/", views.session_list, name="sessions"),
     path("booking/calendar/", views.session_calendar, name="calendar"),
     path("booking/session/<int:pk>/", views.book, name="book"),
+    path("booking/session/<int:pk>/edit/", views.book_edit, name="book_edit"),
     path(manage, views.manage, name="manage"),
     path(manage + "done/", views.done, name="done"),
     path(manage + "change/", views.manage_change, name="change"),

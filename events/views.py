@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import ratelimit
 from core.clients import client_ip
 
-from . import selectors, services
+from . import booking_flow, selectors, services
 from .forms import BookingForm, CancelForm, ChangeBookingForm
 from .ics import booking_calendar
 from .links import manage_path, token_matches
@@ -158,11 +158,13 @@ def _idempotency_conflict(request, session, error):
 def book(request, pk):
     session = _bookable_session(pk)
     event = session.event
-    state = selectors.availability(session)
     status = 200
     limited = None
+    full = None
     if request.method == "POST":
         form = BookingForm(request.POST, event=event)
+        if form.is_valid() and booking_flow.wants_review(request, session, form.cleaned_data):
+            return booking_flow.review(request, session, form)
         if form.is_valid():
             data = form.cleaned_data
             key = data["idempotency_key"] or None
@@ -182,7 +184,7 @@ def book(request, pk):
             except services.IdempotencyConflict as error:
                 return _idempotency_conflict(request, session, error)
             except services.SessionFull as error:
-                form.add_error(None, error.message)
+                full = error
                 status = 409
             except services.BookingError as error:
                 form.add_error(None, error.message)
@@ -196,15 +198,30 @@ def book(request, pk):
             status = 400
     else:
         form = BookingForm(event=event)
+    response = _book_page(request, session, form, status=status, full=full)
+    return _with_retry_after(response, limited)
+
+
+def _book_page(request, session, form, *, status=200, full=None):
+    """The booking form, with what a party that did not fit can do instead (``full``)."""
     context = {
         "session": session,
-        "event": event,
+        "event": session.event,
         "form": form,
-        "state": state,
+        "state": selectors.availability(session),
         "places_left": selectors.places_left(session),
         "opens_at": selectors.booking_opens_at(session),
+        "full": full,
+        "offers": booking_flow.offers(session, full) if full else None,
     }
-    return _with_retry_after(render(request, "events/book.html", context, status=status), limited)
+    return render(request, "events/book.html", context, status=status)
+
+
+@require_POST
+def book_edit(request, pk):
+    """Back from the check-your-answers page to the form, with everything as typed."""
+    session = _bookable_session(pk)
+    return _book_page(request, session, BookingForm(request.POST, event=session.event))
 
 
 def _booking_for_link(reference, token):
@@ -236,7 +253,10 @@ def _manage_context(booking, **extra):
 @require_GET
 def done(request, reference, token):
     booking = _booking_for_link(reference, token)
-    return _private(render(request, "events/done.html", _manage_context(booking, token=token)))
+    context = _manage_context(
+        booking, token=token, waitlist_position=selectors.waitlist_position(booking)
+    )
+    return _private(render(request, "events/done.html", context))
 
 
 @never_cache

@@ -1,6 +1,6 @@
-from .booking import Booking, OrganizationType
+from .booking import Arrival, Booking, OrganizationType
 from .event import Event
 from .notification import Notification
 from .session import Session
 
-__all__ = ["Booking", "Event", "Notification", "OrganizationType", "Session"]
+__all__ = ["Arrival", "Booking", "Event", "Notification", "OrganizationType", "Session"]

@@ -22,6 +22,14 @@ class OrganizationType(models.TextChoices):
     COMPANY = "company", _("Company")
     COMMUNITY = "community", _("Community group")
     OTHER = "other", _("Other organization")
+    FAMILY = "family", _("Family")
+
+
+class Arrival(models.TextChoices):
+    ON_FOOT = "on_foot", _("On foot")
+    COACH = "coach", _("By coach")
+    PUBLIC = "public", _("By public transport")
+    CARS = "cars", _("In our own cars")
 
 
 class Booking(models.Model):
@@ -69,6 +77,12 @@ class Booking(models.Model):
     party_size = models.PositiveIntegerField(_("party size"))
     adults = models.PositiveIntegerField(_("accompanying adults"), default=0)
     group = models.CharField(_("grade or age group"), max_length=60, blank=True)
+    # What the event's kind asks: a talk comes to the school, a visit comes to us.
+    address = models.CharField(_("school address"), max_length=200, blank=True)
+    preferred_dates = models.CharField(_("preferred dates"), max_length=200, blank=True)
+    arrival = models.CharField(
+        _("how the group arrives"), max_length=12, choices=Arrival.choices, blank=True
+    )
     notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(1000)])
     privacy_consent_at = models.DateTimeField(_("privacy consent given at"))
     attended_count = models.PositiveIntegerField(_("people who came"), null=True, blank=True)

@@ -1,4 +1,6 @@
+from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +13,8 @@ class Event(models.Model):
         SCHOOL_TALK = "school_talk", _("School talk")
         COMPANY_DRILL = "company_drill", _("Company drill or training")
         GUIDED_TOUR = "guided_tour", _("Guided tour")
+        # A family's visit to an experience room: no organization, small parties.
+        FAMILY_VISIT = "family_visit", _("Family visit to an experience room")
 
     class Audience(models.TextChoices):
         SCHOOLS = "schools", _("Schools")
@@ -49,6 +53,43 @@ class Event(models.Model):
     cancel_hours = models.PositiveIntegerField(
         _("cancellation deadline (hours before)"), default=24
     )
+    online_close_days_before = models.PositiveSmallIntegerField(
+        _("online changes close (days before)"),
+        default=1,
+        help_text=_("With a closing time: how many days before the session's date."),
+    )
+    online_close_time = models.TimeField(
+        _("online changes close at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The time of day when online changes and cancellation close, e.g. 17:00 when the "
+            "hotline closes. Empty: they close the number of hours before the start set above."
+        ),
+    )
+    room_capacity = models.PositiveIntegerField(
+        _("room capacity"),
+        null=True,
+        blank=True,
+        help_text=_("The most people the venue takes at once; no session may offer more."),
+    )
+    open_days = models.CharField(
+        _("open days"),
+        max_length=7,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^(?!.*(.).*\1)[1-7]*$",
+                _("Weekday numbers 1 (Monday) to 7 (Sunday), each once."),
+            )
+        ],
+        help_text=_(
+            "The days the venue is open, as weekday numbers 1 (Monday) to 7 (Sunday): "
+            "2345 is Tuesday to Friday. Empty: every day."
+        ),
+    )
+    opens_at = models.TimeField(_("venue opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("venue closes at"), null=True, blank=True)
     requires_approval = models.BooleanField(_("staff approval needed"), default=False)
     waitlist_enabled = models.BooleanField(_("waitlist open"), default=True)
     bookings_per_organization = models.PositiveIntegerField(
@@ -72,3 +113,34 @@ class Event(models.Model):
 
     def __str__(self):
         return self.title
+
+    def venue_problems(self, starts_at, ends_at, capacity):
+        """How a session at these times and of this size breaks the venue's hours or size.
+
+        ``(field, message)`` pairs, empty when it keeps to them; ``Session.clean`` (and
+        so every staff form) refuses a session with any.
+        """
+        problems = []
+        room = self.room_capacity
+        if room is not None and capacity is not None and capacity > room:
+            problems.append(("capacity", _("The room takes at most %(n)s people.") % {"n": room}))
+        if starts_at is None or ends_at is None:
+            return problems
+        start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+        if self.open_days and str(start.isoweekday()) not in self.open_days:
+            problems.append(("starts_at", _("The venue is closed on that day of the week.")))
+        opens, closes = self.opens_at, self.closes_at
+        if (opens and start.time() < opens) or (
+            closes and (end.date() != start.date() or end.time() > closes)
+        ):
+            problems.append(
+                (
+                    "starts_at",
+                    _("The session must fall within the venue's hours (%(opens)s–%(closes)s).")
+                    % {
+                        "opens": opens.strftime("%H:%M") if opens else "",
+                        "closes": closes.strftime("%H:%M") if closes else "",
+                    },
+                )
+            )
+        return problems

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,3 +64,15 @@ class Session(models.Model):
     def __str__(self):
         local = timezone.localtime(self.starts_at)
         return f"{self.event} · {local:%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        """A session keeps to its venue's open days, hours and room size."""
+        if self.event_id is None:
+            return
+        problems = {}
+        for field, message in self.event.venue_problems(
+            self.starts_at, self.ends_at, self.capacity
+        ):
+            problems.setdefault(field, []).append(message)
+        if problems:
+            raise ValidationError(problems)

@@ -14,10 +14,26 @@ def session_state(session):
     return {"state": selectors.availability(session), "left": selectors.places_left(session)}
 
 
-@register.inclusion_tag("events/includes/rules.html")
-def booking_rules(session):
-    """The event's rules with this session's deadlines, as the services enforce them."""
-    return {"event": session.event, **selectors.deadlines(session)}
+@register.inclusion_tag("events/includes/rules.html", takes_context=True)
+def booking_rules(context, session):
+    """The event's rules with this session's deadlines, as the services enforce them.
+
+    "Please call us" names the hotline and its hours, so the booker knows whether a
+    call after the online deadline can still reach anyone.
+    """
+    from education.models import SiteSettings
+
+    try:
+        site_settings = SiteSettings.for_request(context["request"])
+    except (KeyError, SiteSettings.DoesNotExist):  # no request, or no site for it
+        site_settings = None
+    return {
+        "event": session.event,
+        "online_close_at": selectors.online_close_at(session),
+        "hotline": site_settings.service_hotline if site_settings else "",
+        "hotline_hours": site_settings.service_hours if site_settings else "",
+        **selectors.deadlines(session),
+    }
 
 
 @register.inclusion_tag("events/tags/session_list.html")

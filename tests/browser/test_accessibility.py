@@ -176,5 +176,14 @@ def test_the_booking_journey_by_keyboard_alone(phone, live_server):
     assert phone.evaluate("document.activeElement.type") == "submit"
     assert_focus_visible(phone)
     phone.keyboard.press("Enter")
+    phone.get_by_role("heading", name="核对预约信息").wait_for()
+    for _ in range(40):  # past each answer's change button to the confirmation
+        phone.keyboard.press("Tab")
+        if phone.evaluate("document.activeElement.name") == "confirm":
+            break
+    else:
+        pytest.fail("Tab never reached the confirm button")
+    assert_focus_visible(phone)
+    phone.keyboard.press("Enter")
     phone.wait_for_url(re.compile(r"/booking/manage/.+/done/$"))
     assert Booking.objects.filter(organization="江阴市键盘小学").count() == 1

@@ -77,6 +77,8 @@ def form_data(**overrides):
         "join_waitlist": "on",
         "privacy_consent": "on",
         "idempotency_key": "k" * 32,
+        # The check-your-answers page's button: the POST that makes the booking.
+        "confirm": "1",
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}

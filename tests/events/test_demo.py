@@ -31,8 +31,23 @@ def test_demo_booking_content():
     # Experience-room visits at the open rooms, school talks and company drills.
     rooms = Event.objects.filter(kind=Event.Kind.EXPERIENCE_VISIT)
     assert rooms.count() == 2 and all(room.page is not None for room in rooms)
-    for kind in (Event.Kind.EXPERIENCE_VISIT, Event.Kind.SCHOOL_TALK, Event.Kind.COMPANY_DRILL):
+    for kind in Event.Kind.values:  # every kind the filter offers has sessions
         assert selectors.sessions_listing().filter(event__kind=kind).exists(), kind
+
+    # Sessions keep to the room's days, hours and size (杨市社区: 周二至周五, 15 people),
+    # and online changes close the day before at 17:00, while the hotline answers.
+    community = Event.objects.get(title__startswith="杨市社区")
+    assert community.party_max == 15
+    for session in community.sessions.all():
+        start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+        assert 1 <= start.weekday() <= 4 and session.capacity == 15
+        assert (start.hour, start.minute) >= (9, 0) and (end.hour, end.minute) <= (16, 30)
+        assert not ((end.hour, end.minute) > (11, 30) and (start.hour, start.minute) < (14, 0))
+        deadline = timezone.localtime(selectors.cancel_deadline(session))
+        assert deadline.weekday() < 5 and (deadline.hour, deadline.minute) == (17, 0)
+    # The start-of-term talk falls at the start of a term, not in December.
+    talk = Event.objects.get(kind=Event.Kind.SCHOOL_TALK)
+    assert {timezone.localtime(s.starts_at).month for s in talk.sessions.all()} <= {3, 9}
 
     # Bookings in every state, none overbooking, attendance that feeds reach.
     assert set(Booking.objects.values_list("status", flat=True)) == set(Booking.Status.values)

@@ -378,3 +378,77 @@ def test_closing_a_session_keeps_its_bookings():
     assert booking.status == Booking.Status.CONFIRMED
     with pytest.raises(services.BookingError):
         book(session)
+
+
+def test_a_party_that_does_not_fit_is_refused_with_the_numbers():
+    session = SessionFactory(capacity=15)
+    BookingFactory(session=session, party_size=10)
+    with pytest.raises(services.SessionFull) as refused:
+        book(session, party_size=10, join_waitlist=False)
+    assert (refused.value.left, refused.value.party_size, refused.value.may_wait) == (5, 10, True)
+    assert str(refused.value.message) == "只剩 5 个名额，您的团体 10 人。"
+
+
+def test_a_party_bigger_than_the_session_never_waits():
+    session = SessionFactory(capacity=20)
+    with pytest.raises(services.SessionFull) as refused:
+        book(session, party_size=25)
+    assert refused.value.may_wait is False
+    assert not Booking.objects.exists()
+
+
+def test_party_problems_names_every_broken_rule_at_once():
+    event = EventFactory(party_min=5, party_max=20, children_per_adult=10)
+    problems = dict(services.party_problems(event, 30, 0))
+    assert set(problems) == {"party_size", "adults"}
+    assert services.party_problems(event, 12, 2) == []
+
+
+def test_the_waitlist_position_follows_the_promotion_order():
+    session = SessionFactory(capacity=10)
+    held = BookingFactory(session=session, party_size=10)
+    first = book(session, party_size=4)
+    second = book(session, party_size=6)
+    assert [selectors.waitlist_position(b) for b in (first, second)] == [1, 2]
+    services.cancel_booking(held.pk)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == second.status == Booking.Status.CONFIRMED
+    assert selectors.waitlist_position(first) is None
+
+
+def test_a_session_keeps_to_the_venues_days_hours_and_room():
+    from datetime import datetime, time
+
+    from django.core.exceptions import ValidationError
+
+    event = EventFactory(
+        room_capacity=15, open_days="2345", opens_at=time(9, 0), closes_at=time(16, 30)
+    )
+    today = timezone.localdate()
+    tuesday = today + timedelta(days=(1 - today.weekday()) % 7 + 7)
+    saturday = tuesday + timedelta(days=4)
+
+    def at(day, hour, minute=0):
+        return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+    fine = Session(
+        event=event, starts_at=at(tuesday, 9, 30), ends_at=at(tuesday, 11), venue="x", capacity=15
+    )
+    fine.full_clean()
+    for starts, ends, capacity, field in [
+        (at(tuesday, 9, 30), at(tuesday, 11), 20, "capacity"),  # room 15
+        (at(saturday, 9, 30), at(saturday, 11), 15, "starts_at"),  # closed on Saturdays
+        (at(tuesday, 8), at(tuesday, 9, 30), 15, "starts_at"),  # before opening
+        (at(tuesday, 16), at(tuesday, 17), 15, "starts_at"),  # after closing
+    ]:
+        session = Session(event=event, starts_at=starts, ends_at=ends, venue="x", capacity=capacity)
+        with pytest.raises(ValidationError) as refused:
+            session.full_clean()
+        assert field in refused.value.message_dict
+    fine.save()
+    with pytest.raises(services.BookingError) as refused:
+        services.update_session(fine.pk, {"capacity": 20})
+    assert refused.value.field == "capacity"
+    fine.refresh_from_db()
+    assert fine.capacity == 15

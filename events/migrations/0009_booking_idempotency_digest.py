@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0004_notification_promoted_pending'),
+        ('events', '0008_booking_questions_by_kind'),
     ]
 
     operations = [
