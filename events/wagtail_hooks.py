@@ -15,12 +15,13 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn, StatusTagColumn
-from wagtail.admin.views.generic import EditView, IndexView
+from wagtail.admin.views.generic import DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ViewSetGroup
 from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.admin.widgets.button import MenuItem as ButtonMenuItem
 from wagtail.log_actions import log
 
+from core.admin_delete import HeldDeleteViewMixin
 from education.exports import FormulaSafeIndexView
 from education.inspect import LocalInspectView
 
@@ -54,8 +55,13 @@ class BulkActionsListingMixin:
         return super()._get_title_column(field_name, *args, **kwargs)
 
 
+class HeldDeleteView(HeldDeleteViewMixin, DeleteView):
+    """An event or session that bookings hold is not deleted; the page says what holds it."""
+
+
 class EventViewSet(ModelViewSet):
     model = Event
+    delete_view_class = HeldDeleteView
     name = "events_event"
     url_prefix = "booking/events"
     icon = "date"
@@ -140,6 +146,7 @@ class SessionViewSet(ModelViewSet):
     menu_label = _("Sessions")
     index_view_class = SessionIndexView
     edit_view_class = SessionEditView
+    delete_view_class = HeldDeleteView
     filterset_class = SessionFilterSet
     list_display = [
         "__str__",
