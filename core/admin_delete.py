@@ -16,6 +16,8 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views.generic import DeleteView
+from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
 
 
 def held_by(obj):
@@ -66,3 +68,24 @@ class HeldDeleteViewMixin:
             holders = self.holders or held_by(self.object)
             messages.error(self.request, held_message(self.object, holders))
             return redirect(self.get_delete_url())
+
+
+class HeldDeleteView(HeldDeleteViewMixin, DeleteView):
+    """A ``ModelViewSet``'s delete view for a model that PROTECT keys point at."""
+
+
+class HeldSnippetDeleteView(HeldDeleteViewMixin, SnippetDeleteView):
+    """The same for a ``SnippetViewSet``."""
+
+
+def refuse_held_snippets(request, instances):
+    """``before_delete_snippet`` hook (core/wagtail_hooks.py): the single and the bulk
+    delete of snippets stop, with the message, when any chosen snippet is held."""
+    if request.method != "POST":
+        return None  # the confirm page itself says what holds a snippet
+    held = [(obj, holders) for obj in instances if (holders := held_by(obj))]
+    if not held:
+        return None
+    for obj, holders in held:
+        messages.error(request, held_message(obj, holders))
+    return redirect(request.get_full_path())

@@ -15,13 +15,13 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn, StatusTagColumn
-from wagtail.admin.views.generic import DeleteView, EditView, IndexView
+from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ViewSetGroup
 from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.admin.widgets.button import MenuItem as ButtonMenuItem
 from wagtail.log_actions import log
 
-from core.admin_delete import HeldDeleteViewMixin
+from core.admin_delete import HeldDeleteView
 from education.exports import FormulaSafeIndexView
 from education.inspect import LocalInspectView
 
@@ -53,10 +53,6 @@ class BulkActionsListingMixin:
     def _get_title_column(self, field_name, *args, **kwargs):
         kwargs.setdefault("get_title_id", lambda instance: f"item_{instance.pk}_title")
         return super()._get_title_column(field_name, *args, **kwargs)
-
-
-class HeldDeleteView(HeldDeleteViewMixin, DeleteView):
-    """An event or session that bookings hold is not deleted; the page says what holds it."""
 
 
 class EventViewSet(ModelViewSet):
