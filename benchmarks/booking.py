@@ -56,6 +56,7 @@ def environment(name, database_url):
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",
+        SMS_BACKEND=os.environ.get("SMS_BACKEND", "events.sms.LogSMSBackend"),
         SITE_URL="http://127.0.0.1",
         DATABASE_URL=database_url,
         FIREBREAK_VAR_DIR=str(var),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 
 
 class CoreConfig(AppConfig):
@@ -6,3 +7,12 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Firebreak core"
+
+    def ready(self):
+        from wagtail.images import get_image_model
+
+        from .images import strip_wagtail_image
+
+        pre_save.connect(
+            strip_wagtail_image, sender=get_image_model(), dispatch_uid="core.strip_image"
+        )

@@ -92,7 +92,7 @@ def _notify(booking, kind, reason=""):
     """Write the message to the outbox in the caller's transaction (sent after commit)."""
     from . import notifications
 
-    notifications.record(booking, kind, reason)
+    notifications.record(kind, booking=booking, reason=reason)
 
 
 def party_problems(event, party_size, adults):
@@ -229,7 +229,7 @@ def create_booking(session_id, *, data, idempotency_key=None, join_waitlist=True
                 party_size=party_size,
                 adults=data.get("adults", 0),
             )
-            _notify(booking, status)
+            _notify(booking, Notification.Kind(status))
             return booking, True
     except IntegrityError:
         # A twin with the same key committed on another session's lock: return it.
@@ -321,7 +321,7 @@ def change_booking(booking_pk, changes, *, by_staff=False, now=None):
             if field in changes:
                 setattr(booking, field, changes[field])
         booking.save()
-        _notify(booking, "changed")
+        _notify(booking, Notification.Kind.CHANGED)
         _promote_waitlist(session, now)
         return booking
 
@@ -407,7 +407,7 @@ def approve_booking(booking_pk, *, now=None):
         booking.status = Booking.Status.CONFIRMED
         booking.decided_at = now
         booking.save(update_fields=["status", "decided_at", "updated_at"])
-        _notify(booking, Booking.Status.CONFIRMED)
+        _notify(booking, Notification.Kind.CONFIRMED)
         return booking
 
 
@@ -423,7 +423,7 @@ def reject_booking(booking_pk, reason, *, now=None):
         booking.status_reason = str(reason).strip()[:300]
         booking.decided_at = now
         booking.save(update_fields=["status", "status_reason", "decided_at", "updated_at"])
-        _notify(booking, Booking.Status.REJECTED, booking.status_reason)
+        _notify(booking, Notification.Kind.REJECTED, booking.status_reason)
         _promote_waitlist(session, now)
         return booking
 
@@ -493,6 +493,6 @@ def send_due_reminders(*, now=None, hours=None):
                 reminder_sent_at=now
             )
             if claimed:
-                _notify(Booking(pk=pk), "reminder")
+                _notify(Booking(pk=pk), Notification.Kind.REMINDER)
                 sent += 1
     return sent

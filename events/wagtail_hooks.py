@@ -21,6 +21,7 @@ from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.admin.widgets.button import MenuItem as ButtonMenuItem
 from wagtail.log_actions import log
 
+from core.admin_delete import HeldDeleteView
 from education.exports import FormulaSafeIndexView
 from education.inspect import LocalInspectView
 
@@ -56,6 +57,7 @@ class BulkActionsListingMixin:
 
 class EventViewSet(ModelViewSet):
     model = Event
+    delete_view_class = HeldDeleteView
     name = "events_event"
     url_prefix = "booking/events"
     icon = "date"
@@ -146,6 +148,7 @@ class SessionViewSet(ModelViewSet):
     menu_label = _("Sessions")
     index_view_class = SessionIndexView
     edit_view_class = SessionEditView
+    delete_view_class = HeldDeleteView
     filterset_class = SessionFilterSet
     list_display = [
         "__str__",

@@ -247,6 +247,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Firebreak <noreply@fi
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "events.sms.LogSMSBackend")
+# A send that hangs must end well inside the outbox's lease (below).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+
+# The outbox of messages (events/notifications.py): how long a sender's claim keeps
+# others off (renewed before each send, so longer than one send takes), how old an
+# unsent, unclaimed row must be before the sweeper queues it again, and the sends tried
+# before a row is left for staff.
+BOOKING_OUTBOX_LEASE_SECONDS = int(os.environ.get("BOOKING_OUTBOX_LEASE_SECONDS", "60"))
+BOOKING_OUTBOX_RETRY_AFTER_SECONDS = int(os.environ.get("BOOKING_OUTBOX_RETRY_AFTER_SECONDS", "60"))
+BOOKING_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("BOOKING_OUTBOX_MAX_ATTEMPTS", "5"))
 
 # Security: secure defaults; dev.py relaxes the transport-only ones.
 SECURE_CONTENT_TYPE_NOSNIFF = True

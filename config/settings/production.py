@@ -17,6 +17,15 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's host names in production.")
 
+# The log backend writes every SMS to the log: a real site names its gateway's backend,
+# and a site without SMS must say so by naming the log backend itself.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "")
+if not SMS_BACKEND:
+    raise ImproperlyConfigured(
+        "SMS_BACKEND must name the SMS gateway's backend in production; set it to "
+        "events.sms.LogSMSBackend to choose, explicitly, SMS written (masked) to the log."
+    )
+
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

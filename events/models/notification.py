@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,10 +14,7 @@ class NotificationQuerySet(models.QuerySet):
 
     @staticmethod
     def attempt_limit():
-        # The outbox's tuning lives with the sender, which imports this model.
-        from ..notifications import max_attempts
-
-        return max_attempts()
+        return settings.BOOKING_OUTBOX_MAX_ATTEMPTS
 
     @classmethod
     def deliverable_condition(cls, limit=None):
@@ -62,11 +60,15 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
-    """One message to a booker, written in the same transaction as the booking change.
+    """One outgoing message, written in the same transaction as the change that causes it.
 
-    The row is the outbox: the send task claims it with a conditional update, sends,
-    then stamps ``sent_at``; the sweeper re-queues rows whose task was lost. A queue
-    that drops or repeats tasks therefore neither loses nor doubles a message.
+    The row is the outbox of every message the site sends (bookings here, the contest
+    through ``media.contest.messages``): the send task claims it with a conditional
+    update, sends, then stamps ``sent_at``; the sweeper re-queues rows whose task was
+    lost. A queue that drops or repeats tasks therefore neither loses nor doubles a
+    message. Tasks carry the row's id only; addresses are read from the booking or
+    entry at send time, or, for a recipient the change itself erased (a withdrawn
+    contest entry), kept in ``phone`` until the message is sent.
     """
 
     wagtail_reference_index_ignore = True
@@ -87,13 +89,23 @@ class Notification(models.Model):
         CANCELLED = "cancelled", _("Booking cancelled")
         REJECTED = "rejected", _("Booking not approved")
         REMINDER = "reminder", _("Reminder")
+        ENTRY_RECEIVED = "entry_received", _("Contest entry received")
+        ENTRY_APPROVED = "entry_approved", _("Contest entry approved")
+        ENTRY_REJECTED = "entry_rejected", _("Contest entry not accepted")
+        ENTRY_WITHDRAWN = "entry_withdrawn", _("Contest entry withdrawn")
 
     booking = models.ForeignKey(
         "events.Booking",
         verbose_name=_("booking"),
         on_delete=models.CASCADE,
         related_name="notifications",
+        null=True,
+        blank=True,
     )
+    # What a message not about a booking is about (a contest entry's id; its kind says
+    # which model). Not a foreign key: events sits below the apps that send these.
+    source_id = models.PositiveBigIntegerField(_("source"), null=True, blank=True)
+    phone = models.CharField(_("mobile"), max_length=20, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -112,6 +124,11 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(booking__isnull=False, source_id__isnull=True)
+                | Q(booking__isnull=True, source_id__isnull=False),
+                name="events_notification_about_one_thing",
+            ),
             # A booking is reminded once, whatever runs the reminder job twice.
             models.UniqueConstraint(
                 fields=["booking"],
@@ -129,4 +146,4 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} · {self.booking_id}"
+        return f"{self.get_kind_display()} · {self.booking_id or self.source_id}"

@@ -9,6 +9,7 @@ class ContestConfig(AppConfig):
     verbose_name = _("Children's contest")
 
     def ready(self):
+        from . import messages  # noqa: F401 - registers the contest's message renderers
         from .groups import ensure_groups
 
         # After every app's permissions exist (wagtailadmin's included).

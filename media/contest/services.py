@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from education.signals import public_content_changed
+from events.models import Notification
 
 from .models import ContestPage, Entry, Score
 
@@ -92,17 +93,18 @@ def submit_entry(*, contest, data, notice, drawing=None):
         entry.original.save(content.name, content, save=False)
     entry.full_clean(exclude=["original", "display_image", "thumbnail", "withdrawal_token_hash"])
     entry.save()
+    _notify(entry, Notification.Kind.ENTRY_RECEIVED)
     return entry, token
 
 
 # Moderation
 
 
-def _notify(entry, kind):
-    from .tasks import notify_guardian
+def _notify(entry, kind, *, phone=""):
+    """Write the guardian's SMS to the outbox in the caller's transaction."""
+    from . import messages
 
-    if entry.guardian_phone:
-        notify_guardian.enqueue(entry.pk, kind)
+    messages.record(entry, kind, phone=phone)
 
 
 @transaction.atomic
@@ -117,7 +119,7 @@ def approve(entry, *, by):
         from .tasks import make_entry_renditions
 
         make_entry_renditions.enqueue(entry.pk)
-    _notify(entry, "approved")
+    _notify(entry, Notification.Kind.ENTRY_APPROVED)
     return entry
 
 
@@ -133,7 +135,7 @@ def reject(entry, *, by, reason):
     entry.moderated_at, entry.moderated_by = timezone.now(), by
     _delete_public_files(entry)
     entry.save()
-    _notify(entry, "rejected")
+    _notify(entry, Notification.Kind.ENTRY_REJECTED)
     return entry
 
 
@@ -174,19 +176,12 @@ def find_by_token(token):
     )
 
 
-def mint_sms_token(entry):
-    """A second withdrawal link for the SMS, made in the worker; returns the token."""
-    token = secrets.token_urlsafe(24)
-    Entry.objects.filter(pk=entry.pk).update(sms_token_hash=hash_token(token))
-    return token
-
-
 @transaction.atomic
 def withdraw(entry):
     """The guardian's withdrawal: hide the entry, delete the work and personal data.
 
-    The confirmation SMS is sent before the phone number is erased (the task gets it
-    directly, as it is no longer stored).
+    The confirmation SMS is written to the outbox with the number, which the entry no
+    longer holds; the outbox row forgets it once the message is sent.
     """
     entry = _locked(entry)
     if entry.status == Status.WITHDRAWN:
@@ -203,10 +198,7 @@ def withdraw(entry):
     entry.display_name = ""
     _erase_personal_data(entry, now)
     entry.save()
-    if phone:
-        from .tasks import send_withdrawal_confirmation
-
-        send_withdrawal_confirmation.enqueue(phone, entry.title)
+    _notify(entry, Notification.Kind.ENTRY_WITHDRAWN, phone=phone)
     return entry
 
 
@@ -347,4 +339,8 @@ def apply_retention(now=None):
                 if dirty:
                     entry.save()
                     changed += 1
+            # A withdrawal confirmation the outbox gave up on still holds its number.
+            Notification.objects.filter(
+                source_id__in=entries.values("pk"), kind=Notification.Kind.ENTRY_WITHDRAWN
+            ).exclude(phone="").update(phone="")
     return changed

@@ -3,7 +3,9 @@
 An image is judged by its content, never its name: only JPEG, PNG and WebP decoders
 are tried. The byte size is checked before reading, the pixel count from the header
 before decoding, and the pixels are re-encoded into a fresh file so that EXIF (GPS),
-XMP, ICC profiles, comments and anything appended after the image data are left behind.
+XMP, comments and anything appended after the image data are left behind — the site's
+one rule for image metadata, ``core.images.without_metadata`` (orientation applied, the
+colour profile kept while the pixels keep their colour mode).
 """
 
 import io
@@ -17,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from core.images import save_kwargs, without_metadata
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 DISPLAY_SIZE = (1200, 1200)
@@ -92,8 +96,11 @@ def sanitize_image(uploaded):
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image.load()
-            image = ImageOps.exif_transpose(image)
-            image = _to_8bit(image)
+            clean = without_metadata(image)
+            image = _to_8bit(clean)
+            if image.mode != clean.mode:
+                # A profile describes the old colour mode's numbers, not the new ones.
+                image.info.pop("icc_profile", None)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_many_pixels(settings.CONTEST_MAX_IMAGE_PIXELS) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -103,12 +110,14 @@ def sanitize_image(uploaded):
         ) from exc
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = previous
-    image.info = {}
     return encode(image), image.width, image.height
 
 
 def encode(image, size=None, crop=False):
-    """A fresh JPEG (or PNG where there is transparency) of the pixels, no metadata."""
+    """A fresh JPEG (or PNG where there is transparency) of the pixels, no metadata
+    but the colour profile."""
+    kept = save_kwargs(image)
+    kept.pop("transparency", None)  # RGB or RGBA by now: no palette
     if size and crop:
         image = ImageOps.fit(image, size, Image.Resampling.LANCZOS)
     elif size:
@@ -117,10 +126,10 @@ def encode(image, size=None, crop=False):
     image.info = {}
     buffer = io.BytesIO()
     if image.mode == "RGBA":
-        image.save(buffer, "PNG", optimize=True)
+        image.save(buffer, "PNG", optimize=True, **kept)
         extension = "png"
     else:
-        image.save(buffer, "JPEG", quality=86, optimize=True, progressive=True)
+        image.save(buffer, "JPEG", quality=86, optimize=True, progressive=True, **kept)
         extension = "jpg"
     return ContentFile(buffer.getvalue(), name=f"work.{extension}")
 

@@ -17,8 +17,8 @@ from core.clients import client_ip
 
 from . import selectors, services
 from .forms import EntryForm, WithdrawForm
+from .messages import withdrawal_path
 from .models import ConsentNotice, Entry
-from .tasks import send_submission_receipt, withdrawal_path
 
 PAGE_SIZE = 24
 WITHDRAW_LINK_SESSION_KEY = "contest_withdraw_link"  # noqa: S105 - a session key, not a secret
@@ -58,7 +58,6 @@ def contest_index(request, page):
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
-                    send_submission_receipt.enqueue(entry.pk)
                     request.session[WITHDRAW_LINK_SESSION_KEY] = token
                     return HttpResponseRedirect(page.url + page.reverse_subpage("submitted"))
             status = 400

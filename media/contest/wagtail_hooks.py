@@ -13,6 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.admin_delete import HeldSnippetDeleteView
 from education.exports import FormulaSafeIndexView
 from education.inspect import LocalInspectView
 
@@ -135,6 +136,7 @@ class EntryViewSet(ModelViewSet):
 
 class ConsentNoticeViewSet(SnippetViewSet):
     model = ConsentNotice
+    delete_view_class = HeldSnippetDeleteView  # entries keep the notice they were shown
     icon = "lock"
     menu_label = _("Consent notice")
     list_display = ["title", "version", "published_at"]

@@ -14,6 +14,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.admin_delete import HeldDeleteView
 from education.exports import FormulaSafeIndexView
 from education.inspect import LocalInspectView
 
@@ -70,6 +71,7 @@ class ImportScreen(ViewSet):
 class MetricViewSet(ModelViewSet):
     name = "reach_metrics"
     model = Metric
+    delete_view_class = HeldDeleteView  # tallies and targets hold it (PROTECT)
     icon = "tasks"
     form_fields = ["code", "name", "unit", "aggregation", "counts_people", "public", "sort_order"]
     list_display = ["name", "code", "unit", "aggregation", "counts_people", "public"]
@@ -81,6 +83,7 @@ class MetricViewSet(ModelViewSet):
 class ChannelViewSet(ModelViewSet):
     name = "reach_channels"
     model = Channel
+    delete_view_class = HeldDeleteView  # tallies and targets hold it (PROTECT)
     icon = "list-ul"
     form_fields = ["metric", "code", "name", "sort_order"]
     list_display = ["name", "code", "metric"]
@@ -92,6 +95,7 @@ class ChannelViewSet(ModelViewSet):
 class PlaceViewSet(ModelViewSet):
     name = "reach_places"
     model = Place
+    delete_view_class = HeldDeleteView  # tallies and targets hold it (PROTECT)
     icon = "site"
     form_fields = ["name", "kind", "parent"]
     list_display = ["name", "kind", "parent"]

@@ -62,6 +62,7 @@ def test_production_settings_pass_check_deploy():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="x" * 24 + "-a-long-random-production-secret-key-value",
         ALLOWED_HOSTS="fire.example.cn",
+        SMS_BACKEND="events.sms.LogSMSBackend",
     )
     out = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -87,7 +87,7 @@ def test_the_failed_status_follows_the_configured_attempts(settings):
 
 def test_a_row_the_sender_gives_up_on_is_failed(monkeypatch):
     notification = make()
-    monkeypatch.setattr(notifications, "send_mail", refuse_mail)
+    monkeypatch.setattr(notifications.EmailMessage, "send", refuse_mail)
     for _attempt in range(3):
         notifications.deliver(notification.pk)
         assert status_of(notification) in (Status.RETRYING, Status.FAILED)
@@ -156,7 +156,7 @@ def test_a_retried_failed_message_is_delivered_exactly_once(
     staff, monkeypatch, django_capture_on_commit_callbacks
 ):
     notification = make()
-    monkeypatch.setattr(notifications, "send_mail", refuse_mail)
+    monkeypatch.setattr(notifications.EmailMessage, "send", refuse_mail)
     for _attempt in range(3):
         notifications.deliver(notification.pk)
     assert status_of(notification) == Status.FAILED

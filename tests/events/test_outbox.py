@@ -129,7 +129,7 @@ def test_the_sweeper_resends_expired_claims_and_leaves_fresh_ones(
         booking=booking, kind="confirmed", claimed_at=now - timedelta(minutes=6), attempts=1
     )
     fresh = Notification.objects.create(
-        booking=booking, kind="changed", claimed_at=now - timedelta(minutes=1), attempts=1
+        booking=booking, kind="changed", claimed_at=now - timedelta(seconds=20), attempts=1
     )
     lost = Notification.objects.create(booking=booking, kind="promoted")
     just_written = Notification.objects.create(booking=booking, kind="cancelled")
@@ -158,7 +158,7 @@ def test_a_failed_send_records_the_error_and_is_retried_a_bounded_number_of_time
     def refuse(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("mail server went away")
 
-    monkeypatch.setattr(notifications, "send_mail", refuse)
+    monkeypatch.setattr(notifications.EmailMessage, "send", refuse)
     assert notifications.deliver(notification.pk) is False
     notification.refresh_from_db()
     assert notification.claimed_at is None  # released for the sweeper
@@ -184,13 +184,13 @@ def test_a_failed_sms_after_the_email_does_not_send_the_email_again(monkeypatch)
     notification = Notification.objects.create(booking=booking, kind="confirmed")
     texts = []
 
-    def gateway_down(phone, text):
+    def gateway_down(phone, text, *, idempotency_id):
         raise ConnectionError("SMS gateway down")
 
     monkeypatch.setattr(notifications, "send_sms", gateway_down)
     assert notifications.deliver(notification.pk) is False
     assert len(mail.outbox) == 1
-    monkeypatch.setattr(notifications, "send_sms", lambda phone, text: texts.append(phone))
+    monkeypatch.setattr(notifications, "send_sms", lambda phone, text, **ids: texts.append(phone))
     Notification.objects.filter(pk=notification.pk).update(claimed_at=None)
     assert notifications.deliver(notification.pk) is True
     assert len(mail.outbox) == 1  # the email went once; the retry sent only the SMS

@@ -340,25 +340,6 @@ def entry_has_file(field):
     return bool(field) and field.storage.exists(field.name)
 
 
-def test_sms_withdrawal_link_is_minted_by_the_worker_not_queued(
-    contest, caplog, django_capture_on_commit_callbacks
-):
-    from django_q.models import Success
-
-    from media.contest.tasks import send_submission_receipt
-
-    entry = make_entry(contest)
-    caplog.set_level("INFO", logger="firebreak.sms")
-    with django_capture_on_commit_callbacks(execute=True):
-        send_submission_receipt.enqueue(entry.pk)
-    (message,) = sms_log(caplog)
-    token = message.rsplit("/contest/withdraw/", 1)[1].strip("/")
-    assert services.find_by_token(token) == entry  # the SMS link works
-    assert services.find_by_token(entry.token) == entry  # and so does the page's
-    queued = " ".join(str(task.args) + str(task.kwargs) for task in Success.objects.all())
-    assert token not in queued
-
-
 def test_retention_runs_daily_from_the_schedule(contest):
     from django.utils.module_loading import import_string
 
