@@ -41,3 +41,4 @@ urlpatterns += i18n_patterns(
 )
 
 handler404 = "education.views.not_found"
+handler500 = "config.faults.server_error_or_busy"
