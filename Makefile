@@ -48,12 +48,17 @@ run: messages
 	@echo "  Site:   http://$(HOST):$(PORT)/        (English: http://$(HOST):$(PORT)/en/)"
 	@echo "  Admin:  http://$(HOST):$(PORT)/admin/"
 	@echo "  Health: http://$(HOST):$(PORT)/health/"
-	@echo "  Web server and django-q2 worker run together; Ctrl-C stops both."
+	@echo "  Web server (gunicorn, no autoreload: restart after editing Python) and"
+	@echo "  django-q2 worker run together; Ctrl-C stops both."
 	@echo ""
+	@# gunicorn, not runserver: a burst of clients waits in its listen backlog instead of
+	@# being reset. One process (SQLite queues its writers inside it, config/faults.py).
 	@# On Ctrl-C (or either process ending) stop the other and wait for both to finish.
 	@trap 'trap - INT TERM EXIT; kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
 		$(PY) manage.py qcluster & \
-		$(PY) manage.py runserver $(HOST):$(PORT) & \
+		DJANGO_SETTINGS_MODULE=config.settings.dev GUNICORN_BIND=$(HOST):$(PORT) \
+		WEB_CONCURRENCY=1 GUNICORN_THREADS=$${GUNICORN_THREADS:-16} GUNICORN_GRACEFUL_TIMEOUT=5 \
+		$(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi & \
 		wait -n
 
 # Browser tests run when Chromium is installed; CI installs it and insists on them.

@@ -1,4 +1,9 @@
-"""Gunicorn settings for production: `gunicorn -c config/gunicorn.py config.wsgi`."""
+"""Gunicorn settings: `gunicorn -c config/gunicorn.py config.wsgi` in production, and
+`make run` on a laptop (one process, more threads, a short graceful stop).
+
+The listen backlog holds connections the threads have not picked up yet: a burst of a
+thousand clients waits in it instead of being reset (the kernel caps it at
+net.core.somaxconn, 4096 on current Linux)."""
 
 import os
 
@@ -6,8 +11,9 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
+backlog = int(os.environ.get("GUNICORN_BACKLOG", "2048"))
 timeout = 30
-graceful_timeout = 20
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5
 # Recycle workers now and then so that slow growth can never become an outage.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))

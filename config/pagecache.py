@@ -8,6 +8,7 @@ the booking transaction.
 
 A response is stored only when it is safe to share: status 200 or 404, HTML, no cookie
 set, no CSRF token used (forms are per-visitor), nothing marked private or no-store.
+While the cache is down or slow the pages are rendered afresh (``core/cache.py``).
 """
 
 from django.conf import settings

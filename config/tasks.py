@@ -8,6 +8,14 @@ Wagtail's run on one worker.
 
 A task is handed over only when the transaction that asked for it commits: a worker
 never sees a row that was rolled back or not yet written, whichever broker is in use.
+
+The hand-over comes after the commit, so it must never fail the request: the change is
+saved, and a 500 would tell the visitor otherwise. A broker that refuses (Redis down,
+the ORM broker's database locked) is logged and the task is parked in the database
+(``ParkedTask``); the "platform: parked tasks" schedule hands it over again every
+minute. If even parking fails, the task is lost, logged as an error: booking messages
+are still sent, since the outbox sweeper re-queues every unsent message, and the
+reach tallies are derived again by their own schedule.
 """
 
 import logging
@@ -46,10 +54,61 @@ class DjangoQBackend(BaseTaskBackend):
         )
         # The result normalises args and kwargs to JSON-safe values: send those.
         transaction.on_commit(
-            lambda: hand_to_worker(task.module_path, result.args, result.kwargs, result.id),
-            robust=False,
+            lambda: hand_over(task.module_path, result.args, result.kwargs, result.id),
+            robust=True,
         )
         return result
+
+
+def hand_over(module_path, args, kwargs, task_id):
+    """Hand a task to the worker; park it if the broker refuses. Never raises."""
+    try:
+        hand_to_worker(module_path, args, kwargs, task_id)
+    except Exception as error:  # noqa: BLE001 - the request's change is already saved
+        logger.warning(
+            "Could not hand %s over to the worker (%s: %s); parking it",
+            module_path,
+            type(error).__name__,
+            error,
+        )
+        _park(module_path, args, kwargs, task_id, error)
+
+
+def _park(module_path, args, kwargs, task_id, error):
+    from .models import ParkedTask
+
+    try:
+        ParkedTask.objects.create(
+            module_path=module_path,
+            args=args,
+            kwargs=kwargs,
+            task_id=task_id,
+            error=f"{type(error).__name__}: {error}"[:2000],
+        )
+    except Exception:  # noqa: BLE001 - logged; see the module docstring for recovery
+        logger.exception("Could not park %s either; the task is lost", module_path)
+
+
+PARKED_BATCH = 500
+
+
+def hand_over_parked():
+    """The "platform: parked tasks" schedule: hand parked tasks over again; return how many."""
+    from .models import ParkedTask
+
+    handed = 0
+    for parked in ParkedTask.objects.all()[:PARKED_BATCH]:
+        try:
+            hand_to_worker(parked.module_path, parked.args, parked.kwargs, parked.task_id)
+        except Exception as error:  # noqa: BLE001 - kept for the next run
+            ParkedTask.objects.filter(pk=parked.pk).update(
+                attempts=parked.attempts + 1, error=f"{type(error).__name__}: {error}"[:2000]
+            )
+            logger.warning("Parked task %s still refused: %s", parked.pk, error)
+            break  # the broker is still down: try the rest next time
+        parked.delete()
+        handed += 1
+    return handed
 
 
 def hand_to_worker(module_path, args, kwargs, task_id):

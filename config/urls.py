@@ -43,4 +43,4 @@ urlpatterns += i18n_patterns(
 handler400 = "config.errors.bad_request"
 handler403 = "config.errors.permission_denied"
 handler404 = "education.views.not_found"
-handler500 = "config.errors.server_error"
+handler500 = "config.faults.server_error_or_busy"

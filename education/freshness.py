@@ -16,16 +16,29 @@ the page cache by all, routes and the shell by ``content``, each ``{% fragment %
 the scopes it names. ``release()`` names the static files of this deploy, so that
 nothing rendered by the last deploy (naming last deploy's hashed CSS) is served by this
 one.
+
+The cache is an accelerator, never a dependency (``core/cache.py``). While it cannot be
+read, a request gets a generation no cached entry has, so nothing is reused and
+nothing it stores is ever found again. A bump that fails is logged and otherwise
+harmless: what was cached under the old generation is served at most until it
+expires (``PAGE_CACHE_SECONDS``, ``FRAGMENT_CACHE_SECONDS``), and nothing cached is a
+source of truth (a booking is always checked in the database).
 """
 
 import functools
 import hashlib
+import logging
 import time
 from pathlib import Path
+from uuid import uuid4
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+
+from core import cache as cache_guard
+
+logger = logging.getLogger(__name__)
 
 SCOPES = ("content", "bookings", "contest", "reach")
 
@@ -42,12 +55,18 @@ def _fresh_start():
 
 
 def _read_all():
-    keys = [_key(scope) for scope in SCOPES]
-    found = cache.get_many(keys)
-    for key in set(keys) - found.keys():
-        cache.add(key, _fresh_start(), None)
-        found[key] = cache.get(key, 0)
-    return {scope: found[_key(scope)] for scope in SCOPES}
+    """Every scope's generation; while the cache fails, one that matches nothing cached."""
+    if cache_guard.available():
+        keys = [_key(scope) for scope in SCOPES]
+        found = cache.get_many(keys)
+        for key in set(keys) - found.keys():
+            cache.add(key, _fresh_start(), None)
+            found[key] = cache.get(key, 0)
+        # A failing cache answers as an empty one (core/cache.py) and starts a rest.
+        if cache_guard.available():
+            return {scope: found[_key(scope)] for scope in SCOPES}
+    unshared = f"uncached-{uuid4().hex}"
+    return dict.fromkeys(SCOPES, unshared)
 
 
 def generation(scopes=SCOPES):
@@ -85,10 +104,20 @@ def bump(*scopes):
 
 
 def _next_generation(scope):
+    # Tried even while this process rests a failing cache: a bump that gets through
+    # shortens how long anything stale is served.
     try:
-        cache.incr(_key(scope))
-    except ValueError:  # not there (yet, or evicted): a fresh start is a new generation
-        cache.add(_key(scope), _fresh_start(), None)
+        try:
+            cache.incr(_key(scope))
+        except ValueError:  # not there (yet, or evicted): a fresh start is a new generation
+            cache.add(_key(scope), _fresh_start(), None)
+    except cache_guard.CACHE_ERRORS as error:
+        logger.warning(
+            "Could not start a new %s generation (%s: %s); cached copies expire on their own",
+            scope,
+            type(error).__name__,
+            error,
+        )
 
 
 # Signal receivers (module-level: signals keep weak references). Reach figures change

@@ -82,6 +82,15 @@ class SessionCapacityError(BookingError):
 
 
 def lock_session(session_id):
+    """The session, locked until the caller's transaction ends; refused outside one.
+
+    Outside ``transaction.atomic`` the lock would end with the query, and the count
+    that follows it would be unguarded.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "lock_session() must run inside transaction.atomic()."
+        )
     queryset = Session.objects.select_related("event")
     if LOCK_SESSIONS:
         queryset = queryset.select_for_update(of=("self",))

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.faults.DatabaseFaultMiddleware",
     "config.middleware.RejectNullCharactersMiddleware",
     "config.middleware.ReadFormBodyOnceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -106,10 +107,31 @@ TEMPLATES = [
 
 # Database: DATABASE_URL, or SQLite in var/ when unset.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Time limits, so that a database that is down, cut off or locked gives a quick
+# "busy, try again" (config/faults.py) instead of hanging every thread.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))  # seconds
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "20000"))
+DB_LOCK_TIMEOUT_MS = int(os.environ.get("DB_LOCK_TIMEOUT_MS", "10000"))
+# Unacknowledged data on a PostgreSQL connection: after this the kernel drops it.
+DB_TCP_USER_TIMEOUT_MS = int(os.environ.get("DB_TCP_USER_TIMEOUT_MS", "10000"))
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {
+                "connect_timeout": DB_CONNECT_TIMEOUT,
+                "options": (
+                    f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} "
+                    f"-c lock_timeout={DB_LOCK_TIMEOUT_MS}"
+                ),
+                "tcp_user_timeout": DB_TCP_USER_TIMEOUT_MS,
+                "keepalives": 1,
+                "keepalives_idle": 30,
+                "keepalives_interval": 5,
+                "keepalives_count": 3,
+            }
+        )
         INSTALLED_APPS.append("django.contrib.postgres")
 else:
     DATABASES = {
@@ -120,16 +142,19 @@ else:
             "CONN_MAX_AGE": 60,
         }
     }
+# SQLite has one writer at a time. A web process queues its own writing requests
+# (config/faults.py, for at most SQLITE_WRITE_QUEUE_SECONDS, then 503 + Retry-After);
+# IMMEDIATE write transactions take the write lock at BEGIN, and the busy timeout lets
+# writers of other processes (the worker) wait for it, for at most DB_LOCK_TIMEOUT_MS.
+SQLITE_WRITE_QUEUE_SECONDS = float(os.environ.get("SQLITE_WRITE_QUEUE_SECONDS", "20"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE write transactions take the write lock at BEGIN, and the busy timeout
-    # makes concurrent writers queue for it instead of failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": DB_LOCK_TIMEOUT_MS / 1000,
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+                f"PRAGMA foreign_keys=ON; PRAGMA busy_timeout={DB_LOCK_TIMEOUT_MS};"
             ),
         }
     )
@@ -137,19 +162,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and django-q2 broker: Redis when REDIS_URL is set, otherwise a file cache that
 # the web and worker processes on one machine share, and django-q2's ORM broker.
+# The cache is an accelerator (core/cache.py): down or slow, it acts as an empty cache,
+# left alone for CACHE_RETRY_SECONDS after a failure. Short socket timeouts: a Redis
+# that is down or stalled costs a request a fraction of a second.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5"))
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5"))
+# django-q2's broker waits up to 1 s for a task (BLPOP), so its reads need longer.
+Q_REDIS_SOCKET_TIMEOUT = float(os.environ.get("Q_REDIS_SOCKET_TIMEOUT", "3"))
+CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "5"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "firebreak"),
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "core.cache.FileBasedCache",
             "LOCATION": VAR_DIR / "cache",
             # Pages, fragments and routes of every page in two languages (default 300).
             "OPTIONS": {"MAX_ENTRIES": 5000},
@@ -184,7 +221,12 @@ Q_CLUSTER = {
     "label": "django-q2",
 }
 if REDIS_URL:
-    Q_CLUSTER["redis"] = REDIS_URL
+    # redis-py reads connection options from the URL's query string.
+    Q_CLUSTER["redis"] = (
+        REDIS_URL
+        + ("&" if "?" in REDIS_URL else "?")
+        + f"socket_connect_timeout={REDIS_CONNECT_TIMEOUT}&socket_timeout={Q_REDIS_SOCKET_TIMEOUT}"
+    )
 else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 0.5

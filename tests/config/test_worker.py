@@ -83,6 +83,42 @@ def test_enqueued_task_runs_in_a_real_worker(worker):
     assert ran_in in worker_processes(worker.pid)
 
 
+def test_a_sigterm_to_the_process_group_stops_the_cluster_within_10_s(worker):
+    """What Ctrl-C, ``make run`` stopping and ``kill -- -PGID`` do to a cluster."""
+    from django_q.models import OrmQ
+
+    deadline = time.monotonic() + 90
+    while len(worker_processes(worker.pid)) < 6:  # command, cluster, sentinel, 3 children
+        assert worker.poll() is None, worker.log.read_text(errors="replace")
+        assert time.monotonic() < deadline, "the cluster never started"
+        time.sleep(0.25)
+    time.sleep(1)
+    record_process.enqueue("before-stop")
+    processes = worker_processes(worker.pid)
+    os.killpg(worker.pid, signal.SIGTERM)
+    stopped_by = time.monotonic() + 10
+    while time.monotonic() < stopped_by and alive(processes):
+        time.sleep(0.1)
+    assert not alive(processes), worker.log.read_text(errors="replace")[-3000:]
+    # Nothing lost: the task ran before the stop, or waits in the queue for the next start.
+    if not os.environ.get("REDIS_URL"):  # the ORM broker's queue can be read here
+        ran = Group.objects.filter(name__startswith="before-stop:").exists()
+        assert ran or OrmQ.objects.exists()
+
+
+def alive(pids):
+    """The processes of ``pids`` still running (zombies count as gone)."""
+    running = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().rsplit(")", 1)[1].split()[0] != "Z":
+                    running.add(pid)
+        except OSError:
+            continue
+    return running
+
+
 def worker_processes(root):
     """The cluster's process and every process under it, read from /proc."""
     children = {}
