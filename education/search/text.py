@@ -42,32 +42,54 @@ STOP_WORDS = frozenset(_STOP_WORDS.split())
 # The fire-safety words stay whole; segmenting more finely would only widen the match.
 _SYNONYM_FREQUENCY = 200_000
 
-_lock = threading.Lock()
+_lock = threading.RLock()
+_loaded = threading.Event()
+_tokenizer_ready = threading.Event()
 _added_words = set()
+_local = threading.local()
 
 
 def fold(text):
     """Simplified characters, lower case: what the index holds and queries compare."""
+    _load_conversion_table()
     return zhconv.convert(text, "zh-cn").lower()
 
 
-@cache
-def _stemmer():
-    return snowballstemmer.stemmer("english")
-
-
 def stem(word):
-    return _stemmer().stemWord(word) if word.isascii() and word.isalpha() else word
+    """The English stem of a Latin word (extinguishers → extinguish)."""
+    if not (word.isascii() and word.isalpha()):
+        return word
+    # A snowball stemmer keeps its work in the instance: one per thread.
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
 
 
-@cache
 def _load_conversion_table():
-    # zhconv opens its default table without closing it; opened by path it closes it.
-    zhconv.loaddict(str(Path(zhconv.__file__).with_name("zhcdict.json")))
+    """Load zhconv's table once, under a lock: zhconv builds it in module globals,
+    and a thread reading them half-built would convert wrongly or fail."""
+    if _loaded.is_set():
+        return
+    with _lock:
+        if not _loaded.is_set():
+            # zhconv opens its default table without closing it; by path it closes it.
+            zhconv.loaddict(str(Path(zhconv.__file__).with_name("zhcdict.json")))
+            zhconv.convert("预热", "zh-cn")  # builds the conversion dictionary
+            _loaded.set()
+
+
+def _tokenizer():
+    if _tokenizer_ready.is_set():
+        return _jieba()
+    with _lock:
+        tokenizer = _jieba()
+        _tokenizer_ready.set()
+        return tokenizer
 
 
 @cache
-def _tokenizer():
+def _jieba():
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     # jieba caches its prefix dictionary on disk; ours, not a shared temporary folder.

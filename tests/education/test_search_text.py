@@ -74,3 +74,18 @@ def test_the_modelsearch_names_the_backend_relies_on_are_still_there():
     assert callable(sqlite.SQLiteSearchResults.get_queryset)
     assert callable(postgres.PostgresSearchResults.get_queryset)
     assert sqlite.SQLiteSearchBackend.results_class is sqlite.SQLiteSearchResults
+
+
+def test_stemming_is_safe_from_several_threads_at_once():
+    """Gunicorn threads and index workers stem at the same time; a shared snowball
+    stemmer corrupts its state (IndexError) under that."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from education.search.text import stem
+
+    def work(_):
+        return {stem(word) for word in ["extinguishers", "miehuoqi", "charging"] * 3000}
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(work, range(4)))
+    assert results == [{"extinguish", "miehuoqi", "charg"}] * 4
