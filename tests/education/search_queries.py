@@ -87,7 +87,7 @@ COMPOUND = [
     ("楼梯间防火门", {"high-rise"}),
     ("高层安全出口", {"high-rise"}),
     ("独居老人防火", {"elderly-at-home"}),
-    ("老人用电安全", {"elderly-at-home", "electrical-safety"}),
+    ("老人用电安全", {"elderly-at-home", "electrical-safety", "xinqiao-community"}),
     ("插线板串联", {"electrical-safety"}),
     ("大功率电器插座", {"electrical-safety"}),
     ("孩子玩打火机", {"children-and-fire"}),
