@@ -7,6 +7,7 @@ from wagtail.images import get_image_model
 
 from .models import (
     ExperienceCenterPage,
+    GuideAudience,
     GuideTopic,
     NewsPage,
     SafetyGuidePage,
@@ -79,18 +80,37 @@ def experience_centers(index_page, status="", district=""):
     return list(_image_related(centers).order_by(open_first, "district", "title"))
 
 
-def guides_under(index_page, topic_slug=""):
+def guides_under(index_page, topic_slug="", audience_slug=""):
+    """The index's guides, narrowed to a topic and an audience, with both lists to choose.
+
+    The guides come back as a queryset, for the caller to paginate; an unknown slug
+    narrows nothing.
+    """
     guides = SafetyGuidePage.objects.live().child_of(index_page)
     topics = list(
         GuideTopic.objects.filter(safetyguidepage__in=guides)
         .annotate(guides=Count("safetyguidepage"))
         .order_by("name")
     )
-    current = next((topic for topic in topics if topic.slug == topic_slug), None)
-    if current is not None:
-        guides = guides.filter(topics=current)
+    audiences = list(
+        GuideAudience.objects.filter(safetyguidepage__in=guides)
+        .annotate(guides=Count("safetyguidepage"))
+        .order_by("name")
+    )
+    topic = next((topic for topic in topics if topic.slug == topic_slug), None)
+    audience = next((item for item in audiences if item.slug == audience_slug), None)
+    if topic is not None:
+        guides = guides.filter(topics=topic)
+    if audience is not None:
+        guides = guides.filter(audiences=audience)
     guides = _image_related(guides).prefetch_related("topics", "audiences")
-    return list(guides.order_by("priority", "title")), topics, current
+    return {
+        "guides": guides.order_by("priority", "title", "pk"),
+        "topics": topics,
+        "audiences": audiences,
+        "current_topic": topic,
+        "current_audience": audience,
+    }
 
 
 def related_guides(guide, limit=3):

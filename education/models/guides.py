@@ -1,6 +1,7 @@
 """Safety guides, grouped by editor-managed topics and audiences."""
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,7 @@ class SafetyGuideIndexPage(ContentPage):
     parent_page_types = ["education.HomePage"]
     subpage_types = ["education.SafetyGuidePage"]
     max_count_per_parent = 1
+    GUIDES_PER_PAGE = 12
 
     class Meta:
         verbose_name = _("safety guide index")
@@ -62,9 +64,13 @@ class SafetyGuideIndexPage(ContentPage):
         from ..selectors import guides_under
 
         context = super().get_context(request, *args, **kwargs)
-        topic = request.GET.get("topic", "")
-        guides, topics, current = guides_under(self, topic)
-        context.update(guides=guides, topics=topics, current_topic=current)
+        found = guides_under(
+            self, request.GET.get("topic", "")[:60], request.GET.get("audience", "")[:60]
+        )
+        page = Paginator(found.pop("guides"), self.GUIDES_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        context.update(found, guides=page)
         return context
 
 

@@ -1,18 +1,41 @@
-"""The public search: Chinese-aware matching, titles first, highlighted matches."""
+"""The public search: word-aware matching, the typed word first, every match reachable.
+
+Matching is the backend's (the same tokens and the same boolean tree on SQLite and
+PostgreSQL); the order is ours, computed in the database from the same signals on both,
+so a query lists the same pages in the same order whichever database serves it:
+
+1. pages that match the words as typed come before pages that match only a synonym;
+2. then the title: the whole compound run in the title, each typed word in the title,
+   a synonym in the title;
+3. then the words touching in the text (the whole phrase);
+4. then the most recently published.
+
+Editors' search promotions for the query come first, on the first page.
+"""
 
 import re
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+from wagtail.search.utils import normalise_query_string
 
+from .backend import phrase_query, words_query
 from .synonyms import variants
-from .text import query_terms
+from .text import TOKEN, query_parts, stem
 
 MAX_QUERY_LENGTH = 80
-MAX_RESULTS = 50
 PER_PAGE = 10
+
+TYPED_WORDS = 1000  # every word as typed, not only a synonym
+RUN_IN_TITLE = 400  # the whole compound run (电动车火灾) in the title
+WORD_IN_TITLE = 150
+PHRASE_IN_TEXT = 100  # the words of a compound run touching somewhere in the page
+SYNONYM_IN_TITLE = 50
 
 
 def clean_query(raw):
@@ -20,11 +43,19 @@ def clean_query(raw):
     return " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
 
 
+def _title_form(word):
+    """What a query word looks like inside a title (a Latin word by its stem)."""
+    return stem(word) if word.isascii() else word
+
+
 def highlight_words(query):
     words = set()
-    for term in query_terms(query):
-        words.update(variants(term))
-    return sorted(words, key=len, reverse=True)
+    for run, part in query_parts(query):
+        words.add(run)
+        for word in part:
+            words.update(variants(word))
+            words.add(_title_form(word))
+    return sorted((word for word in words if TOKEN.search(word)), key=len, reverse=True)
 
 
 def highlight(text, words):
@@ -43,35 +74,89 @@ def highlight(text, words):
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
 
 
-def _matches(page, words):
-    title = page.title.lower()
-    return any(word.lower() in title for word in words)
+def _when(condition, points):
+    return Case(When(condition, then=Value(points)), default=Value(0), output_field=IntegerField())
+
+
+def _score(backend, query, operator):
+    parts = query_parts(query)
+    terms = []
+    typed = words_query(query, operator, synonyms=False)
+    if operator == "and":
+        terms.append(_when(_in(typed, backend), TYPED_WORDS))
+    else:
+        # Any word may match: the more typed words a page has, the higher it comes.
+        for _, words in parts:
+            for word in words:
+                typed_word = words_query(word, synonyms=False)
+                terms.append(_when(_in(typed_word, backend), TYPED_WORDS))
+    phrase = phrase_query(query)
+    if phrase is not None:
+        terms.append(_when(_in(phrase, backend), PHRASE_IN_TEXT))
+    for run, words in parts:
+        if len(words) > 1:
+            terms.append(_when(_title_has(run), RUN_IN_TITLE))
+        for word in words:
+            terms.append(_when(_title_has(_title_form(word)), WORD_IN_TITLE))
+            terms.extend(_when(_title_has(other), SYNONYM_IN_TITLE) for other in variants(word)[1:])
+    score = terms[0]
+    for term in terms[1:]:
+        score = score + term
+    return score
+
+
+def _in(tree, backend):
+    return Q(pk__in=backend.matching(tree, Page.objects.all()).values("pk"))
+
+
+def _title_has(text):
+    return Q(title__icontains=text)
+
+
+def ranked_pages(query, pages):
+    """Every page of the queryset that matches the query, best first (a queryset).
+
+    All words must match; when that finds nothing, any word may.
+    """
+    backend = get_search_backend()
+    for operator in ("and", "or"):
+        tree = words_query(query, operator)
+        if tree is None:
+            return pages.none()
+        found = pages.filter(_in(tree, backend))
+        if operator == "or" or found.exists():
+            break
+    return found.annotate(search_rank=_score(backend, query, operator)).order_by(
+        "-search_rank", F("last_published_at").desc(nulls_last=True), "-pk"
+    )
+
+
+def promoted_pages(query, pages):
+    """The live pages editors promoted for this query, in their order."""
+    promotions = SearchPromotion.objects.filter(
+        query__query_string=normalise_query_string(query), page__in=pages
+    ).order_by("sort_order")
+    return [promotion.page.specific for promotion in promotions.select_related("page")]
 
 
 def search_pages(query, locale, page_number=None):
     """A page of results for the query, pages in one locale, best first.
 
-    All words must match; when that finds nothing, any word may. Pages whose title
-    contains a query word come before pages that only match in the text.
+    The page object carries ``promoted``: editors' promotions, on the first page only.
     """
     if not query:
         return None
     pages = Page.objects.live().public().filter(locale=locale)
-    found = list(pages.search(query, operator="and")[:MAX_RESULTS])
-    if not found:
-        found = list(pages.search(query, operator="or")[:MAX_RESULTS])
-    specific = {
-        page.pk: page for page in Page.objects.filter(pk__in=[p.pk for p in found]).specific()
-    }
+    promoted = promoted_pages(query, pages)
+    ranked = ranked_pages(query, pages.exclude(pk__in=[page.pk for page in promoted]))
+    result_page = Paginator(ranked, PER_PAGE).get_page(page_number)
+    specific = Page.objects.filter(pk__in=[page.pk for page in result_page]).specific()
+    by_pk = {page.pk: page for page in specific}
+    result_page.object_list = [by_pk[page.pk] for page in result_page if page.pk in by_pk]
+    result_page.promoted = promoted if result_page.number == 1 else []
+    result_page.total = result_page.paginator.count + len(promoted)
     words = highlight_words(query)
-    ranked = [specific[p.pk] for p in found if p.pk in specific]
-    ranked.sort(key=lambda page: not _matches(page, words))  # stable: keeps relevance order
-    paginator = Paginator(ranked, PER_PAGE)
-    try:
-        result_page = paginator.page(page_number or 1)
-    except (PageNotAnInteger, EmptyPage):
-        result_page = paginator.page(1)
-    for page in result_page.object_list:
+    for page in [*result_page.promoted, *result_page.object_list]:
         page.title_html = highlight(page.title, words)
         page.summary_html = highlight(
             getattr(page, "listing_text", "") or page.search_description, words

@@ -2,6 +2,8 @@
 
 from django.core.cache import cache
 
+from .text import add_words, fold
+
 CACHE_KEY = "education:search-synonyms"
 
 
@@ -10,13 +12,20 @@ def groups():
     if cached is None:
         from ..models import SearchSynonym
 
-        cached = [synonym.term_list for synonym in SearchSynonym.objects.all()]
+        cached = [
+            [fold(term) for term in synonym.term_list] for synonym in SearchSynonym.objects.all()
+        ]
         cache.set(CACHE_KEY, cached, 3600)
     return cached
 
 
 def forget(**kwargs):
     cache.delete(CACHE_KEY)
+
+
+def add_synonym_words():
+    """Teach the query segmenter the synonyms, so each stays one word."""
+    add_words(word for group in groups() for word in group)
 
 
 def variants(term):
