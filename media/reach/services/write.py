@@ -112,7 +112,7 @@ class WriteResult:
     errors: list = field(default_factory=list)
     # metric id → {"new", "changed": [[description, old, new]], "unchanged", "deleted"}
     per_metric: dict = field(default_factory=dict)
-    tallies: list = field(default_factory=list)
+    tally_ids: list = field(default_factory=list)
 
     def plan(self):
         """The per-metric summary as JSON-safe data (metric name, unit, counts)."""
@@ -455,30 +455,12 @@ def write_tallies(
             transaction.set_rollback(True)
             return result
 
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        user_id = user.pk if user is not None else None
+        created = _insert_rows(new, source=source, origin=origin, user_id=user_id, stamp=stamp)
         for revision in revisions:
-            revision.user, revision.reason = user, reason[:300]
+            revision.user_id, revision.reason = user_id, reason[:300]
             revision.source, revision.file = source, filename[:200]
-        created = _insert_rows(new, source=source, origin=origin, user=user, now=now)
-        for tally, row in zip(created, new, strict=True):
-            revisions.append(
-                TallyRevision(
-                    tally_id=tally.pk,
-                    description=_describe(
-                        metrics[row.metric_id],
-                        channels[row.channel_id],
-                        places[row.place_id],
-                        row.period_kind,
-                        row.start,
-                    ),
-                    action=TallyRevision.Action.CREATE,
-                    new_count=row.count,
-                    new_qualifier=row.qualifier,
-                    reason=reason[:300],
-                    source=source,
-                    file=filename[:200],
-                    user=user,
-                )
-            )
         if changed:
             Tally.objects.bulk_update(
                 changed,
@@ -487,7 +469,47 @@ def write_tallies(
             )
         if deleted:
             Tally.objects.filter(pk__in=[t.pk for t in deleted]).delete()
-        TallyRevision.objects.bulk_create(revisions, batch_size=2000)
+        revision_values = [
+            (
+                r.tally_id,
+                r.description,
+                r.action,
+                r.old_count,
+                r.new_count,
+                r.old_qualifier,
+                r.new_qualifier,
+                r.reason,
+                r.source,
+                r.file,
+                r.user_id,
+                stamp,
+            )
+            for r in revisions
+        ]
+        revision_values += [
+            (
+                pk,
+                _describe(
+                    metrics[row.metric_id],
+                    channels[row.channel_id],
+                    places[row.place_id],
+                    row.period_kind,
+                    row.start,
+                ),
+                TallyRevision.Action.CREATE,
+                None,
+                row.count,
+                "",
+                row.qualifier,
+                reason[:300],
+                source,
+                filename[:200],
+                user_id,
+                stamp,
+            )
+            for pk, row in zip(created, new, strict=True)
+        ]
+        _bulk_insert(TallyRevision, REVISION_FIELDS, revision_values)
         _record_pending(pending, origin)
         _clear_pending(settled)
         if job_id is not None:
@@ -496,7 +518,7 @@ def write_tallies(
             report_progress(job_id, len(rows))
         if new or changed or deleted:
             figures_changed()
-        result.tallies = [*created, *changed]
+        result.tally_ids = [*created, *(t.pk for t in changed)]
     return result
 
 
@@ -512,7 +534,7 @@ def _revision(tally, row, description, action):
     )
 
 
-INSERT_FIELDS = (
+TALLY_FIELDS = (
     "metric",
     "channel",
     "period_kind",
@@ -530,20 +552,52 @@ INSERT_FIELDS = (
     "created_at",
     "updated_at",
 )
+REVISION_FIELDS = (
+    "tally",
+    "description",
+    "action",
+    "old_count",
+    "new_count",
+    "old_qualifier",
+    "new_qualifier",
+    "reason",
+    "source",
+    "file",
+    "user",
+    "at",
+)
 
 
-def _insert_rows(rows, *, source, origin, user, now):
-    """Insert new tallies in bulk; returns them with their primary keys, in row order.
+def _bulk_insert(model, field_names, values):
+    """The storage step: plain multi-row INSERTs, COPY on PostgreSQL. Django's
+    bulk_create spends most of an import compiling SQL value by value."""
+    if not values:
+        return
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(f) for f in field_names]
+    columns = ", ".join(quote(f.column) for f in fields)
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+            return
+        # 50 rows keep the statement short enough for the driver to cache it.
+        size = max(1, min(50, connection.ops.bulk_batch_size(fields, values)))
+        one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        for offset in range(0, len(values), size):
+            part = values[offset : offset + size]
+            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(part))}"  # noqa: S608
+            cursor.execute(sql, [v for value in part for v in value])
 
-    Plain multi-row INSERTs (COPY on PostgreSQL): Django's bulk_create spends most of an
-    import compiling SQL value by value. Under the write lock nobody else inserts
-    tallies, so the new rows are exactly those above the highest id before.
-    """
+
+def _insert_rows(rows, *, source, origin, user_id, stamp):
+    """Insert new tallies; returns their primary keys in row order. Under the write
+    lock nobody else inserts tallies, so the new rows are those above the highest id."""
     if not rows:
         return []
     before = Tally.objects.aggregate(last=Max("pk"))["last"] or 0
-    user_id = user.pk if user is not None else None
-    stamp = connection.ops.adapt_datetimefield_value(now)
     values = [
         (
             r.metric_id,
@@ -565,26 +619,20 @@ def _insert_rows(rows, *, source, origin, user, now):
         )
         for r in rows
     ]
-    quote = connection.ops.quote_name
-    fields = [Tally._meta.get_field(f) for f in INSERT_FIELDS]
-    columns = ", ".join(quote(f.column) for f in fields)
-    table = quote(Tally._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for value in values:
-                    copy.write_row(value)
-        else:
-            # 50 rows keep the statement short enough for the driver to cache it.
-            size = max(1, min(50, connection.ops.bulk_batch_size(fields, values)))
-            one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-            for offset in range(0, len(values), size):
-                part = values[offset : offset + size]
-                sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(part))}"  # noqa: S608
-                cursor.execute(sql, [v for value in part for v in value])
+    _bulk_insert(Tally, TALLY_FIELDS, values)
     by_key = {
-        (t.metric_id, t.channel_id, t.place_id, t.campaign_id, t.period_kind, t.period_start): t
-        for t in Tally.objects.filter(pk__gt=before).iterator(chunk_size=5000)
+        key[:-1]: key[-1]
+        for key in Tally.objects.filter(pk__gt=before)
+        .values_list(
+            "metric_id",
+            "channel_id",
+            "place_id",
+            "campaign_id",
+            "period_kind",
+            "period_start",
+            "pk",
+        )
+        .iterator(chunk_size=5000)
     }
     return [by_key[r.key] for r in rows]
 

@@ -50,6 +50,22 @@ def upload(rows, name="figures.csv"):
     return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
 
 
+def public_media_get(name):
+    """An anonymous GET from whatever serves MEDIA_ROOT publicly (the web server in
+    production; Django's static file view here, as under ``make run``)."""
+    from django.http import Http404
+    from django.test import RequestFactory
+    from django.views.static import serve
+
+    request = RequestFactory().get(f"{settings.MEDIA_URL}{name}")
+    try:
+        response = serve(request, name, document_root=settings.MEDIA_ROOT)
+    except Http404:
+        return 404
+    response.file_to_stream.close()  # not response.close(): that ends the "request"
+    return response.status_code
+
+
 def check(file):
     with TestCase.captureOnCommitCallbacks(execute=True):
         job = services.check_import(file)
@@ -205,11 +221,11 @@ def test_the_dry_run_shows_what_an_import_would_overwrite(plays):
     assert [old_new[1:] for old_new in summary["changed"]] == [[200, 999]]
 
 
-def test_import_files_are_private_and_gone_when_the_import_ends(plays, client):
+def test_import_files_are_private_and_gone_when_the_import_ends(plays):
     job = check(upload([row("2020-07-20", 7)]))
     path = job.file.path
     assert not path.startswith(str(settings.MEDIA_ROOT))
-    assert client.get(f"/media/{job.file.name}").status_code == 404
+    assert public_media_get(job.file.name) == 404
     confirm(job)
     assert job.status == ImportJob.Status.DONE and not job.file
     import os
@@ -279,3 +295,27 @@ def test_the_write_lock_is_taken_by_approval_and_revocation(monkeypatch, django_
     services.revoke_approval(period, user=admin, reason="数字有误")
     assert len(taken) == 2
     assert ApprovedPeriod.objects.get().revoked
+
+
+def test_import_files_already_in_public_media_are_moved_or_deleted(plays):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    public = storages["default"]
+    waiting_name = public.save("reach-imports/2026/12/import-1.bin", ContentFile(b"a,b\n"))
+    done_name = public.save("reach-imports/2026/12/import-2.bin", ContentFile(b"c,d\n"))
+    stray = public.save("reach-imports/2026/11/import-0.bin", ContentFile(b"e\n"))
+    waiting = ImportJob.objects.create(filename="w.csv", status="checked", file=waiting_name)
+    done = ImportJob.objects.create(filename="d.csv", status="done", file=done_name)
+    assert public_media_get(waiting_name) == 200  # the leak being closed
+    migration = import_module("media.reach.migrations.0005_move_import_files_out_of_public_media")
+    migration.move_out_of_public_media(apps, None)
+    for name in (waiting_name, done_name, stray):
+        assert not public.exists(name)
+        assert public_media_get(name) == 404
+    waiting.refresh_from_db()
+    done.refresh_from_db()
+    assert storages["private"].exists(waiting.file.name) and not done.file
