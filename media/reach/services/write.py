@@ -47,6 +47,7 @@ MAX_COUNT = 10**12
 # pg_advisory_xact_lock key: "reach" in ASCII, one lock for every write to figures.
 WRITE_LOCK_KEY = 0x7265616368
 Source = Tally.Source
+QUALIFIERS = frozenset(Tally.Qualifier.values)
 
 
 def derived_metric_codes():
@@ -244,7 +245,7 @@ def _check(rows, source, *, metrics, channels, places, campaigns, derived_codes)
             if row.count > MAX_COUNT:
                 errors.append(_error(row, "count", _("This count is implausibly large.")))
                 continue
-        if row.qualifier not in Tally.Qualifier.values:
+        if row.qualifier not in QUALIFIERS:
             errors.append(_error(row, "qualifier", _("Unknown qualifier.")))
             continue
         if (metric.code in derived_codes) != (source == Source.DERIVED):
@@ -422,17 +423,15 @@ def write_tallies(
                 else:
                     pending.append(row)
                 continue
-            description = _describe(
-                metric,
-                channels[row.channel_id],
-                places[row.place_id],
-                row.period_kind,
-                row.start,
-            )
-            if tally is None:
+            if tally is None:  # created rows are described when their revisions are written
                 new.append(row)
                 summary["new"] += 1
-            elif row.count is None:
+                settled.append(row)
+                continue
+            description = _describe(
+                metric, channels[row.channel_id], places[row.place_id], row.period_kind, row.start
+            )
+            if row.count is None:
                 deleted.append(tally)
                 summary["deleted"] += 1
                 revisions.append(_revision(tally, None, description, TallyRevision.Action.DELETE))
@@ -678,9 +677,26 @@ def _record_pending(rows, origin):
 
 def _clear_pending(rows):
     """A figure written, or back at its stored value, waits for nothing any more."""
-    for offset in range(0, len(rows), 200):
-        part = rows[offset : offset + 200]
-        PendingCorrection.objects.filter(_pending_filter(part)).delete()
+    if not rows:
+        return
+    keys = {row.key for row in rows}
+    stale = [
+        pk
+        for pk, *key in PendingCorrection.objects.filter(
+            metric_id__in={row.metric_id for row in rows}
+        ).values_list(
+            "pk",
+            "metric_id",
+            "channel_id",
+            "place_id",
+            "campaign_id",
+            "period_kind",
+            "period_start",
+        )
+        if tuple(key) in keys
+    ]
+    if stale:
+        PendingCorrection.objects.filter(pk__in=stale).delete()
 
 
 def pending_rows(queryset):
