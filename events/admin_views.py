@@ -5,6 +5,7 @@ calls a service; the rules live there."""
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -100,9 +101,13 @@ def check_in(request):
         elif request.method == "POST":
             count = form.cleaned_data.get("attended_count")
             try:
-                services.check_in(booking.pk, booking.party_size if count is None else count)
+                services.check_in(
+                    booking.pk,
+                    booking.party_size if count is None else count,
+                    override_reason=form.cleaned_data.get("override_reason", ""),
+                )
             except services.BookingError as error:
-                form.add_error(None, error.message)
+                form.add_error(error.field if error.field in form.fields else None, error.message)
                 status = 400
             else:
                 messages.success(
@@ -117,13 +122,26 @@ def check_in(request):
     elif data is not None:
         status = 400
     if booking and not form.errors:
+        count = booking.attended_count if booking.attended_count is not None else None
         form = CheckInForm(
-            initial={"reference": booking.reference, "attended_count": booking.party_size}
+            initial={
+                "reference": booking.reference,
+                "attended_count": booking.party_size if count is None else count,
+            }
         )
+    session_today = booking is not None and (
+        timezone.localdate(booking.session.starts_at) == timezone.localdate()
+    )
     return render(
         request,
         "events/admin/check_in.html",
-        {"form": form, "booking": booking, "page_title": _("Check-in"), "header_icon": "tick"},
+        {
+            "form": form,
+            "booking": booking,
+            "session_today": session_today,
+            "page_title": _("Check-in"),
+            "header_icon": "tick",
+        },
         status=status,
     )
 

@@ -243,6 +243,12 @@ class CheckInForm(forms.Form):
         help_text=_("Scan the QR code or type the reference, e.g. FB-7K3M9Q."),
     )
     attended_count = forms.IntegerField(label=_("People who came"), min_value=0, required=False)
+    override_reason = forms.CharField(
+        label=_("Reason for checking in on another day"),
+        max_length=200,
+        required=False,
+        help_text=_("Only needed when the session is not today; kept with the booking."),
+    )
 
     def clean_reference(self):
         value = self.cleaned_data["reference"].strip().upper().replace(" ", "")

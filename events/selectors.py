@@ -190,11 +190,14 @@ def roster(session):
 def attendance_for_reach():
     """People recorded as attended, per local session day, event kind and venue.
 
+    A cancelled session has no attendance, whatever was checked in before.
+
     The contract with media.reach: a list of plain dicts
     ``{"day", "kind", "place", "persons", "sessions"}``.
     """
     rows = (
         Booking.objects.filter(status=Booking.Status.ATTENDED, attended_count__isnull=False)
+        .exclude(session__status=Session.Status.CANCELLED)
         .values("session_id", "session__starts_at", "session__event__kind", "session__venue")
         .annotate(persons=Sum("attended_count"))
     )

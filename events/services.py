@@ -75,6 +75,12 @@ FORM_ALREADY_USED = _(
 )
 
 
+class CheckInDayError(BookingError):
+    """A check-in on another day than the session's: allowed only with a reason."""
+
+    field = "override_reason"
+
+
 class SessionCapacityError(BookingError):
     """A session's capacity would fall below the places its bookings hold."""
 
@@ -437,17 +443,22 @@ def reject_booking(booking_pk, reason, *, now=None):
         return booking
 
 
-def check_in(booking_pk, attended_count, *, now=None):
+def check_in(booking_pk, attended_count, *, now=None, override_reason=""):
     """Record the people who came at the door: no more than the party booked.
 
     Attendance is reach, and the places were held for the party size; a bigger group
-    at the door is booked up first (the party size changed), then checked in.
+    at the door is booked up first (the party size changed), then checked in. People
+    count only on the session's own day: on another day staff must say why, and the
+    reason is kept with the booking. A cancelled session has no attendance.
     """
     now = now or timezone.now()
     if attended_count < 0:
         raise BookingError(_("Enter the number of people who came."))
+    override_reason = (override_reason or "").strip()
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().get(pk=booking_pk)
+        booking = Booking.objects.select_for_update().select_related("session").get(pk=booking_pk)
+        if booking.session.status == Session.Status.CANCELLED:
+            raise BookingError(_("This session is cancelled: nobody can be checked in."))
         if booking.status not in (Booking.Status.CONFIRMED, Booking.Status.ATTENDED):
             raise BookingError(_("Only confirmed bookings can be checked in."))
         if attended_count > booking.party_size:
@@ -458,10 +469,27 @@ def check_in(booking_pk, attended_count, *, now=None):
                 )
                 % {"n": booking.party_size}
             )
+        session_day = timezone.localdate(booking.session.starts_at)
+        fields = ["status", "attended_count", "checked_in_at", "updated_at"]
+        if timezone.localdate(now) != session_day:
+            if not override_reason:
+                raise CheckInDayError(
+                    _(
+                        "This session is on %(day)s: people count as attended only on that "
+                        "day. To check in anyway, give the reason."
+                    )
+                    % {"day": session_day.isoformat()}
+                )
+            booking.status_reason = _("Checked in on %(day)s: %(reason)s") % {
+                "day": timezone.localdate(now).isoformat(),
+                "reason": override_reason,
+            }
+            booking.status_reason = booking.status_reason[:300]
+            fields.append("status_reason")
         booking.status = Booking.Status.ATTENDED
         booking.attended_count = attended_count
         booking.checked_in_at = now
-        booking.save(update_fields=["status", "attended_count", "checked_in_at", "updated_at"])
+        booking.save(update_fields=fields)
         return booking
 
 

@@ -3,9 +3,9 @@ approval. Thin views: figures come from selectors, writes go through services.""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,7 +14,13 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import exports, imports, selectors, services
 from .charts import bar_chart
-from .forms import DashboardFilterForm, ImportForm, QuickEntryForm, RevokeApprovalForm
+from .forms import (
+    DashboardFilterForm,
+    ImportForm,
+    KeptEntryFields,
+    QuickEntryForm,
+    RevokeApprovalForm,
+)
 from .models import ApprovedPeriod, ImportJob, Tally
 
 
@@ -37,23 +43,27 @@ class DashboardView(ReachView):
 
     def get(self, request, *args, **kwargs):
         defaults = form_defaults()
+        # The export links carry the screen's filters; ``format`` alone is no filter, so
+        # an export from the unfiltered screen exports the default campaign it shows.
+        params = request.GET.copy()
+        fmt = params.pop("format", [None])[-1]
         form = DashboardFilterForm(
-            request.GET or None, initial={"campaign": defaults["campaign"], "bucket": "week"}
+            params or None, initial={"campaign": defaults["campaign"], "bucket": "week"}
         )
-        filters = form.filters() if request.GET else defaults
+        filters = form.filters() if params else defaults
         qs = selectors.tallies(**filters)
-        bucket = (
-            form.cleaned_data.get("bucket") if form.is_bound and form.is_valid() else ""
-        ) or "week"
+        bucket = (form.cleaned_data.get("bucket") if form.is_bound else "") or "week"
         campaign = filters["campaign"]
         targets = selectors.campaign_targets(campaign) if campaign else {}
         figures = selectors.totals_by_metric(qs, targets)
-        fmt = request.GET.get("format")
         if fmt in {"csv", "xlsx"}:
             return export_response(dashboard_rows(qs, figures), fmt, "reach-dashboard")
         series = selectors.time_series(qs, bucket)
         for item in series:
-            item["chart"] = bar_chart(item["points"])
+            item["chart"] = bar_chart(item["points"], bucket=bucket)
+        if not params and campaign is not None:
+            params = QueryDict(mutable=True)
+            params.update({"campaign": campaign.pk, "bucket": bucket})
         context = self.get_context_data(
             form=form,
             figures=figures,
@@ -62,7 +72,8 @@ class DashboardView(ReachView):
             by_place=selectors.breakdown(qs, "place"),
             by_campaign=selectors.breakdown(qs, "campaign"),
             series=series,
-            query=request.GET.urlencode(),
+            pending=services.pending_corrections(),
+            query=params.urlencode(),
         )
         return self.render_to_response(context)
 
@@ -139,33 +150,46 @@ class QuickEntryView(ReachView):
         if campaign is not None and not campaign.start_date <= today <= campaign.end_date:
             campaign = None  # only a campaign running today is a sensible default
         initial = {"day": today, "campaign": campaign}
+        # After a save the clerk usually goes on with the same day and place.
+        kept = KeptEntryFields(request.GET)
+        if kept.is_valid():
+            initial.update({k: v for k, v in kept.cleaned_data.items() if v})
         return self.render_to_response(self.get_context_data(form=QuickEntryForm(initial=initial)))
 
     def post(self, request, *args, **kwargs):
         form = QuickEntryForm(request.POST)
         if form.is_valid():
+            data = form.cleaned_data
+            rows = [
+                services.TallyRow(
+                    metric_id=channel.metric_id,
+                    channel_id=channel.pk,
+                    place_id=data["place"].pk,
+                    campaign_id=data["campaign"].pk if data["campaign"] else None,
+                    day=data["day"],
+                    count=count,
+                    qualifier=qualifier,
+                    note=data["note"],
+                )
+                for channel, count, qualifier in form.figures()
+            ]
             try:
-                with transaction.atomic():
-                    saved = 0
-                    for channel, count, qualifier in form.figures():
-                        services.record_tally(
-                            metric=channel.metric,
-                            channel=channel,
-                            place=form.cleaned_data["place"],
-                            day=form.cleaned_data["day"],
-                            count=count,
-                            qualifier=qualifier,
-                            campaign=form.cleaned_data["campaign"],
-                            note=form.cleaned_data["note"],
-                            user=request.user,
-                            reason=_("quick entry"),
-                        )
-                        saved += 1
-            except ValidationError as error:
+                services.write_tallies(
+                    rows,
+                    source=Tally.Source.ENTERED,
+                    user=request.user,
+                    reason=_("quick entry"),
+                )
+            except services.WriteError as error:
                 form.add_error(None, error.messages)
             else:
-                messages.success(request, _("%(count)s figures saved.") % {"count": saved})
-                return redirect("reach_entry:entry")
+                messages.success(request, _("%(count)s figures saved.") % {"count": len(rows)})
+                kept = QueryDict(mutable=True)
+                kept["day"] = data["day"].isoformat()
+                kept["place"] = data["place"].pk
+                if data["campaign"]:
+                    kept["campaign"] = data["campaign"].pk
+                return redirect(f"{reverse('reach_entry:entry')}?{kept.urlencode()}")
         response = self.render_to_response(self.get_context_data(form=form))
         response.status_code = 400
         return response
@@ -181,16 +205,24 @@ class ImportView(ReachView):
         if request.GET.get("template") in {"csv", "xlsx"}:
             fmt = request.GET["template"]
             return export_response(imports.template_rows(), fmt, "reach-import-template")
-        return self.render_to_response(self.get_context_data(form=ImportForm(), jobs=recent_jobs()))
+        return self.render_to_response(
+            self.get_context_data(form=ImportForm(), jobs=recent_jobs(), codes=import_codes())
+        )
 
     def post(self, request, *args, **kwargs):
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
-            response = self.render_to_response(self.get_context_data(form=form, jobs=recent_jobs()))
+            response = self.render_to_response(
+                self.get_context_data(form=form, jobs=recent_jobs(), codes=import_codes())
+            )
             response.status_code = 400
             return response
         job = services.check_import(form.cleaned_data["file"], user=request.user)
         return redirect("reach_admin:import_job", job.pk)
+
+
+def import_codes():
+    return imports.import_codes()
 
 
 def recent_jobs():
@@ -208,7 +240,8 @@ class ImportJobView(ReachView):
         context = self.get_context_data(
             job=job,
             processed=services.import_progress(job),
-            refresh=job.status in {ImportJob.Status.QUEUED, ImportJob.Status.RUNNING},
+            refresh=job.status
+            in {ImportJob.Status.CHECKING, ImportJob.Status.QUEUED, ImportJob.Status.RUNNING},
         )
         response = self.render_to_response(context)
         if job.status == ImportJob.Status.INVALID:

@@ -9,9 +9,9 @@ class ReachConfig(AppConfig):
     verbose_name = _("Reach")
 
     def ready(self):
-        from .permissions import ensure_clerks_group
+        from .permissions import ensure_groups
 
-        post_migrate.connect(ensure_clerks_group, sender=self)
+        post_migrate.connect(ensure_groups, sender=self)
         from .signals import connect
 
         connect()

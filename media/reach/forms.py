@@ -10,9 +10,7 @@ from wagtail.models import Locale
 from .imports import _parse_count
 from .models import CampaignPage, Channel, Metric, Place, Tally
 from .models.tally import PeriodKind
-from .services import DERIVED_METRICS
-
-DERIVED_CODES = {spec[0] for fields in DERIVED_METRICS.values() for spec in fields.values()}
+from .services.write import derived_metric_codes
 
 
 def campaigns():
@@ -48,7 +46,9 @@ class QuickEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns()
         self.channels = list(
-            Channel.objects.select_related("metric").exclude(metric__code__in=DERIVED_CODES)
+            Channel.objects.select_related("metric").exclude(
+                metric__code__in=derived_metric_codes()
+            )
         )
         for channel in self.channels:
             self.fields[f"c{channel.pk}"] = CountField(
@@ -85,6 +85,18 @@ class QuickEntryForm(forms.Form):
         for channel in self.channels:
             groups.setdefault(channel.metric, []).append(self[f"c{channel.pk}"])
         return list(groups.items())
+
+
+class KeptEntryFields(forms.Form):
+    """Day, place and campaign carried over from the last save (hostile values ignored)."""
+
+    day = forms.DateField(required=False)
+    place = forms.ModelChoiceField(queryset=Place.objects.all(), required=False)
+    campaign = forms.ModelChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns()
 
 
 class ImportForm(forms.Form):

@@ -13,13 +13,19 @@ from collections import defaultdict
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Locale
 
 from .models import CampaignPage, Channel, Metric, Place, Tally
-from .models.tally import PeriodKind, normalise_period_start, period_end
-from .services import locking_period
+from .models.tally import PeriodKind
+from .services.write import TallyRow, write_tallies
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 200_000
+# An XLSX is a zip of XML: limits on what it inflates to, checked before parsing.
+MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_XLSX_RATIO = 100
+MAX_XLSX_MEMBERS = 200
+MAX_COLUMNS = 30
 MAX_ERRORS = 200
 EARLIEST = datetime.date(2000, 1, 1)
 
@@ -65,26 +71,124 @@ class ImportFileError(Exception):
 
 
 def template_rows():
-    """The header and two example rows of the downloadable template."""
-    return [
-        [COLUMNS[c][1] for c in COLUMNS],
-        [
-            "2020-07-20",
-            "leaflets",
-            "truck",
-            "澄江街道",
-            "120",
-            "至少",
-            "日",
-            "100-day-campaign",
-            "",
-        ],
-        ["2020-07-20", "screen-plays", "bus", "江阴市", "40", "", "日", "100-day-campaign", ""],
-    ]
+    """The header and example rows of the downloadable template: real codes, dated today
+    (an open period; an approved one would refuse them), in the campaign running today."""
+    from .selectors import featured_campaign
+
+    today = timezone.localdate()
+    campaign = featured_campaign(public=False)
+    slug = campaign.slug if campaign and campaign.start_date <= today <= campaign.end_date else ""
+    place = Place.objects.order_by("kind", "name").first()
+    rows = [[COLUMNS[c][1] for c in COLUMNS]]
+    for channel in import_codes()[:2]:
+        rows.append(
+            [
+                today.isoformat(),
+                channel.metric.code,
+                channel.code,
+                place.name if place else "",
+                "120",
+                "",
+                "日",
+                slug,
+                "",
+            ]
+        )
+    return rows
+
+
+def import_codes():
+    """Every channel a file may name, with its metric (codes and units): derived
+    figures are computed, never imported."""
+    from .services.write import derived_metric_codes
+
+    return list(
+        Channel.objects.select_related("metric")
+        .exclude(metric__code__in=derived_metric_codes())
+        .order_by("metric__sort_order", "metric__code", "sort_order", "code")
+    )
+
+
+def precheck(data):
+    """Refuse, cheaply, a file that is too big or would inflate too far: reads only sizes
+    and the first bytes of an XLSX's sheet, never the whole XML."""
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(mb)s MB. Split it into smaller files.")
+            % {"mb": MAX_BYTES // (1024 * 1024)}
+        )
+    if not data.strip():
+        raise ImportFileError(_("The file is empty."))
+    if data[:4] == b"PK\x03\x04":
+        _precheck_xlsx(data)
+    elif b"\x00" in data[:65536]:
+        raise ImportFileError(_("This is not a CSV or XLSX file."))
+
+
+DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
+
+
+def _column_number(letters):
+    number = 0
+    for letter in letters.decode():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _precheck_xlsx(data):
+    too_big = ImportFileError(
+        _(
+            "This XLSX file would unpack to more than %(mb)s MB or hides a very "
+            "compressed part; save it again or split it into smaller files."
+        )
+        % {"mb": MAX_XLSX_UNCOMPRESSED // (1024 * 1024)}
+    )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise ImportFileError(_("This is not a CSV or XLSX file.")) from error
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise too_big
+    if sum(m.file_size for m in members) > MAX_XLSX_UNCOMPRESSED:
+        raise too_big
+    for member in members:
+        if member.file_size > 1024 * 1024 and member.file_size > MAX_XLSX_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise too_big
+    sheets = sorted(
+        m.filename for m in members if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", m.filename)
+    )
+    if not sheets:
+        raise ImportFileError(_("This is not a CSV or XLSX file."))
+    try:
+        with archive.open(sheets[0]) as sheet:
+            head = sheet.read(4096)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
+        raise ImportFileError(_("This is not a CSV or XLSX file.")) from error
+    match = DIMENSION_RE.search(head)
+    if match and match.group(3):
+        rows = int(match.group(4)) - int(match.group(2)) + 1
+        columns = _column_number(match.group(3)) - _column_number(match.group(1)) + 1
+        if rows > MAX_ROWS + 1 or columns > MAX_COLUMNS:
+            raise ImportFileError(
+                _(
+                    "The sheet spans %(rows)s rows and %(columns)s columns; at most "
+                    "%(max_rows)s rows and %(max_columns)s columns are accepted."
+                )
+                % {
+                    "rows": rows,
+                    "columns": columns,
+                    "max_rows": MAX_ROWS,
+                    "max_columns": MAX_COLUMNS,
+                }
+            )
 
 
 def read_table(data, filename=""):
     """Rows of cells (strings) from CSV (UTF-8 or GB18030) or XLSX bytes."""
+    precheck(data)
     if len(data) > MAX_BYTES:
         raise ImportFileError(
             _("The file is larger than %(mb)s MB. Split it into smaller files.")
@@ -121,7 +225,12 @@ def _read_xlsx(data):
         raise ImportFileError(_("This is not a CSV or XLSX file.")) from error
     rows = []
     try:
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
+        for seen, values in enumerate(
+            workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        ):
+            # Empty rows count too: a sheet of millions of empty rows is refused, not read.
+            if seen > MAX_ROWS + 1:
+                break
             cells = []
             for value in values:
                 if isinstance(value, datetime.datetime):
@@ -133,8 +242,6 @@ def _read_xlsx(data):
                 cells.append("" if value is None else str(value))
             if any(cells):
                 rows.append(cells)
-            if len(rows) > MAX_ROWS + 1:
-                break
     finally:
         workbook.close()
     return rows
@@ -181,9 +288,14 @@ class _Lookups:
         for place in Place.objects.all():
             self.places[place.name].append(place)
         self.campaigns = {}
-        for campaign in CampaignPage.objects.filter(alias_of__isnull=True):
-            self.campaigns[campaign.slug.lower()] = campaign
-            self.campaigns[campaign.title.lower()] = campaign
+        # A locale copy's slug or title names its canonical page, which keeps the figures.
+        default = Locale.get_default()
+        pages = CampaignPage.objects.order_by("-locale_id")
+        canonical = {p.translation_key: p for p in pages if p.locale_id == default.pk}
+        for campaign in pages:
+            page = canonical.get(campaign.translation_key, campaign)
+            self.campaigns[campaign.slug.lower()] = page
+            self.campaigns[campaign.title.lower()] = page
 
 
 def _parse_count(text):
@@ -210,7 +322,7 @@ def validate_rows(rows):
         )
     lookups = _Lookups()
     today = timezone.localdate()
-    clean, errors, seen = [], [], {}
+    clean, errors = [], []
 
     def error(number, column, message):
         errors.append(
@@ -295,126 +407,45 @@ def validate_rows(rows):
                     "campaign",
                     _("Unknown campaign “%(value)s”.") % {"value": cell["campaign"]},
                 )
-        if day is not None and kind is not None:
-            start = normalise_period_start(kind, day)
-            end = period_end(kind, start)
-            if day < EARLIEST or day > today:
-                error(
-                    number,
-                    "date",
-                    _("The date %(day)s is outside the accepted range (2000-01-01 to today).")
-                    % {"day": day},
-                )
-            elif campaign is not None and not (campaign.start_date <= day <= campaign.end_date):
-                error(
-                    number,
-                    "date",
-                    _("The date %(day)s is outside the campaign's dates.") % {"day": day},
-                )
+        if day is not None and (day < EARLIEST or day > today):
+            error(
+                number,
+                "date",
+                _("The date %(day)s is outside the accepted range (2000-01-01 to today).")
+                % {"day": day},
+            )
         if len(errors) > before:
             if len(errors) >= MAX_ERRORS:
                 break
             continue
-        key = (metric.pk, channel.pk, kind, start, place.pk, campaign.pk if campaign else None)
-        if key in seen:
-            error(
-                number,
-                None,
-                _("Same metric, channel, period, place and campaign as row %(row)s.")
-                % {"row": seen[key]},
-            )
-            continue
-        seen[key] = number
         clean.append(
-            {
-                "row": number,
-                "key": key,
-                "end": end,
-                "count": count,
-                "qualifier": qualifier,
-                "note": cell.get("note", "")[:300],
-            }
-        )
-    if not errors:
-        errors.extend(_check_against_database(clean))
-    return clean, errors[:MAX_ERRORS]
-
-
-def _existing(clean):
-    """Existing tallies that rows may update or overlap, by the 4-part place key."""
-    if not clean:
-        return {}
-    metric_ids = {row["key"][0] for row in clean}
-    first = min(row["key"][3] for row in clean)
-    last = max(row["end"] for row in clean)
-    found = defaultdict(list)
-    for tally in (
-        Tally.objects.filter(
-            metric_id__in=metric_ids, period_start__lte=last, period_end__gte=first
-        )
-        .only(
-            "pk",
-            "metric_id",
-            "channel_id",
-            "place_id",
-            "campaign_id",
-            "period_kind",
-            "period_start",
-            "period_end",
-            "count",
-            "qualifier",
-            "source",
-        )
-        .iterator(chunk_size=5000)
-    ):
-        found[(tally.metric_id, tally.channel_id, tally.place_id, tally.campaign_id)].append(tally)
-    return found
-
-
-def _check_against_database(clean):
-    errors = []
-    existing = _existing(clean)
-    lock_cache = {}
-    for row in clean:
-        metric_id, channel_id, kind, start, place_id, campaign_id = row["key"]
-        lock_key = (campaign_id, start, row["end"])
-        if lock_key not in lock_cache:
-            lock_cache[lock_key] = locking_period(campaign_id, start, row["end"])
-        if lock_cache[lock_key] is not None:
-            errors.append(
-                {
-                    "row": row["row"],
-                    "column": COLUMNS["date"][1],
-                    "message": _("This period was approved and is locked."),
-                }
+            TallyRow(
+                metric_id=metric.pk,
+                channel_id=channel.pk,
+                place_id=place.pk,
+                campaign_id=campaign.pk if campaign else None,
+                period_kind=kind,
+                day=day,
+                count=count,
+                qualifier=qualifier,
+                note=cell.get("note", "")[:300],
+                line=number,
             )
-            continue
-        for tally in existing.get((metric_id, channel_id, place_id, campaign_id), ()):
-            if tally.period_start > row["end"] or tally.period_end < start:
-                continue
-            if tally.period_kind != kind:
-                errors.append(
-                    {
-                        "row": row["row"],
-                        "column": COLUMNS["period"][1],
-                        "message": _(
-                            "These days are already counted in a tally of another period length."
-                        ),
-                    }
-                )
-            elif tally.source == Tally.Source.DERIVED:
-                errors.append(
-                    {
-                        "row": row["row"],
-                        "column": COLUMNS["count"][1],
-                        "message": _(
-                            "This figure is computed from bookings or contest entries "
-                            "and cannot be imported."
-                        ),
-                    }
-                )
-            else:
-                row["existing"] = tally
-        if len(errors) >= MAX_ERRORS:
-            break
+        )
+    plan = {}
+    if not errors:
+        # Every rule about figures (overlaps in the file and with stored figures,
+        # approvals, derived figures, duplicate keys) is the write path's: a dry run.
+        result = write_tallies(clean, source=Tally.Source.IMPORTED, dry_run=True)
+        errors.extend(_named_columns(result.errors))
+        plan = result.plan()
+    return clean, errors[:MAX_ERRORS], plan
+
+
+def _named_columns(errors):
+    """The write path names a column by its field; the file's reader knows its header."""
+    for error in errors:
+        for column, names in COLUMNS.items():
+            if error["column"] == column:
+                error["column"] = names[1]
     return errors

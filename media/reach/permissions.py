@@ -1,4 +1,6 @@
-"""The "Reach clerks" staff group: enter, import and export tallies, see the dashboard."""
+"""Reach staff groups: "Reach clerks" enter, import and export tallies and see the
+dashboard; "Reach approvers" check and approve figures for publication, and revoke
+approvals. Approving is never a clerk's: who types a figure does not sign it."""
 
 from education.permissions import ensure_group
 
@@ -29,3 +31,37 @@ def ensure_clerks_group(**kwargs):
         CLERKS_GROUP,
         [(app, codename) for app, codenames in PERMISSIONS.items() for codename in codenames],
     )
+
+
+APPROVERS_GROUP = "Reach approvers"
+APPROVER_PERMISSIONS = {
+    "reach": [
+        "view_tally",
+        "view_metric",
+        "view_channel",
+        "view_place",
+        "view_importjob",
+        "add_approvedperiod",
+        "view_approvedperiod",
+        "revoke_approvedperiod",
+        "view_tallyrevision",
+    ],
+    "wagtailadmin": ["access_admin"],
+}
+
+
+def ensure_approvers_group(**kwargs):
+    """Create the approvers' group and give it its permissions (idempotent)."""
+    return ensure_group(
+        APPROVERS_GROUP,
+        [
+            (app, codename)
+            for app, codenames in APPROVER_PERMISSIONS.items()
+            for codename in codenames
+        ],
+    )
+
+
+def ensure_groups(**kwargs):
+    ensure_clerks_group()
+    ensure_approvers_group()

@@ -58,6 +58,12 @@ def booking_saved(sender, instance, **kwargs):
         transaction.on_commit(lambda: request_derivation("attendance"))
 
 
+def session_saved(sender, instance, **kwargs):
+    # A cancelled session's attendance leaves reach (the schedule sees a reopened one).
+    if instance.status == instance.Status.CANCELLED:
+        transaction.on_commit(lambda: request_derivation("attendance"))
+
+
 def booking_deleted(sender, instance, **kwargs):
     transaction.on_commit(lambda: request_derivation("attendance"))
 
@@ -71,6 +77,7 @@ def connect():
 
     post_save.connect(booking_saved, sender="events.Booking", dispatch_uid="reach-booking")
     post_delete.connect(booking_deleted, sender="events.Booking", dispatch_uid="reach-booking-del")
+    post_save.connect(session_saved, sender="events.Session", dispatch_uid="reach-session")
     for label in ("reach.Tally", "reach.ApprovedPeriod"):
         post_save.connect(figures_changed, sender=label, dispatch_uid=f"figures-{label}")
         post_delete.connect(figures_changed, sender=label, dispatch_uid=f"figures-{label}-del")

@@ -6,6 +6,11 @@ from . import services
 
 
 @task
+def check_import_task(job_id):
+    services.check_job(job_id)
+
+
+@task
 def run_import_task(job_id):
     services.run_import(job_id)
 

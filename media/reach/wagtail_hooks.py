@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -19,6 +20,7 @@ from education.exports import FormulaSafeIndexView
 from education.inspect import LocalInspectView
 
 from . import admin_views, services
+from .forms import campaigns
 from .models import ApprovedPeriod, Channel, Metric, Place, Tally, TallyRevision
 
 
@@ -111,45 +113,40 @@ class TallyForm(forms.ModelForm):
         model = Tally
         fields = ["count", "qualifier", "note"]
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            try:
-                services.check_tally_editable(self.instance)
-            except ValidationError as error:
-                raise forms.ValidationError(error.messages) from error
-            if self.instance.source == Tally.Source.DERIVED:
-                raise forms.ValidationError(
-                    _("This figure is computed from bookings or contest entries.")
-                )
-        return cleaned
-
 
 class TallyEditView(generic.EditView):
-    def save_instance(self):
-        data = self.form.cleaned_data
-        tally = Tally.objects.get(pk=self.object.pk)
-        return services.change_tally(
-            tally,
-            count=data["count"],
-            qualifier=data["qualifier"],
-            note=data["note"],
-            user=self.request.user,
-            reason=data.get("reason", ""),
-        )
+    """Corrections go through the services' write path; its refusal (an approved
+    period, a derived figure) is shown on the form."""
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.change_tally(
+                Tally.objects.get(pk=self.object.pk),
+                count=data["count"],
+                qualifier=data["qualifier"],
+                note=data["note"],
+                user=self.request.user,
+                reason=data.get("reason", ""),
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+        self.form = form
+        self.object = Tally.objects.get(pk=self.object.pk)
+        return self.save_action()
 
 
 class TallyDeleteView(generic.DeleteView):
     def form_valid(self, form):
         try:
-            services.check_tally_editable(self.object)
+            services.delete_tally(self.object, user=self.request.user, reason=_("deleted in admin"))
         except ValidationError as error:
             messages.error(self.request, " ".join(error.messages))
             return self.render_to_response(self.get_context_data())
-        return super().form_valid(form)
-
-    def delete_action(self):
-        services.delete_tally(self.object, user=self.request.user, reason=_("deleted in admin"))
+        messages.success(self.request, self.get_success_message())
+        return redirect(self.get_success_url())
 
 
 class RedirectToEntry(generic.CreateView):
@@ -202,6 +199,7 @@ class TallyViewSet(ModelViewSet):
         "period_start",
         "period_kind",
         "place",
+        "campaign",
         "count",
         "qualifier",
         "source",
@@ -243,6 +241,11 @@ class ApprovedPeriodForm(forms.ModelForm):
         model = ApprovedPeriod
         fields = ["campaign", "start", "end", "note"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each campaign once: its canonical page keeps the figures, never a locale copy.
+        self.fields["campaign"].queryset = campaigns()
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("start") and cleaned.get("end"):
@@ -256,6 +259,34 @@ class ApprovedPeriodForm(forms.ModelForm):
 
 
 class ApprovalCreateView(generic.CreateView):
+    """Approving shows first exactly the figures that will go public (and the pending
+    corrections it applies), then approves on confirmation."""
+
+    preview_template_name = "reach/admin/approve_preview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["pending"] = services.pending_corrections()
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        if "confirm" not in self.request.POST:
+            preview = services.approval_preview(
+                start=data["start"], end=data["end"], campaign=data["campaign"]
+            )
+            return TemplateResponse(
+                self.request,
+                self.preview_template_name,
+                {
+                    "form": form,
+                    "preview": preview,
+                    "page_title": _("Check the figures before approving"),
+                    "header_icon": "lock",
+                },
+            )
+        return super().form_valid(form)
+
     def save_instance(self):
         data = self.form.cleaned_data
         return services.approve_period(
@@ -268,7 +299,15 @@ class ApprovalCreateView(generic.CreateView):
 
 
 class ApprovalIndexView(generic.IndexView):
-    """Approvals are revoked, never deleted: each row in force offers "Revoke"."""
+    """Approvals are revoked, never deleted: each row in force offers "Revoke". Above
+    the list: the figures changed since approval, waiting for re-approval."""
+
+    template_name = "reach/admin/approvals_index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["pending"] = services.pending_corrections()
+        return context
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -314,10 +353,30 @@ class TallyRevisionViewSet(ModelViewSet):
     name = "reach_revisions"
     model = TallyRevision
     icon = "history"
-    list_display = ["description", "action", "old_count", "new_count", "reason", "user", "at"]
-    list_filter = ["action", "user"]
+    list_display = [
+        "description",
+        "action",
+        "old_count",
+        "new_count",
+        "source",
+        "file",
+        "reason",
+        "user",
+        "at",
+    ]
+    list_filter = ["action", "source", "user"]
     search_fields = ["description", "reason"]
-    list_export = ["at", "description", "action", "old_count", "new_count", "reason", "user"]
+    list_export = [
+        "at",
+        "description",
+        "action",
+        "old_count",
+        "new_count",
+        "source",
+        "file",
+        "reason",
+        "user",
+    ]
     export_filename = "reach-audit-trail"
     index_view_class = LabelledExportIndexView
     form_fields = ["reason"]

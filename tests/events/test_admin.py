@@ -84,7 +84,7 @@ def test_approve_and_reject_from_the_actions_screen(staff, django_capture_on_com
 
 
 def test_check_in_by_reference_records_people(staff):
-    booking = BookingFactory(party_size=30)
+    booking = BookingFactory(party_size=30, session__starts_at=timezone.now())
     url = reverse("events_admin:check_in")
     found = staff.get(url, {"reference": booking.reference.lower().replace("fb-", "")})
     assert found.status_code == 200
@@ -127,7 +127,7 @@ def test_people_without_the_permission_are_kept_out(client):
 
 
 def test_check_in_refuses_more_people_than_booked_with_the_way_out(staff):
-    booking = BookingFactory(party_size=30)
+    booking = BookingFactory(party_size=30, session__starts_at=timezone.now())
     url = reverse("events_admin:check_in")
     response = staff.post(url, {"reference": booking.reference, "attended_count": "33"})
     assert response.status_code == 400

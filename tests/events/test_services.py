@@ -205,7 +205,7 @@ def test_check_in_records_the_people_who_came_and_no_show():
     session = SessionFactory(starts_at=timezone.now() + timedelta(days=2))
     came = BookingFactory(session=session, party_size=30)
     absent = BookingFactory(session=session, party_size=10)
-    services.check_in(came.pk, 28)
+    services.check_in(came.pk, 28, now=session.starts_at)
     came.refresh_from_db()
     assert (came.status, came.attended_count) == (Booking.Status.ATTENDED, 28)
     with pytest.raises(services.BookingError):
@@ -214,7 +214,9 @@ def test_check_in_records_the_people_who_came_and_no_show():
     absent.refresh_from_db()
     assert absent.status == Booking.Status.NO_SHOW
     with pytest.raises(services.BookingError):
-        services.check_in(BookingFactory(session=session, status="waitlisted").pk, 5)
+        services.check_in(
+            BookingFactory(session=session, status="waitlisted").pk, 5, now=session.starts_at
+        )
 
 
 def test_cancelled_booking_cannot_be_cancelled_or_approved_again():
@@ -272,12 +274,12 @@ def test_check_in_refuses_more_people_than_the_party_until_staff_change_its_size
     session = SessionFactory(capacity=40)
     booking = BookingFactory(session=session, party_size=30)
     with pytest.raises(services.BookingError, match="该预约为 30 人"):
-        services.check_in(booking.pk, 31)
+        services.check_in(booking.pk, 31, now=session.starts_at)
     booking.refresh_from_db()
     assert (booking.status, booking.attended_count) == (Booking.Status.CONFIRMED, None)
     later = session.starts_at + timedelta(minutes=5)  # past the booker's change deadline
     services.change_booking(booking.pk, {"party_size": 31}, by_staff=True, now=later)
-    services.check_in(booking.pk, 31)
+    services.check_in(booking.pk, 31, now=later)
     booking.refresh_from_db()
     assert (booking.status, booking.attended_count) == (Booking.Status.ATTENDED, 31)
 

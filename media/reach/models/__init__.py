@@ -3,7 +3,7 @@ themselves with their audit trail and approvals, imports, and campaign pages."""
 
 from .campaign import CampaignIndexPage, CampaignPage, CampaignTarget
 from .catalogue import Channel, Metric, Place
-from .tally import ApprovedPeriod, ImportJob, Tally, TallyRevision
+from .tally import ApprovedPeriod, ImportJob, PendingCorrection, Tally, TallyRevision
 
 __all__ = [
     "ApprovedPeriod",
@@ -13,6 +13,7 @@ __all__ = [
     "Channel",
     "ImportJob",
     "Metric",
+    "PendingCorrection",
     "Place",
     "Tally",
     "TallyRevision",

@@ -9,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from .catalogue import Channel, Metric, Place
 
 
+def private_storage():
+    """Where import files are kept: the "private" storage, never served by URL."""
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
 class PeriodKind(models.TextChoices):
     DAY = "day", _("day")
     WEEK = "week", _("week")
@@ -160,6 +167,8 @@ class TallyRevision(models.Model):
     old_qualifier = models.CharField(_("old qualifier"), max_length=12, blank=True)
     new_qualifier = models.CharField(_("new qualifier"), max_length=12, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Tally.Source.choices, blank=True)
+    file = models.CharField(_("from file"), max_length=200, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
@@ -177,6 +186,68 @@ class TallyRevision(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.description}"
+
+
+class PendingCorrection(models.Model):
+    """A derived figure that changed inside an approved period, waiting for re-approval.
+
+    Derived figures follow their sources, but an approved figure never changes by
+    itself: the recompute records the new value here (``count`` empty: the figure would
+    disappear) and the next approval of the period applies it.
+    """
+
+    tally = models.ForeignKey(
+        Tally,
+        verbose_name=_("tally"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="pending_corrections",
+    )
+    metric = models.ForeignKey(Metric, verbose_name=_("metric"), on_delete=models.CASCADE)
+    channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.CASCADE)
+    period_kind = models.CharField(
+        _("period"), max_length=5, choices=PeriodKind.choices, default=PeriodKind.DAY
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    place = models.ForeignKey(Place, verbose_name=_("place"), on_delete=models.CASCADE)
+    campaign = models.ForeignKey(
+        "reach.CampaignPage",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    count = models.PositiveBigIntegerField(_("new count"), null=True, blank=True)
+    qualifier = models.CharField(
+        _("qualifier"), max_length=12, choices=Tally.Qualifier.choices, default="exact"
+    )
+    origin = models.CharField(_("derived from"), max_length=20, blank=True)
+    at = models.DateTimeField(_("at"), auto_now=True)
+
+    class Meta:
+        ordering = ["period_start", "pk"]
+        verbose_name = _("pending correction")
+        verbose_name_plural = _("pending corrections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "channel", "period_kind", "period_start", "place", "campaign"],
+                condition=models.Q(campaign__isnull=False),
+                name="reach_pending_one_per_campaign_key",
+            ),
+            models.UniqueConstraint(
+                fields=["metric", "channel", "period_kind", "period_start", "place"],
+                condition=models.Q(campaign__isnull=True),
+                name="reach_pending_one_per_key",
+            ),
+        ]
+
+    def __str__(self):
+        old = self.tally.count if self.tally_id else "—"
+        new = "—" if self.count is None else self.count
+        return f"{self.channel} {self.period_start:%Y-%m-%d} {self.place}: {old} → {new}"
 
 
 class ApprovedPeriodQuerySet(models.QuerySet):
@@ -253,6 +324,7 @@ class ImportJob(models.Model):
     """An uploaded CSV/XLSX: validated in a dry run, then imported in the background."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("being checked")
         CHECKED = "checked", _("checked, waiting for confirmation")
         INVALID = "invalid", _("has errors")
         QUEUED = "queued", _("queued")
@@ -260,7 +332,9 @@ class ImportJob(models.Model):
         DONE = "done", _("imported")
         FAILED = "failed", _("failed, nothing imported")
 
-    file = models.FileField(_("file"), upload_to="reach-imports/%Y/%m/")
+    file = models.FileField(
+        _("file"), upload_to="reach-imports/%Y/%m/", storage=private_storage, blank=True
+    )
     filename = models.CharField(_("file name"), max_length=200)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices)
     total = models.PositiveIntegerField(_("rows"), default=0)
@@ -268,6 +342,12 @@ class ImportJob(models.Model):
     created = models.PositiveIntegerField(_("tallies created"), default=0)
     updated = models.PositiveIntegerField(_("tallies changed"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    plan = models.JSONField(
+        _("what the import changes"),
+        default=dict,
+        blank=True,
+        help_text=_("The dry run's count per metric: new, changed (old → new), unchanged."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),

@@ -4,10 +4,9 @@ their records (never typed in), idempotently."""
 import logging
 from collections import defaultdict
 
-from django.db import transaction
-
-from ..models import Channel, Metric, Place, Tally, TallyRevision
-from .tallies import CITY, _revise, city, locking_period
+from ..models import Channel, Metric, Place, Tally
+from .tallies import CITY, city
+from .write import TallyRow, write_tallies
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +31,31 @@ def _derived_metric(code, name, unit, counts_people):
 
 
 def _channel(metric, code, name):
-    channel, _created = Channel.objects.get_or_create(
+    """The channel of a derived figure, named by its label (营期, not ``camp_batch``)."""
+    channel, created = Channel.objects.get_or_create(
         metric=metric, code=code[:40], defaults={"name": name[:80]}
     )
+    if not created and channel.name == channel.code and name != code:
+        channel.name = name[:80]
+        channel.save(update_fields=["name"])
     return channel
+
+
+def _labels(source):
+    """{code: label in the site's first language} of the source's kinds or categories."""
+    from django.conf import settings
+    from django.utils import translation
+
+    if source == "attendance":
+        from events.models import Event
+
+        choices = Event.Kind.choices
+    else:
+        from media.contest.models.contest import Category
+
+        choices = Category.choices
+    with translation.override(settings.LANGUAGE_CODE):
+        return {code: str(label) for code, label in choices}
 
 
 def _place_named(name, cache):
@@ -64,6 +84,7 @@ def _derived_keys(source, rows):
         CampaignPage.objects.filter(locale=Locale.get_default()).order_by("start_date")
     )
     places = {}
+    labels = _labels(source)
     counts = defaultdict(int)
     for field, spec in DERIVED_METRICS[source].items():
         metric = _derived_metric(*spec)
@@ -72,82 +93,62 @@ def _derived_keys(source, rows):
             if value <= 0:
                 continue
             if source == "attendance":
-                channel = _channel(metric, str(row["kind"]), str(row["kind"]))
+                kind = str(row["kind"])
+                channel = _channel(metric, kind, labels.get(kind, kind))
                 place = _place_named(str(row["place"]) or CITY, places)
             else:
-                channel = _channel(metric, str(row["category"]), str(row["category"]))
+                category = str(row["category"])
+                channel = _channel(metric, category, labels.get(category, category))
                 place = city()
             day = row["day"]
             counts[(metric, channel, place, _campaign_on(day, campaigns), day)] += value
     return counts
 
 
-@transaction.atomic
 def derive_tallies(source, rows):
-    """Make the derived tallies of ``source`` match ``rows`` (idempotent).
-
-    Creates, updates and deletes only derived day tallies of that source; a key already
-    held by an entered or imported tally, or inside an approved period, is skipped.
-    Returns counts of what happened.
+    """Make the derived tallies of ``source`` match ``rows`` (idempotent), through the
+    write path: its rules decide what is written, skipped (a key someone entered) or
+    kept as a pending correction (inside an approved period). Derived figures no
+    longer in ``rows`` are removed the same way. Returns counts of what happened.
     """
     if source not in DERIVED_METRICS:
         raise ValueError(f"unknown source {source!r}")
     wanted = _derived_keys(source, rows)
-    result = {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0, "skipped": 0}
-    existing = {
-        (t.metric_id, t.channel_id, t.place_id, t.campaign_id, t.period_start): t
-        for t in Tally.objects.select_for_update().filter(
-            source=Tally.Source.DERIVED, origin=source, period_kind="day"
-        )
-    }
-    for (metric, channel, place, campaign, day), count in wanted.items():
-        key = (metric.pk, channel.pk, place.pk, campaign.pk if campaign else None, day)
-        tally = existing.pop(key, None)
-        if tally is not None and tally.count == count:
-            result["unchanged"] += 1
-            continue
-        if locking_period(key[3], day, day) is not None:
-            result["skipped"] += 1
-            continue
-        if tally is not None:
-            old = (tally.count, tally.qualifier)
-            tally.count, tally.approved = count, False
-            tally.save(update_fields=["count", "approved", "updated_at"])
-            _revise(tally, TallyRevision.Action.UPDATE, old=old, reason=source)
-            result["updated"] += 1
-            continue
-        clash = Tally.objects.filter(
-            metric=metric,
-            channel=channel,
-            place=place,
-            campaign=campaign,
-            period_start__lte=day,
-            period_end__gte=day,
-        ).exists()
-        if clash:
-            result["skipped"] += 1
-            continue
-        tally = Tally.objects.create(
-            metric=metric,
-            channel=channel,
-            place=place,
-            campaign=campaign,
-            period_start=day,
+    batch = [
+        TallyRow(
+            metric_id=metric.pk,
+            channel_id=channel.pk,
+            place_id=place.pk,
+            campaign_id=campaign.pk if campaign else None,
+            day=day,
             count=count,
-            source=Tally.Source.DERIVED,
-            origin=source,
         )
-        result["created"] += 1
-    for tally in existing.values():
-        if locking_period(tally.campaign_id, tally.period_start, tally.period_end) is not None:
-            result["skipped"] += 1
-            continue
-        _revise(
-            tally, TallyRevision.Action.DELETE, old=(tally.count, tally.qualifier), reason=source
-        )
-        tally.delete()
-        result["deleted"] += 1
-    return result
+        for (metric, channel, place, campaign, day), count in wanted.items()
+    ]
+    keys = {(r.metric_id, r.channel_id, r.place_id, r.campaign_id, r.day) for r in batch}
+    for tally in Tally.objects.filter(source=Tally.Source.DERIVED, origin=source):
+        key = (tally.metric_id, tally.channel_id, tally.place_id, tally.campaign_id)
+        if (*key, tally.period_start) not in keys:
+            batch.append(
+                TallyRow(
+                    metric_id=tally.metric_id,
+                    channel_id=tally.channel_id,
+                    place_id=tally.place_id,
+                    campaign_id=tally.campaign_id,
+                    period_kind=tally.period_kind,
+                    day=tally.period_start,
+                    count=None,
+                )
+            )
+    result = write_tallies(batch, source=Tally.Source.DERIVED, origin=source, reason=source)
+    return {
+        "created": result.created,
+        "updated": result.updated,
+        "deleted": result.deleted,
+        "unchanged": result.unchanged,
+        "pending": result.pending,
+        "skipped": result.skipped,
+    }
 
 
 def derive_attendance_tallies():

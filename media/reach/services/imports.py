@@ -1,15 +1,15 @@
 """Import jobs: a dry run that saves no tally, then the real import in the background,
 written in ONE transaction (all rows or none) with live progress."""
 
+import datetime
 import logging
 
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Tally, TallyRevision
-from ..signals import figures_changed
+from ..models import Tally
+from .write import write_tallies
 
 logger = logging.getLogger(__name__)
 
@@ -18,114 +18,23 @@ def progress_key(job_id):
     return f"reach:import:{job_id}"
 
 
-INSERT_FIELDS = (
-    "metric",
-    "channel",
-    "period_kind",
-    "period_start",
-    "period_end",
-    "place",
-    "campaign",
-    "count",
-    "qualifier",
-    "source",
-    "origin",
-    "note",
-    "approved",
-    "created_by",
-    "created_at",
-    "updated_at",
-)
+def report_progress(job_id, rows):
+    """Rows written so far: the job row is only visible after commit, the cache is live."""
+    cache.set(progress_key(job_id), rows, 3600)
 
 
-def _insert(rows):
-    """Plain multi-row INSERTs: Django's bulk_create spends most of an import compiling
-    SQL value by value; this sends the same rows several times faster."""
-    quote = connection.ops.quote_name
-    fields = [Tally._meta.get_field(f) for f in INSERT_FIELDS]
-    columns = ", ".join(quote(f.column) for f in fields)
-    # 50 rows keep the statement short enough for the driver to cache its parsed form.
-    size = max(1, min(50, connection.ops.bulk_batch_size(fields, rows)))
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    table = quote(Tally._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY is PostgreSQL's bulk path; it runs inside the import's transaction.
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        for start in range(0, len(rows), size):
-            part = rows[start : start + size]
-            values = ", ".join([one] * len(part))
-            sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608
-            cursor.execute(sql, [value for row in part for value in row])
-
-
-def apply_rows(clean, *, user=None, job_id=None, batch=2000):
-    """Write checked rows in ONE transaction; returns (created, updated)."""
-    created = updated = 0
-    user_id = user.pk if user is not None else None
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with transaction.atomic():
-        figures_changed()  # COPY and bulk inserts send no model signals
-        for offset in range(0, len(clean), batch):
-            chunk = clean[offset : offset + batch]
-            new, changed, revisions = [], [], []
-            for row in chunk:
-                metric_id, channel_id, kind, start, place_id, campaign_id = row["key"]
-                tally = row.get("existing")
-                if tally is None:
-                    new.append(
-                        (
-                            metric_id,
-                            channel_id,
-                            kind,
-                            start,
-                            row["end"],
-                            place_id,
-                            campaign_id,
-                            row["count"],
-                            row["qualifier"],
-                            Tally.Source.IMPORTED,
-                            "",
-                            row["note"],
-                            False,
-                            user_id,
-                            now,
-                            now,
-                        )
-                    )
-                elif (tally.count, tally.qualifier) != (row["count"], row["qualifier"]):
-                    revisions.append(
-                        TallyRevision(
-                            tally=tally,
-                            description=f"#{tally.pk} {start:%Y-%m-%d}",
-                            action=TallyRevision.Action.UPDATE,
-                            old_count=tally.count,
-                            new_count=row["count"],
-                            old_qualifier=tally.qualifier,
-                            new_qualifier=row["qualifier"],
-                            reason=_("import"),
-                            user=user,
-                        )
-                    )
-                    tally.count, tally.qualifier = row["count"], row["qualifier"]
-                    tally.source, tally.approved = Tally.Source.IMPORTED, False
-                    changed.append(tally)
-            if new:
-                _insert(new)
-            if changed:
-                Tally.objects.bulk_update(
-                    changed, ["count", "qualifier", "source", "approved"], batch_size=batch
-                )
-                TallyRevision.objects.bulk_create(revisions, batch_size=batch)
-            created += len(new)
-            updated += len(changed)
-            if job_id is not None:
-                # The job row is only visible after commit; the cache shows live progress.
-                cache.set(progress_key(job_id), offset + len(chunk), 3600)
-    return created, updated
+def apply_rows(clean, *, user=None, job_id=None, filename=""):
+    """Write checked rows through the write path, in ONE transaction; returns
+    (created, updated)."""
+    result = write_tallies(
+        clean,
+        source=Tally.Source.IMPORTED,
+        user=user,
+        filename=filename,
+        reason=_("import"),
+        job_id=job_id,
+    )
+    return result.created, result.updated
 
 
 def _read_upload(upload):
@@ -135,31 +44,85 @@ def _read_upload(upload):
     return upload.read(MAX_BYTES + 1)
 
 
+# A checked file nobody confirmed is deleted after this long (the README says so).
+UNCONFIRMED_RETENTION = datetime.timedelta(days=1)
+
+
 def check_import(upload, *, user=None):
-    """Dry run: read and check every row, save no tally; returns the ImportJob."""
+    """Take an upload for a dry run; returns the ImportJob.
+
+    The web request only runs the checks that cost nothing whatever the file holds
+    (size, and for XLSX the sizes its zip declares, before anything is inflated); a
+    file that passes is kept in private storage and read and checked by the worker
+    (``check_job``), which saves no tally.
+    """
     from django.core.files.base import ContentFile
 
-    from ..imports import ImportFileError, read_table, validate_rows
+    from ..imports import ImportFileError, precheck
     from ..models import ImportJob
 
+    purge_unconfirmed()
     name = (getattr(upload, "name", "") or "upload.csv").rsplit("/", 1)[-1][:200]
     data = _read_upload(upload)
     try:
-        clean, errors = validate_rows(read_table(data, name))
-        total = len(clean) if not errors else 0
+        precheck(data)
     except ImportFileError as error:
-        errors, total = [{"row": 0, "column": "", "message": str(error)}], 0
-    job = ImportJob(
-        filename=name,
-        status=ImportJob.Status.INVALID if errors else ImportJob.Status.CHECKED,
-        total=total,
-        errors=errors,
-        created_by=user,
-    )
-    if not errors:
-        job.file.save(f"import-{timezone_stamp()}.bin", ContentFile(data), save=False)
+        return ImportJob.objects.create(
+            filename=name,
+            status=ImportJob.Status.INVALID,
+            errors=[{"row": 0, "column": "", "message": str(error)}],
+            created_by=user,
+        )
+    job = ImportJob(filename=name, status=ImportJob.Status.CHECKING, created_by=user)
+    job.file.save(f"import-{timezone_stamp()}.bin", ContentFile(data), save=False)
+    job.save()
+    from ..tasks import check_import_task
+
+    check_import_task.enqueue(job.pk)  # handed to the worker once committed
+    return job
+
+
+def check_job(job_id):
+    """The dry run, in the worker: read and check every row, save no tally."""
+    from ..imports import ImportFileError, read_table, validate_rows
+    from ..models import ImportJob
+
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status != ImportJob.Status.CHECKING:
+        return job
+    try:
+        with job.file.open("rb") as handle:
+            data = handle.read()
+        clean, errors, plan = validate_rows(read_table(data, job.filename))
+    except ImportFileError as error:
+        clean, errors, plan = [], [{"row": 0, "column": "", "message": str(error)}], {}
+    job.errors, job.plan = errors, plan
+    job.total = 0 if errors else len(clean)
+    job.status = ImportJob.Status.INVALID if errors else ImportJob.Status.CHECKED
+    if errors:
+        _discard_file(job)
     job.save()
     return job
+
+
+def _discard_file(job):
+    """An import's file is kept only until the import ends."""
+    if job.file:
+        job.file.delete(save=False)
+
+
+def purge_unconfirmed(now=None):
+    """Delete the files of checked imports nobody confirmed within the retention time."""
+    from django.utils import timezone
+
+    from ..models import ImportJob
+
+    cutoff = (now or timezone.now()) - UNCONFIRMED_RETENTION
+    for job in ImportJob.objects.filter(created_at__lt=cutoff).exclude(file=""):
+        if job.status in {ImportJob.Status.QUEUED, ImportJob.Status.RUNNING}:
+            continue
+        _discard_file(job)
+        job.save(update_fields=["file"])
 
 
 def timezone_stamp():
@@ -197,11 +160,13 @@ def run_import(job_id):
     try:
         with job.file.open("rb") as handle:
             data = handle.read()
-        clean, errors = validate_rows(read_table(data, job.filename))
+        clean, errors, _plan = validate_rows(read_table(data, job.filename))
         if errors:
             job.status, job.errors = ImportJob.Status.FAILED, errors
         else:
-            job.created, job.updated = apply_rows(clean, user=job.created_by, job_id=job.pk)
+            job.created, job.updated = apply_rows(
+                clean, user=job.created_by, job_id=job.pk, filename=job.filename
+            )
             job.status, job.processed, job.total = ImportJob.Status.DONE, len(clean), len(clean)
     except ImportFileError as error:
         job.status, job.errors = (
@@ -215,6 +180,7 @@ def run_import(job_id):
             {"row": 0, "column": "", "message": _("The import failed; nothing was imported.")}
         ]
     job.finished_at = timezone.now()
+    _discard_file(job)
     job.save()
     return job
 

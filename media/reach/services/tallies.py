@@ -13,9 +13,9 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import ApprovedPeriod, Place, Tally, TallyRevision
-from ..models.tally import normalise_period_start, period_end
+from ..models import ApprovedPeriod, Place, Tally
 from ..signals import figures_changed
+from .write import PendingCorrection, TallyRow, WriteError, pending_rows, write_lock, write_tallies
 
 CITY = "江阴市"
 
@@ -47,49 +47,29 @@ def covered_by(period):
     return _covered(period.start, period.end, period.campaign_id)
 
 
-def _check_unlocked(campaign_id, start, end):
-    period = locking_period(campaign_id, start, end)
-    if period is not None:
-        raise LockedPeriodError(
-            _("These figures were approved (%(period)s) and can no longer be changed.")
-            % {"period": f"{period.start:%Y-%m-%d} – {period.end:%Y-%m-%d}"}
-        )
-
-
-def overlapping_other_kind(*, metric, channel, place, campaign, kind, start, end):
-    """Tallies of another period kind over the same days: adding both would double count."""
-    return Tally.objects.filter(
-        metric=metric,
-        channel=channel,
-        place=place,
-        campaign=campaign,
-        period_start__lte=end,
-        period_end__gte=start,
-    ).exclude(period_kind=kind)
-
-
-def _describe(tally):
-    return (
-        f"{tally.metric.name} / {tally.channel.name} / {tally.period_start:%Y-%m-%d} "
-        f"({tally.get_period_kind_display()}) / {tally.place.name}"
-    )[:300]
-
-
-def _revise(tally, action, *, old=None, user=None, reason=""):
-    return TallyRevision.objects.create(
-        tally=tally if action != TallyRevision.Action.DELETE else None,
-        description=_describe(tally),
-        action=action,
-        old_count=old[0] if old else None,
-        new_count=tally.count if action != TallyRevision.Action.DELETE else None,
-        old_qualifier=old[1] if old else "",
-        new_qualifier=tally.qualifier if action != TallyRevision.Action.DELETE else "",
-        reason=reason[:300],
-        user=user,
+def _tally_row(tally, **changes):
+    return TallyRow(
+        metric_id=tally.metric_id,
+        channel_id=tally.channel_id,
+        place_id=tally.place_id,
+        campaign_id=tally.campaign_id,
+        period_kind=tally.period_kind,
+        day=tally.period_start,
+        count=changes.get("count", tally.count),
+        qualifier=changes.get("qualifier") or tally.qualifier,
+        note=changes.get("note", tally.note) or "",
     )
 
 
-@transaction.atomic
+def _written(function, *args, **kwargs):
+    """Call the write path; its rule errors become a ValidationError (LockedPeriodError
+    when an approval holds the figure)."""
+    try:
+        return function(*args, **kwargs)
+    except WriteError as error:
+        raise (LockedPeriodError if error.locked else ValidationError)(error.messages) from error
+
+
 def record_tally(
     *,
     metric,
@@ -106,105 +86,41 @@ def record_tally(
     reason="",
 ):
     """Create the tally for this key, or correct it if it exists; returns (tally, created)."""
-    if count is None or int(count) < 0:
+    if count is None:
         raise ValidationError({"count": _("A count cannot be negative.")})
-    if channel.metric_id != metric.pk:
-        raise ValidationError({"channel": _("This channel belongs to another metric.")})
-    start = normalise_period_start(period_kind, day)
-    end = period_end(period_kind, start)
-    campaign_id = campaign.pk if campaign else None
-    _check_unlocked(campaign_id, start, end)
-    if overlapping_other_kind(
+    row = TallyRow(
+        metric_id=metric.pk,
+        channel_id=channel.pk,
+        place_id=place.pk,
+        campaign_id=campaign.pk if campaign else None,
+        period_kind=period_kind,
+        day=day,
+        count=count,
+        qualifier=qualifier,
+        note=note,
+    )
+    result = _written(write_tallies, [row], source=source, user=user, reason=reason)
+    tally = Tally.objects.get(
         metric=metric,
         channel=channel,
         place=place,
         campaign=campaign,
-        kind=period_kind,
-        start=start,
-        end=end,
-    ).exists():
-        raise ValidationError(
-            _(
-                "These days are already counted in a tally of another period length "
-                "(day/week/month) for the same metric, channel and place."
-            )
-        )
-    tally = (
-        Tally.objects.select_for_update()
-        .filter(
-            metric=metric,
-            channel=channel,
-            place=place,
-            campaign=campaign,
-            period_kind=period_kind,
-            period_start=start,
-        )
-        .first()
+        period_kind=period_kind,
+        period_start=row.start,
     )
-    if tally is None:
-        tally = Tally.objects.create(
-            metric=metric,
-            channel=channel,
-            place=place,
-            campaign=campaign,
-            period_kind=period_kind,
-            period_start=start,
-            count=int(count),
-            qualifier=qualifier,
-            note=note,
-            source=source,
-            created_by=user,
-        )
-        _revise(tally, TallyRevision.Action.CREATE, user=user, reason=reason)
-        return tally, True
-    if tally.source == Tally.Source.DERIVED and source != Tally.Source.DERIVED:
-        raise ValidationError(
-            _("This figure is computed from bookings or contest entries and cannot be typed in.")
-        )
-    old = (tally.count, tally.qualifier)
-    tally.count, tally.qualifier, tally.note = int(count), qualifier, note or tally.note
-    tally.approved = False
-    tally.save()
-    if old != (tally.count, tally.qualifier):
-        _revise(tally, TallyRevision.Action.UPDATE, old=old, user=user, reason=reason)
-    return tally, False
+    return tally, bool(result.created)
 
 
-@transaction.atomic
 def change_tally(tally, *, count, qualifier=None, note=None, user=None, reason=""):
     """Correct a tally's count (kept in the audit trail)."""
-    tally = Tally.objects.select_for_update().get(pk=tally.pk)
-    _check_unlocked(tally.campaign_id, tally.period_start, tally.period_end)
-    if count is None or int(count) < 0:
-        raise ValidationError({"count": _("A count cannot be negative.")})
-    old = (tally.count, tally.qualifier)
-    tally.count = int(count)
-    tally.qualifier = qualifier or tally.qualifier
-    if note is not None:
-        tally.note = note
-    tally.approved = False
-    tally.save()
-    if old != (tally.count, tally.qualifier):
-        _revise(tally, TallyRevision.Action.UPDATE, old=old, user=user, reason=reason)
-    return tally
+    row = _tally_row(tally, count=count, qualifier=qualifier, note=note)
+    _written(write_tallies, [row], source=Tally.Source.ENTERED, user=user, reason=reason)
+    return Tally.objects.get(pk=tally.pk)
 
 
-@transaction.atomic
 def delete_tally(tally, *, user=None, reason=""):
-    _check_unlocked(tally.campaign_id, tally.period_start, tally.period_end)
-    _revise(
-        tally,
-        TallyRevision.Action.DELETE,
-        old=(tally.count, tally.qualifier),
-        user=user,
-        reason=reason,
-    )
-    tally.delete()
-
-
-def check_tally_editable(tally):
-    """Raise LockedPeriodError if an approved period covers this tally."""
-    _check_unlocked(tally.campaign_id, tally.period_start, tally.period_end)
+    row = _tally_row(tally, count=None)
+    _written(write_tallies, [row], source=Tally.Source.ENTERED, user=user, reason=reason)
 
 
 def tallies_cut_by(start, end, campaign=None):
@@ -239,7 +155,7 @@ def check_approvable(*, start, end, campaign=None):
         )
         % {
             "count": cut.count(),
-            "tally": _describe(first),
+            "tally": str(first),
             "first": f"{first.period_start:%Y-%m-%d}",
             "last": f"{first.period_end:%Y-%m-%d}",
             "start": f"{wide_start:%Y-%m-%d}",
@@ -248,19 +164,71 @@ def check_approvable(*, start, end, campaign=None):
     )
 
 
+def pending_corrections(*, start=None, end=None, campaign=None):
+    """Derived figures changed inside approved periods, waiting for re-approval."""
+    qs = PendingCorrection.objects.select_related("metric", "channel", "place", "tally")
+    if start is not None and end is not None:
+        qs = qs.filter(_covered(start, end, campaign.pk if campaign else None))
+    return qs
+
+
+def _apply_pending(queryset, *, user, reason):
+    """Write pending corrections through the write path (an approval is applying them)."""
+    for origin, rows in pending_rows(queryset).items():
+        write_tallies(
+            rows,
+            source=Tally.Source.DERIVED,
+            origin=origin,
+            user=user,
+            reason=reason,
+            apply_pending=True,
+        )
+
+
 @transaction.atomic
 def approve_period(*, start, end, campaign=None, user=None, note=""):
     """Approve and lock the figures between start and end (of one campaign, or all).
 
-    The tallies approved are exactly those the approval locks; a period cutting
-    through a week or month tally is refused (``check_approvable``).
+    Takes the write lock, so no figure is written while it approves. Pending
+    corrections inside the period are applied first: approving a period again is how
+    a recomputed figure inside an approval becomes public. The tallies approved are
+    exactly those the approval locks; a period cutting through a week or month tally
+    is refused (``check_approvable``).
     """
+    write_lock()
+    campaign = canonical_campaign(campaign)
     check_approvable(start=start, end=end, campaign=campaign)
+    _apply_pending(
+        pending_corrections(start=start, end=end, campaign=campaign),
+        user=user,
+        reason=_("applied on approval"),
+    )
     period = ApprovedPeriod.objects.create(
         campaign=campaign, start=start, end=end, note=note, approved_by=user
     )
     Tally.objects.filter(_covered(start, end, period.campaign_id)).update(approved=True)
+    figures_changed()
     return period
+
+
+def approval_preview(*, start, end, campaign=None):
+    """What approving would make public, computed by approving inside a transaction that
+    is rolled back: the public totals afterwards and the pending corrections applied."""
+    from .. import selectors
+
+    campaign = canonical_campaign(campaign)
+    applied = list(pending_corrections(start=start, end=end, campaign=campaign))
+    with transaction.atomic():
+        approve_period(start=start, end=end, campaign=campaign)
+        public = selectors.tallies(campaign=campaign, public=True)
+        figures = selectors.totals_by_metric(public)
+        transaction.set_rollback(True)
+    return {"campaign": campaign, "figures": figures, "pending": applied}
+
+
+def canonical_campaign(campaign):
+    """The campaign whose figures are kept: the default-locale page, never a copy."""
+    return campaign.source_campaign if campaign is not None else None
 
 
 @transaction.atomic
@@ -269,13 +237,15 @@ def revoke_approval(period, *, user, reason):
 
     Only someone allowed to revoke approvals may; the approval is kept with who
     revoked it, when and why. Tallies another approval in force still covers stay
-    approved. Returns the number of tallies no longer approved.
+    approved. Takes the write lock like every write to figures. Returns the number of
+    tallies no longer approved.
     """
     if user is None or not user.has_perm("reach.revoke_approvedperiod"):
         raise PermissionDenied(_("You may not revoke approvals."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the approval is revoked.")})
+    write_lock()
     period = ApprovedPeriod.objects.select_for_update().get(pk=period.pk)
     if period.revoked:
         raise ValidationError(_("This approval was already revoked."))

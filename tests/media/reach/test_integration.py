@@ -1,6 +1,7 @@
 """Derived tallies from the real sources: bookings' attendance and contest entries."""
 
 import pytest
+from django.utils import timezone
 
 from events import services as booking_services
 from media.reach.models import Tally
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_check_in_turns_into_an_attendance_tally(django_capture_on_commit_callbacks):
-    booking = BookingFactory(party_size=40)
+    booking = BookingFactory(party_size=40, session__starts_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
         booking_services.check_in(booking.pk, 37)
     tally = Tally.objects.get(metric__code="attendance", source="derived")

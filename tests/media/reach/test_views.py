@@ -95,9 +95,10 @@ def test_import_screens_dry_run_then_confirm(
     template = client.get("/admin/reach_import/?template=csv")
     assert "日期" in template.content.decode("utf-8-sig")
     csv = "日期,指标,渠道,地点,数量\n2020-11-02,leaflets,truck,澄江街道,7777\n"
-    response = client.post(
-        "/admin/reach_import/", {"file": SimpleUploadedFile("a.csv", csv.encode())}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/reach_import/", {"file": SimpleUploadedFile("a.csv", csv.encode())}
+        )
     job = ImportJob.objects.get()
     assert response.status_code == 302 and not Tally.objects.filter(count=7777).exists()
     page = client.get(f"/admin/reach_admin/import/{job.pk}/")
@@ -105,7 +106,10 @@ def test_import_screens_dry_run_then_confirm(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/admin/reach_admin/import/{job.pk}/")
     assert Tally.objects.filter(count=7777, source="imported").exists()
-    bad = client.post("/admin/reach_import/", {"file": SimpleUploadedFile("b.csv", b"x,y\n1,2\n")})
+    with django_capture_on_commit_callbacks(execute=True):
+        bad = client.post(
+            "/admin/reach_import/", {"file": SimpleUploadedFile("b.csv", b"x,y\n1,2\n")}
+        )
     assert client.get(bad["Location"]).status_code == 400
 
 
