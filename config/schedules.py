@@ -35,6 +35,7 @@ SCHEDULES = [
     Periodic("reach: derive tallies", "media.reach.tasks.derive_tallies_job", MINUTES, 10),
     Periodic("reach: weekly summary", "media.reach.tasks.weekly_summary_job", WEEKLY),
     Periodic("events: notification outbox", "events.tasks.sweep_outbox", MINUTES, 1),
+    Periodic("platform: backup", "config.backups.scheduled_backup", DAILY),
 ]
 
 
