@@ -90,6 +90,10 @@ def _pg_environment():
 def _dump_database(target):
     """Write a consistent copy of the database to ``target``; returns the member name."""
     connection = connections[DEFAULT_DB_ALIAS]
+    if connection.in_atomic_block:
+        # SQLite would wait for its own write lock; PostgreSQL's pg_dump would not see
+        # this transaction's rows. A backup runs on its own, never inside a change.
+        raise BackupError("a backup cannot run inside a database transaction")
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         destination = sqlite3.connect(target)
