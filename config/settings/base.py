@@ -311,6 +311,9 @@ CONTEST_MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 
 # Booking (events/)
 BOOKING_REMINDER_HOURS = int(os.environ.get("BOOKING_REMINDER_HOURS", "24"))
+# Contact details of a booking are erased this many days after its session
+# (events/retention.py); the booking's counts stay for reach and yearly figures.
+BOOKING_RETENTION_DAYS = int(os.environ.get("BOOKING_RETENTION_DAYS", "180"))
 # Public booking form: attempts per client address and per mobile number per hour.
 BOOKING_RATE_LIMIT_PER_IP = int(os.environ.get("BOOKING_RATE_LIMIT_PER_IP", "20"))
 BOOKING_RATE_LIMIT_PER_PHONE = int(os.environ.get("BOOKING_RATE_LIMIT_PER_PHONE", "5"))
