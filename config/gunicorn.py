@@ -21,3 +21,24 @@ max_requests_jitter = 500
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
+
+# Metrics (config/metrics.py): each worker process writes its counters to files in one
+# folder, so a scrape answered by any worker adds up all of them. Emptied at start.
+_var = os.environ.get("FIREBREAK_VAR_DIR") or os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "var"
+)
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.path.join(_var, "prometheus"))
+
+
+def on_starting(server):
+    import shutil
+
+    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -31,11 +31,13 @@ SCHEDULES = [
         args="'publish_scheduled'",
     ),
     Periodic("contest: retention", "media.contest.tasks.run_retention", DAILY),
+    Periodic("events: retention", "events.retention.apply_retention", DAILY),
     Periodic("events: reminders", "events.tasks.send_reminders", MINUTES, 15),
     Periodic("reach: derive tallies", "media.reach.tasks.derive_tallies_job", MINUTES, 10),
     Periodic("reach: weekly summary", "media.reach.tasks.weekly_summary_job", WEEKLY),
     Periodic("events: notification outbox", "events.tasks.sweep_outbox", MINUTES, 1),
     Periodic("platform: parked tasks", "config.tasks.hand_over_parked", MINUTES, 1),
+    Periodic("platform: backup", "config.backups.scheduled_backup", DAILY),
 ]
 
 

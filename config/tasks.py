@@ -26,6 +26,8 @@ from django.tasks.backends.base import BaseTaskBackend
 from django.tasks.base import Task, TaskResult, TaskResultStatus
 from django.utils.module_loading import import_string
 
+from config.observability import current_request_id, request_id_var
+
 logger = logging.getLogger(__name__)
 
 
@@ -52,18 +54,20 @@ class DjangoQBackend(BaseTaskBackend):
             errors=[],
             worker_ids=[],
         )
-        # The result normalises args and kwargs to JSON-safe values: send those.
+        # The result normalises args and kwargs to JSON-safe values: send those. The
+        # request id follows the task, so the worker's log lines join the request's.
+        request_id = current_request_id()
         transaction.on_commit(
-            lambda: hand_over(task.module_path, result.args, result.kwargs, result.id),
+            lambda: hand_over(task.module_path, result.args, result.kwargs, result.id, request_id),
             robust=True,
         )
         return result
 
 
-def hand_over(module_path, args, kwargs, task_id):
+def hand_over(module_path, args, kwargs, task_id, request_id=""):
     """Hand a task to the worker; park it if the broker refuses. Never raises."""
     try:
-        hand_to_worker(module_path, args, kwargs, task_id)
+        hand_to_worker(module_path, args, kwargs, task_id, request_id)
     except Exception as error:  # noqa: BLE001 - the request's change is already saved
         logger.warning(
             "Could not hand %s over to the worker (%s: %s); parking it",
@@ -111,7 +115,7 @@ def hand_over_parked():
     return handed
 
 
-def hand_to_worker(module_path, args, kwargs, task_id):
+def hand_to_worker(module_path, args, kwargs, task_id, request_id=""):
     from django_q.tasks import async_task
 
     async_task(
@@ -119,14 +123,19 @@ def hand_to_worker(module_path, args, kwargs, task_id):
         module_path,
         args,
         kwargs,
+        request_id=request_id,
         task_name=f"{module_path.rsplit('.', 1)[-1]}-{task_id[:12]}",
         group=module_path,
     )
 
 
-def run_task(module_path, args, kwargs):
+def run_task(module_path, args, kwargs, request_id=""):
     """Run a task in the worker: what django-q2 calls for every enqueued task."""
     task = import_string(module_path)
     if getattr(task, "takes_context", False):
         raise TypeError(f"{module_path} takes a context, which this backend does not provide.")
-    return task.call(*args, **kwargs)
+    token = request_id_var.set(request_id)
+    try:
+        return task.call(*args, **kwargs)
+    finally:
+        request_id_var.reset(token)

@@ -10,10 +10,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.urls import serve_pattern
 
 from config.health import health
+from config.metrics import metrics
 from education import routing
 
 urlpatterns = [
     path("health/", health, name="health"),
+    path("metrics/", metrics, name="metrics"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -8,7 +8,12 @@ class EventsConfig(AppConfig):
     verbose_name = _("Booking")
 
     def ready(self):
+        from core.personal_data import register
+
         from .permissions import ensure_booking_staff_group
+        from .personal_data import BookingSource
+
+        register(BookingSource())
 
         # After auth's own post_migrate (it comes later in INSTALLED_APPS), when the
         # permissions of every app, ours and Wagtail's, exist.

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from config.observability import init_sentry, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("FIREBREAK_VAR_DIR", BASE_DIR / "var"))
 SITE_DIR = BASE_DIR / "site"
@@ -66,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.metrics.MetricsMiddleware",
+    "config.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.faults.DatabaseFaultMiddleware",
     "config.middleware.RejectNullCharactersMiddleware",
@@ -357,17 +361,20 @@ WAGTAILADMIN_USER_LOGIN_FORM = "config.auth.ThrottledLoginForm"
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.request": {"level": "ERROR"},
-        "django.server": {"level": "WARNING"},
-    },
-}
+# Logs: "plain" for a terminal, "json" (one object a line) for a log shipper; every
+# line carries the request id (config/observability.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+LOGGING = logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "INFO"))
+
+# Operators: Prometheus metrics at /metrics/ (off unless a token is set) and optional
+# error reports to a Sentry-compatible service.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+init_sentry(
+    SENTRY_DSN,
+    environment=os.environ.get("SENTRY_ENVIRONMENT", ""),
+    traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+)
 
 # Platform
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
@@ -375,6 +382,9 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # until the public generation changes, and never longer than this. 0 turns them off.
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "300"))
 HEALTH_WORKER_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_WORKER_MAX_AGE_SECONDS", "180"))
+# Daily backups by the worker (config/backups.py): where, and how many to keep.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "7"))
 
 # Children's contest (media/contest): unmoderated originals live outside MEDIA_ROOT and
 # are served to contest staff only, through a permission-checked view. Unset: the folder
@@ -386,6 +396,9 @@ CONTEST_MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 
 # Booking (events/)
 BOOKING_REMINDER_HOURS = int(os.environ.get("BOOKING_REMINDER_HOURS", "24"))
+# Contact details of a booking are erased this many days after its session
+# (events/retention.py); the booking's counts stay for reach and yearly figures.
+BOOKING_RETENTION_DAYS = int(os.environ.get("BOOKING_RETENTION_DAYS", "180"))
 # Public booking form: attempts per client address and per mobile number per hour.
 BOOKING_RATE_LIMIT_PER_IP = int(os.environ.get("BOOKING_RATE_LIMIT_PER_IP", "20"))
 BOOKING_RATE_LIMIT_PER_PHONE = int(os.environ.get("BOOKING_RATE_LIMIT_PER_PHONE", "5"))

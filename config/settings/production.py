@@ -4,6 +4,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.observability import logging_config
+
 from .base import *  # noqa: F403
 from .base import env_bool, env_list
 
@@ -34,4 +36,10 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# Machines on the internal network: the load balancer's health check and the metrics
+# scrape (which carries its own token) may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics/$"]
+
+# One JSON object per log line, for the log shipper (LOG_FORMAT=plain to read by eye).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+LOGGING = logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "INFO"))

@@ -92,6 +92,11 @@ class Booking(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # Set when the contact's name, phone, email and notes were erased (retention, or the
+    # person's request: events/retention.py); the booking itself stays for the counts.
+    personal_data_erased_at = models.DateTimeField(
+        _("personal data erased at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("booking")

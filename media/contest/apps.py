@@ -9,8 +9,13 @@ class ContestConfig(AppConfig):
     verbose_name = _("Children's contest")
 
     def ready(self):
+        from core.personal_data import register
+
         from . import messages  # noqa: F401 - registers the contest's message renderers
         from .groups import ensure_groups
+        from .personal_data import GuardianSource
+
+        register(GuardianSource())
 
         # After every app's permissions exist (wagtailadmin's included).
         post_migrate.connect(ensure_groups, dispatch_uid="contest.ensure_groups")

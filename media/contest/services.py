@@ -344,3 +344,16 @@ def apply_retention(now=None):
                 source_id__in=entries.values("pk"), kind=Notification.Kind.ENTRY_WITHDRAWN
             ).exclude(phone="").update(phone="")
     return changed
+
+
+def erase_guardian_data(entry, now=None):
+    """Erase one entry's guardian contact data at the guardian's request (idempotent).
+
+    The work stays as it is: withdrawing it is the guardian's separate choice.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        entry = _locked(entry)
+        _erase_personal_data(entry, now)
+        entry.save(update_fields=["guardian_name", "guardian_phone", "personal_data_erased_at"])
+    return entry

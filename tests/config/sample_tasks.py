@@ -16,3 +16,11 @@ def record_process(prefix):
     import os
 
     Group.objects.get_or_create(name=f"{prefix}:{os.getpid()}")
+
+
+@task
+def report_request_id():
+    """Returns the request id the worker sees, for the log-correlation test."""
+    from config.observability import current_request_id
+
+    return current_request_id()
