@@ -9,6 +9,7 @@ from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -137,7 +138,7 @@ class SessionViewSet(ModelViewSet):
     name = "events_session"
     url_prefix = "booking/sessions"
     icon = "time"
-    menu_label = _("Sessions")
+    menu_label = pgettext_lazy("event session", "Sessions")
     index_view_class = SessionIndexView
     edit_view_class = SessionEditView
     filterset_class = SessionFilterSet
@@ -179,7 +180,7 @@ class BookingIndexView(BulkActionsListingMixin, FormulaSafeIndexView):
     def get_list_buttons(self, instance):
         return [
             ListingButton(
-                _("Actions"),
+                pgettext_lazy("column", "Actions"),
                 url=reverse("events_admin:booking_actions", args=[instance.pk]),
                 icon_name="tick",
                 priority=1,

@@ -195,7 +195,7 @@ def test_review_offers_only_the_moves_the_rule_allows(client, contest, status):
     for target, url_name in ACTIONS.items():
         action = f'action="{reverse(url_name, args=[entry.pk])}"'
         assert (action in html) == (target in ALLOWED[status]), (status, target)
-    buttons = {S.APPROVED: ">通过</button>", S.REJECTED: ">不通过</button>"}
+    buttons = {S.APPROVED: ">批准</button>", S.REJECTED: ">拒绝</button>"}
     buttons[S.DUPLICATE] = ">标记为重复</button>"
     for target, button in buttons.items():
         assert (button in html) == (target in ALLOWED[status]), (status, button)
