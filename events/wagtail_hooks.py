@@ -22,6 +22,7 @@ from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.admin.widgets.button import MenuItem as ButtonMenuItem
 from wagtail.log_actions import log
 
+from core.admin_columns import YesNoColumn
 from education.exports import FormulaSafeIndexView
 from education.inspect import LocalInspectView
 
@@ -61,7 +62,15 @@ class EventViewSet(ModelViewSet):
     url_prefix = "booking/events"
     icon = "date"
     menu_label = _("Events")
-    list_display = ["title", "kind", "audience", "requires_approval", "is_published"]
+    list_display = [
+        "title",
+        "kind",
+        "audience",
+        *(
+            YesNoColumn(name, label=Event._meta.get_field(name).verbose_name)
+            for name in ("requires_approval", "is_published")
+        ),
+    ]
     list_filter = ["kind", "audience", "requires_approval", "is_published"]
     search_fields = ["title", "summary"]
     form_fields = [

@@ -199,3 +199,14 @@ def test_session_form_cancelling_cancels_the_bookings_and_tells_them(
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
     assert "本场次已取消" in mail.outbox[-1].body
+
+
+def test_event_list_says_yes_and_no_not_true_and_false(client):
+    from tests.events.factories import EventFactory
+
+    EventFactory(title="消防主题公园参观", requires_approval=True, is_published=False)
+    client.force_login(User.objects.create_superuser("boss", password="pw"))
+    html = client.get(reverse("events_event:index")).content.decode()
+    cells = [re.sub(r"\s+", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)]
+    assert "是" in cells and "否" in cells
+    assert not {"True", "False"} & set(cells)
