@@ -158,15 +158,10 @@ def retry(notification_pks, *, now=None):
     return retried
 
 
-def send_booking_message(booking_pk, kind, reason="", notification=None):
-    """Email (if the booker gave an address), then SMS.
-
-    With the outbox row, the email is stamped as sent before the SMS goes, so a retry
-    after a failed SMS sends only the SMS.
-    """
+def render_booking_message(booking, kind, reason=""):
+    """(subject, email body, SMS) of a message to the booker, as it will be sent."""
     if kind not in SUBJECTS:
         raise ValueError(f"Unknown booking message: {kind}")
-    booking = Booking.objects.select_related("session__event").get(pk=booking_pk)
     with translation.override(MESSAGE_LANGUAGE):
         context = {
             "booking": booking,
@@ -179,6 +174,17 @@ def send_booking_message(booking_pk, kind, reason="", notification=None):
         subject = str(SUBJECTS[kind] % {"ref": booking.reference})
         body = render_to_string("events/email/booking_message.txt", context)
         sms = render_to_string("events/email/booking_sms.txt", context).strip()
+    return subject, body, sms
+
+
+def send_booking_message(booking_pk, kind, reason="", notification=None):
+    """Email (if the booker gave an address), then SMS.
+
+    With the outbox row, the email is stamped as sent before the SMS goes, so a retry
+    after a failed SMS sends only the SMS.
+    """
+    booking = Booking.objects.select_related("session__event").get(pk=booking_pk)
+    subject, body, sms = render_booking_message(booking, kind, reason)
     if booking.email and (notification is None or notification.email_sent_at is None):
         send_mail(subject, body, None, [booking.email])
         if notification is not None:

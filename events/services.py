@@ -252,6 +252,12 @@ def _cancel(booking, reason, now):
 SESSION_FIELDS = ("event", "starts_at", "ends_at", "venue", "capacity", "status", "note")
 
 
+def cancellation_reason(session, reason=""):
+    """What the bookers of a cancelled session are told: the reason given, else the
+    session's staff note (e.g. 因场地维修取消), else that it is cancelled."""
+    return str(reason).strip() or session.note.strip() or str(_("The session is cancelled."))
+
+
 def update_session(session_pk, changes, *, reason="", now=None):
     """Staff edit a session under the same lock as booking; return the session.
 
@@ -283,7 +289,7 @@ def update_session(session_pk, changes, *, reason="", now=None):
                 )
         session.save()
         if cancelled and not was_cancelled:
-            reason = reason or _("The session is cancelled.")
+            reason = cancellation_reason(session, reason)
             for booking in Booking.objects.filter(session=session, status__in=Booking.ACTIVE):
                 _cancel(booking, reason, now)
         elif not cancelled:

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 import django_filters
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
@@ -26,7 +27,7 @@ from core.admin_columns import YesNoColumn
 from education.exports import FormulaSafeIndexView
 from education.inspect import LocalInspectView
 
-from . import admin_views, services
+from . import admin_views, impact, services
 from .bulk_actions import BULK_ACTIONS
 from .models import Booking, Event, Notification, Session
 
@@ -127,6 +128,13 @@ class SessionEditView(EditView):
     """
 
     def form_valid(self, form):
+        # The form has already applied its data to self.object: compare with the initial.
+        cancelling = (
+            "status" in form.changed_data
+            and form.cleaned_data["status"] == Session.Status.CANCELLED
+        )
+        if cancelling and "confirm_cancellation" not in self.request.POST:
+            return self.confirm_cancellation(form)
         try:
             return super().form_valid(form)
         except services.BookingError as error:
@@ -134,6 +142,26 @@ class SessionEditView(EditView):
             self.produced_error_code = "validation_error"
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
+
+    def confirm_cancellation(self, form):
+        """Say what cancelling will do (bookings, messages, the text) before it does it."""
+        return TemplateResponse(
+            self.request,
+            "events/admin/session_cancel_confirm.html",
+            {
+                "session": self.object,
+                "impact": impact.session_cancellation(self.object),
+                "fields": [
+                    (name, value)
+                    for name, values in self.request.POST.lists()
+                    if name != "csrfmiddlewaretoken"
+                    for value in values
+                ],
+                "action_url": self.request.get_full_path(),
+                "page_title": _("Cancel this session?"),
+                "header_icon": "warning",
+            },
+        )
 
     def save_instance(self):
         changes = {name: self.form.cleaned_data[name] for name in self.form.changed_data}

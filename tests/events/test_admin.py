@@ -189,16 +189,31 @@ def test_session_form_raising_capacity_moves_the_waitlist_in(staff):
     assert waiting.notifications.get().kind == "promoted"
 
 
-def test_session_form_cancelling_cancels_the_bookings_and_tells_them(
+def test_cancelling_a_session_first_says_what_it_will_do_then_tells_the_note(
     staff, django_capture_on_commit_callbacks
 ):
     session = SessionFactory(capacity=20)
-    booking = BookingFactory(session=session, party_size=10)
+    booking = BookingFactory(session=session, party_size=10, email="t@example.cn")
+    BookingFactory(session=session, party_size=5, email="")
+    first = edit_session(staff, session, status="cancelled", note="因场地维修取消")
+    html = first.content.decode()
+    assert first.status_code == 200
+    assert "取消 2 个预约" in html and "2 条短信" in html and "1 封邮件" in html
+    assert "因场地维修取消" in html and booking.reference in html
+    booking.refresh_from_db()
+    session.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED and session.status != "cancelled"
+
+    confirmed = session_form(session, status="cancelled", note="因场地维修取消")
     with django_capture_on_commit_callbacks(execute=True):
-        assert edit_session(staff, session, status="cancelled").status_code == 302
+        response = staff.post(
+            reverse("events_session:edit", args=[session.pk]),
+            {**confirmed, "confirm_cancellation": "1"},
+        )
+    assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
-    assert "本场次已取消" in mail.outbox[-1].body
+    assert "因场地维修取消" in mail.outbox[-1].body
 
 
 def test_event_list_says_yes_and_no_not_true_and_false(client):
