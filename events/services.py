@@ -227,7 +227,10 @@ def change_booking(booking_pk, changes, *, by_staff=False, now=None):
 
 
 def cancel_booking(booking_pk, *, by_staff=False, reason="", now=None):
-    """Cancel; before the deadline for the booker, any time for staff. Frees places."""
+    """Cancel; before the deadline for the booker, any time for staff. Frees places.
+
+    Returns the waiting bookings that moved into the freed places (often none).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         session, booking = _locked_booking(booking_pk)
@@ -236,8 +239,7 @@ def cancel_booking(booking_pk, *, by_staff=False, reason="", now=None):
         if not by_staff and now > selectors.cancel_deadline(session):
             raise BookingError(_("The cancellation deadline has passed; please call us."))
         _cancel(booking, reason, now)
-        _promote_waitlist(session, now)
-        return booking
+        return _promote_waitlist(session, now)
 
 
 def _cancel(booking, reason, now):

@@ -225,3 +225,32 @@ def test_event_list_says_yes_and_no_not_true_and_false(client):
     cells = [re.sub(r"\s+", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)]
     assert "是" in cells and "否" in cells
     assert not {"True", "False"} & set(cells)
+
+
+def test_cancelling_a_booking_takes_a_reason_and_says_truly_who_moved_in(
+    staff, django_capture_on_commit_callbacks
+):
+    session = SessionFactory(capacity=20)
+    booking = BookingFactory(session=session, party_size=10, email="t@example.cn")
+    url = reverse("events_admin:booking_actions", args=[booking.pk])
+    refused = staff.post(url, {"action": "cancel"})
+    assert refused.status_code == 400
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = staff.post(url, {"action": "cancel", "cancel-reason": "学校临时停课"}, follow=True)
+    html = done.content.decode()
+    assert "没有候补团体转入" in html and "已转为正式预约" not in html
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert "学校临时停课" in mail.outbox[-1].body
+
+
+def test_cancelling_a_booking_counts_the_parties_that_moved_in(staff):
+    session = SessionFactory(capacity=20)
+    booking = BookingFactory(session=session, party_size=20)
+    BookingFactory(session=session, party_size=8, status=Booking.Status.WAITLISTED)
+    url = reverse("events_admin:booking_actions", args=[booking.pk])
+    html = staff.post(url, {"action": "cancel", "cancel-reason": "改期"}, follow=True)
+    assert "1 个候补团体已转入" in html.content.decode()
