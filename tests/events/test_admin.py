@@ -254,3 +254,19 @@ def test_cancelling_a_booking_counts_the_parties_that_moved_in(staff):
     url = reverse("events_admin:booking_actions", args=[booking.pk])
     html = staff.post(url, {"action": "cancel", "cancel-reason": "改期"}, follow=True)
     assert "1 个候补团体已转入" in html.content.decode()
+
+
+def test_bookings_export_reads_local_times_and_labels(staff):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    ten = datetime(2026, 12, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    BookingFactory(session=SessionFactory(starts_at=ten), organization="江阴中专")
+    url = reverse("events_booking:index")
+    text = staff.get(url, {"export": "csv"}).getvalue().decode()
+    assert "2026-12-20 10:00" in text and "+00:00" not in text
+    assert "confirmed" not in text and "school" not in text
+    workbook = openpyxl.load_workbook(io.BytesIO(staff.get(url, {"export": "xlsx"}).getvalue()))
+    values = [cell.value for cell in next(workbook.active.iter_rows(min_row=2))]
+    assert datetime(2026, 12, 20, 10, 0) in values
+    assert "confirmed" not in values

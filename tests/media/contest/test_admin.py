@@ -269,7 +269,11 @@ def test_entry_listing_for_staff_with_export(client, contest):
     assert client.get(reverse("contest_entries:index")).status_code == 200
     export = client.get(reverse("contest_entries:index") + "?export=csv")
     assert export.status_code == 200
-    assert "江阴市实验小学" in b"".join(export.streaming_content).decode("utf-8-sig")
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert "江阴市实验小学" in text
+    # Labels in the reader's language and local time, never codes or UTC.
+    assert "已批准" in text and ",approved," not in text and ",drawing," not in text
+    assert "+00:00" not in text
 
 
 @pytest.mark.parametrize(
