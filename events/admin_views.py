@@ -92,7 +92,7 @@ def booking_actions(request, pk):
                 initial={"reference": booking.reference, "attended_count": booking.party_size}
             ),
             "page_title": booking.reference,
-            "header_icon": "tick",
+            "header_icon": "calendar-check",
         },
         status=status,
     )
@@ -141,7 +141,12 @@ def check_in(request):
     return render(
         request,
         "events/admin/check_in.html",
-        {"form": form, "booking": booking, "page_title": _("Check-in"), "header_icon": "tick"},
+        {
+            "form": form,
+            "booking": booking,
+            "page_title": _("Check-in"),
+            "header_icon": "calendar-check",
+        },
         status=status,
     )
 

@@ -219,7 +219,7 @@ class BookingIndexView(BulkActionsListingMixin, FormulaSafeIndexView):
             ListingButton(
                 pgettext_lazy("column", "Actions"),
                 url=reverse("events_admin:booking_actions", args=[instance.pk]),
-                icon_name="tick",
+                icon_name="check",
                 priority=1,
             ),
             *super().get_list_buttons(instance),
@@ -497,7 +497,7 @@ class CheckInMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_check_in_menu_item():
     return CheckInMenuItem(
-        _("Check-in"), reverse("events_admin:check_in"), icon_name="tick", order=251
+        _("Check-in"), reverse("events_admin:check_in"), icon_name="check", order=251
     )
 
 
