@@ -39,6 +39,7 @@ messages: install
 	@command -v msgfmt >/dev/null || { echo "Installing gettext (msgfmt)"; apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
 
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: messages
 	@mkdir -p var
 	$(PY) manage.py migrate --no-input -v0

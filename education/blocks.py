@@ -2,6 +2,7 @@
 description and a preview, so the admin's block chooser shows what it makes."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
@@ -168,7 +169,7 @@ class ParagraphBlock(blocks.RichTextBlock):
     class Meta:
         template = T + "paragraph.html"
         icon = "pilcrow"
-        label = _("Text")
+        label = pgettext_lazy("stream block", "Text")
         description = _("Paragraphs with headings, lists and links.")
         preview_value = "<p>电动车火灾多发生在夜间充电时。</p>"
 

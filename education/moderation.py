@@ -1,7 +1,13 @@
 """Moderation: guides and news go through a review by the Moderators group."""
 
 from django.contrib.auth.models import Group, Permission
-from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowPage
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 WORKFLOW_NAME = "Guides and news review"
 
@@ -28,8 +34,10 @@ def ensure_moderation(pages):
         task = GroupApprovalTask.objects.create(name="Moderator approval")
     task.groups.add(groups["Moderators"])
     workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
-    if not workflow.workflow_tasks.exists():
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+    # Through the model's own manager: ``workflow.workflow_tasks`` is a modelcluster
+    # relation whose create() only keeps the row in memory until the workflow is saved.
+    if not WorkflowTask.objects.filter(workflow=workflow).exists():
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     for page in pages:
         WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
         for group, permissions in (

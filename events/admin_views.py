@@ -29,6 +29,7 @@ def _actions_url(booking):
 def booking_actions(request, pk):
     booking = get_object_or_404(Booking.objects.select_related("session__event"), pk=pk)
     reject_form = RejectForm()
+    cancel_form = RejectForm(prefix="cancel")
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
@@ -52,9 +53,25 @@ def booking_actions(request, pk):
                 services.mark_no_show(booking.pk)
                 messages.success(request, _("Marked as no-show."))
             elif action == "cancel":
-                services.cancel_booking(booking.pk, by_staff=True, reason=_("Cancelled by staff"))
+                cancel_form = RejectForm(request.POST, prefix="cancel")
+                if not cancel_form.is_valid():
+                    raise services.BookingError(_("Give the booker a reason."))
+                promoted = services.cancel_booking(
+                    booking.pk, by_staff=True, reason=cancel_form.cleaned_data["reason"]
+                )
+                moved_in = (
+                    ngettext(
+                        "%(n)s waiting party moved in and is told.",
+                        "%(n)s waiting parties moved in and are told.",
+                        len(promoted),
+                    )
+                    % {"n": len(promoted)}
+                    if promoted
+                    else _("No waiting party moved in.")
+                )
                 messages.success(
-                    request, _("Booking cancelled; waiting parties that fit moved in.")
+                    request,
+                    _("Booking cancelled; the reason is sent to the booker.") + " " + moved_in,
                 )
             else:
                 raise services.BookingError(_("Unknown action."))
@@ -70,12 +87,13 @@ def booking_actions(request, pk):
             "booking": booking,
             "session": booking.session,
             "reject_form": reject_form,
+            "cancel_form": cancel_form,
             "size_form": PartySizeForm(initial={"party_size": booking.party_size}),
             "checkin_form": CheckInForm(
                 initial={"reference": booking.reference, "attended_count": booking.party_size}
             ),
             "page_title": booking.reference,
-            "header_icon": "tick",
+            "header_icon": "calendar-check",
         },
         status=status,
     )
@@ -140,7 +158,7 @@ def check_in(request):
             "booking": booking,
             "session_today": session_today,
             "page_title": _("Check-in"),
-            "header_icon": "tick",
+            "header_icon": "calendar-check",
         },
         status=status,
     )

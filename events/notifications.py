@@ -279,26 +279,34 @@ def retry(notification_pks, *, now=None):
     return retried
 
 
-@renders(*SUBJECTS)
-def render_booking_message(notification):
-    booking = Booking.objects.select_related("session__event").get(pk=notification.booking_id)
+def booking_message(booking, kind, reason=""):
+    """The message to the booker (an Outgoing), exactly as it will be sent.
+
+    Also what staff see before an action that messages many bookers (events/impact.py).
+    """
     with translation.override(MESSAGE_LANGUAGE):
         context = {
             "booking": booking,
             "session": booking.session,
             "event": booking.session.event,
-            "kind": notification.kind,
-            "reason": notification.reason,
+            "kind": kind,
+            "reason": reason,
             "manage_url": settings.SITE_URL.rstrip("/") + manage_path(booking),
             "waitlist_position": selectors.waitlist_position(booking),
         }
         return Outgoing(
             email=booking.email,
-            subject=str(SUBJECTS[Kind(notification.kind)] % {"ref": booking.reference}),
+            subject=str(SUBJECTS[Kind(kind)] % {"ref": booking.reference}),
             body=render_to_string("events/email/booking_message.txt", context),
             phone=booking.phone,
             sms=render_to_string("events/email/booking_sms.txt", context).strip(),
         )
+
+
+@renders(*SUBJECTS)
+def render_booking_message(notification):
+    booking = Booking.objects.select_related("session__event").get(pk=notification.booking_id)
+    return booking_message(booking, notification.kind, notification.reason)
 
 
 def send_message(notification, claim):

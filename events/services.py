@@ -342,7 +342,10 @@ def change_booking(booking_pk, changes, *, by_staff=False, now=None):
 
 
 def cancel_booking(booking_pk, *, by_staff=False, reason="", now=None):
-    """Cancel; before the deadline for the booker, any time for staff. Frees places."""
+    """Cancel; before the deadline for the booker, any time for staff. Frees places.
+
+    Returns the waiting bookings that moved into the freed places (often none).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         session, booking = _locked_booking(booking_pk)
@@ -351,8 +354,7 @@ def cancel_booking(booking_pk, *, by_staff=False, reason="", now=None):
         if not by_staff and now > selectors.cancel_deadline(session):
             raise BookingError(_("The cancellation deadline has passed; please call us."))
         _cancel(booking, reason, now)
-        _promote_waitlist(session, now)
-        return booking
+        return _promote_waitlist(session, now)
 
 
 def _cancel(booking, reason, now):
@@ -365,6 +367,12 @@ def _cancel(booking, reason, now):
 
 
 SESSION_FIELDS = ("event", "starts_at", "ends_at", "venue", "capacity", "status", "note")
+
+
+def cancellation_reason(session, reason=""):
+    """What the bookers of a cancelled session are told: the reason given, else the
+    session's staff note (e.g. 因场地维修取消), else that it is cancelled."""
+    return str(reason).strip() or session.note.strip() or str(_("The session is cancelled."))
 
 
 def update_session(session_pk, changes, *, reason="", now=None):
@@ -405,7 +413,7 @@ def update_session(session_pk, changes, *, reason="", now=None):
                 )
         session.save()
         if cancelled and not was_cancelled:
-            reason = reason or _("The session is cancelled.")
+            reason = cancellation_reason(session, reason)
             for booking in Booking.objects.filter(session=session, status__in=Booking.ACTIVE):
                 _cancel(booking, reason, now)
         elif not cancelled:

@@ -5,10 +5,12 @@ from urllib.parse import urlencode
 
 import django_filters
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -21,11 +23,12 @@ from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.admin.widgets.button import MenuItem as ButtonMenuItem
 from wagtail.log_actions import log
 
+from core.admin_columns import YesNoColumn
 from core.admin_delete import HeldDeleteView
 from education.exports import FormulaSafeIndexView
 from education.inspect import LocalInspectView
 
-from . import admin_views, services
+from . import admin_views, impact, services
 from .bulk_actions import BULK_ACTIONS
 from .models import Booking, Event, Notification, Session
 
@@ -62,7 +65,15 @@ class EventViewSet(ModelViewSet):
     url_prefix = "booking/events"
     icon = "date"
     menu_label = _("Events")
-    list_display = ["title", "kind", "audience", "requires_approval", "is_published"]
+    list_display = [
+        "title",
+        "kind",
+        "audience",
+        *(
+            YesNoColumn(name, label=Event._meta.get_field(name).verbose_name)
+            for name in ("requires_approval", "is_published")
+        ),
+    ]
     list_filter = ["kind", "audience", "requires_approval", "is_published"]
     search_fields = ["title", "summary"]
     form_fields = [
@@ -125,6 +136,13 @@ class SessionEditView(EditView):
     """
 
     def form_valid(self, form):
+        # The form has already applied its data to self.object: compare with the initial.
+        cancelling = (
+            "status" in form.changed_data
+            and form.cleaned_data["status"] == Session.Status.CANCELLED
+        )
+        if cancelling and "confirm_cancellation" not in self.request.POST:
+            return self.confirm_cancellation(form)
         try:
             return super().form_valid(form)
         except services.BookingError as error:
@@ -132,6 +150,26 @@ class SessionEditView(EditView):
             self.produced_error_code = "validation_error"
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
+
+    def confirm_cancellation(self, form):
+        """Say what cancelling will do (bookings, messages, the text) before it does it."""
+        return TemplateResponse(
+            self.request,
+            "events/admin/session_cancel_confirm.html",
+            {
+                "session": self.object,
+                "impact": impact.session_cancellation(self.object),
+                "fields": [
+                    (name, value)
+                    for name, values in self.request.POST.lists()
+                    if name != "csrfmiddlewaretoken"
+                    for value in values
+                ],
+                "action_url": self.request.get_full_path(),
+                "page_title": _("Cancel this session?"),
+                "header_icon": "warning",
+            },
+        )
 
     def save_instance(self):
         changes = {name: self.form.cleaned_data[name] for name in self.form.changed_data}
@@ -145,7 +183,7 @@ class SessionViewSet(ModelViewSet):
     name = "events_session"
     url_prefix = "booking/sessions"
     icon = "time"
-    menu_label = _("Sessions")
+    menu_label = pgettext_lazy("event session", "Sessions")
     index_view_class = SessionIndexView
     edit_view_class = SessionEditView
     delete_view_class = HeldDeleteView
@@ -188,9 +226,9 @@ class BookingIndexView(BulkActionsListingMixin, FormulaSafeIndexView):
     def get_list_buttons(self, instance):
         return [
             ListingButton(
-                _("Actions"),
+                pgettext_lazy("column", "Actions"),
                 url=reverse("events_admin:booking_actions", args=[instance.pk]),
-                icon_name="tick",
+                icon_name="check",
                 priority=1,
             ),
             *super().get_list_buttons(instance),
@@ -468,7 +506,7 @@ class CheckInMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_check_in_menu_item():
     return CheckInMenuItem(
-        _("Check-in"), reverse("events_admin:check_in"), icon_name="tick", order=251
+        _("Check-in"), reverse("events_admin:check_in"), icon_name="check", order=251
     )
 
 

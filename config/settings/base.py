@@ -262,6 +262,9 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = True
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
+# No Gravatar: it would send staff email hashes off-site, is unreachable from China and
+# is blocked by our own CSP; Wagtail then shows its built-in default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000

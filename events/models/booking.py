@@ -3,6 +3,7 @@ import secrets
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # No 0/O, 1/I/L: a reference read out over the phone cannot be misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -55,7 +56,7 @@ class Booking(models.Model):
 
     session = models.ForeignKey(
         "events.Session",
-        verbose_name=_("session"),
+        verbose_name=pgettext_lazy("event session", "session"),
         on_delete=models.PROTECT,
         related_name="bookings",
     )
@@ -87,7 +88,7 @@ class Booking(models.Model):
     privacy_consent_at = models.DateTimeField(_("privacy consent given at"))
     attended_count = models.PositiveIntegerField(_("people who came"), null=True, blank=True)
     status_reason = models.CharField(_("reason"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("timestamp", "created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)

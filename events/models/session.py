@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SessionQuerySet(models.QuerySet):
@@ -31,7 +32,7 @@ class Session(models.Model):
     wagtail_reference_index_ignore = True
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("session status", "Open")
         CLOSED = "closed", _("Closed for booking")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -50,8 +51,8 @@ class Session(models.Model):
     objects = SessionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = pgettext_lazy("event session", "session")
+        verbose_name_plural = pgettext_lazy("event session", "sessions")
         ordering = ["starts_at", "pk"]
         constraints = [
             models.CheckConstraint(

@@ -251,7 +251,7 @@ def results(request, contest_id):
         "contest/admin/results.html",
         {
             "page_title": _("Results: %(title)s") % {"title": contest.title},
-            "header_icon": "trophy",
+            "header_icon": "success",
             "contest": contest,
             "table": selectors.results(contest),
             "award_choices": Entry.Award.choices,
@@ -268,7 +268,7 @@ def results_index(request):
     return render(
         request,
         "contest/admin/results_index.html",
-        {"page_title": _("Results"), "header_icon": "trophy", "contests": contests},
+        {"page_title": _("Results"), "header_icon": "success", "contests": contests},
     )
 
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from education.validators import normalize_mainland_mobile, validate_mainland_mobile
 
@@ -169,7 +170,9 @@ def score_form_class(criteria):
         )
         for criterion in criteria
     }
-    fields["comment"] = forms.CharField(label=_("Comment"), required=False, max_length=300)
+    fields["comment"] = forms.CharField(
+        label=pgettext_lazy("judging", "Comment"), required=False, max_length=300
+    )
     return type("ScoreForm", (forms.Form,), fields)
 
 

@@ -165,7 +165,7 @@ class ContestGroup(ViewSetGroup):
         PermissionMenuViewSet(
             "contest_menu_results",
             menu_label=_("Results and awards"),
-            icon="trophy",
+            icon="success",
             permission="contest.manage_results",
             url_name="contest_admin:results_index",
         ),

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -93,7 +93,16 @@ def form_defaults():
 
 
 def dashboard_rows(qs, figures):
-    rows = [[_("Breakdown"), _("Group"), _("Metric"), _("Unit"), _("Total"), _("Shown as")]]
+    rows = [
+        [
+            _("Breakdown"),
+            pgettext("reach breakdown", "Group"),
+            _("Metric"),
+            _("Unit"),
+            _("Total"),
+            _("Shown as"),
+        ]
+    ]
     for figure in figures:
         rows.append(
             [

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
@@ -39,7 +40,7 @@ class ReachScreens(ViewSet):
 
     name = "reach_admin"
     icon = "table"
-    menu_label = _("Dashboard")
+    menu_label = pgettext_lazy("reach", "Dashboard")
     menu_item_class = shown_with(admin_views.DashboardView.permission)
     add_to_admin_menu = False
 

@@ -26,7 +26,7 @@ def test_a_school_books_a_camp_batch_manages_it_and_cancels(phone, live_server):
     page.get_by_label("单位类型").select_option("school")
     page.get_by_label("联系人姓名").fill("陈老师")
     page.get_by_label("手机号码").fill("138 0616 1001")
-    page.get_by_label("电子邮箱").fill("chen@example.cn")
+    page.get_by_label("电子邮件").fill("chen@example.cn")
     page.get_by_label("团体人数").fill("44")
     page.get_by_label("陪同成人").fill("4")
     page.get_by_label("年级或年龄段").fill("四年级")

@@ -189,13 +189,84 @@ def test_session_form_raising_capacity_moves_the_waitlist_in(staff):
     assert waiting.notifications.get().kind == "promoted"
 
 
-def test_session_form_cancelling_cancels_the_bookings_and_tells_them(
+def test_cancelling_a_session_first_says_what_it_will_do_then_tells_the_note(
     staff, django_capture_on_commit_callbacks
 ):
     session = SessionFactory(capacity=20)
-    booking = BookingFactory(session=session, party_size=10)
+    booking = BookingFactory(session=session, party_size=10, email="t@example.cn")
+    BookingFactory(session=session, party_size=5, email="")
+    first = edit_session(staff, session, status="cancelled", note="因场地维修取消")
+    html = first.content.decode()
+    assert first.status_code == 200
+    assert "取消 2 个预约" in html and "2 条短信" in html and "1 封邮件" in html
+    assert "因场地维修取消" in html and booking.reference in html
+    booking.refresh_from_db()
+    session.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED and session.status != "cancelled"
+
+    confirmed = session_form(session, status="cancelled", note="因场地维修取消")
     with django_capture_on_commit_callbacks(execute=True):
-        assert edit_session(staff, session, status="cancelled").status_code == 302
+        response = staff.post(
+            reverse("events_session:edit", args=[session.pk]),
+            {**confirmed, "confirm_cancellation": "1"},
+        )
+    assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
-    assert "本场次已取消" in mail.outbox[-1].body
+    assert "因场地维修取消" in mail.outbox[-1].body
+
+
+def test_event_list_says_yes_and_no_not_true_and_false(client):
+    from tests.events.factories import EventFactory
+
+    EventFactory(title="消防主题公园参观", requires_approval=True, is_published=False)
+    client.force_login(User.objects.create_superuser("boss", password="pw"))
+    html = client.get(reverse("events_event:index")).content.decode()
+    cells = [re.sub(r"\s+", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)]
+    assert "是" in cells and "否" in cells
+    assert not {"True", "False"} & set(cells)
+
+
+def test_cancelling_a_booking_takes_a_reason_and_says_truly_who_moved_in(
+    staff, django_capture_on_commit_callbacks
+):
+    session = SessionFactory(capacity=20)
+    booking = BookingFactory(session=session, party_size=10, email="t@example.cn")
+    url = reverse("events_admin:booking_actions", args=[booking.pk])
+    refused = staff.post(url, {"action": "cancel"})
+    assert refused.status_code == 400
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = staff.post(url, {"action": "cancel", "cancel-reason": "学校临时停课"}, follow=True)
+    html = done.content.decode()
+    assert "没有候补团体转入" in html and "已转为正式预约" not in html
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert "学校临时停课" in mail.outbox[-1].body
+
+
+def test_cancelling_a_booking_counts_the_parties_that_moved_in(staff):
+    session = SessionFactory(capacity=20)
+    booking = BookingFactory(session=session, party_size=20)
+    BookingFactory(session=session, party_size=8, status=Booking.Status.WAITLISTED)
+    url = reverse("events_admin:booking_actions", args=[booking.pk])
+    html = staff.post(url, {"action": "cancel", "cancel-reason": "改期"}, follow=True)
+    assert "1 个候补团体已转入" in html.content.decode()
+
+
+def test_bookings_export_reads_local_times_and_labels(staff):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    ten = datetime(2026, 12, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    BookingFactory(session=SessionFactory(starts_at=ten), organization="江阴中专")
+    url = reverse("events_booking:index")
+    text = staff.get(url, {"export": "csv"}).getvalue().decode()
+    assert "2026-12-20 10:00" in text and "+00:00" not in text
+    assert "confirmed" not in text and "school" not in text
+    workbook = openpyxl.load_workbook(io.BytesIO(staff.get(url, {"export": "xlsx"}).getvalue()))
+    values = [cell.value for cell in next(workbook.active.iter_rows(min_row=2))]
+    assert datetime(2026, 12, 20, 10, 0) in values
+    assert "confirmed" not in values

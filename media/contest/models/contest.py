@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -94,7 +95,7 @@ class ContestPage(RoutablePageMixin, Page):
         _("call for entries"), blank=True, features=["bold", "italic", "link", "ol", "ul"]
     )
     rules = RichTextField(
-        _("rules"),
+        pgettext_lazy("contest", "rules"),
         blank=True,
         features=["bold", "italic", "link", "ol", "ul"],
         help_text=_("Who may enter, what to submit, how works are judged."),

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .contest import Category, ContestPage, Grade
 
@@ -178,8 +179,8 @@ class Entry(models.Model):
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
-        verbose_name = _("entry")
-        verbose_name_plural = _("entries")
+        verbose_name = pgettext_lazy("contest", "entry")
+        verbose_name_plural = pgettext_lazy("contest", "entries")
         permissions = [
             ("moderate_entry", _("Can moderate contest entries")),
             ("view_guardian_data", _("Can see guardians' contact data")),

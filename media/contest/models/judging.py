@@ -4,11 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Score(models.Model):
     entry = models.ForeignKey(
-        "contest.Entry", verbose_name=_("entry"), on_delete=models.CASCADE, related_name="scores"
+        "contest.Entry",
+        verbose_name=pgettext_lazy("contest", "entry"),
+        on_delete=models.CASCADE,
+        related_name="scores",
     )
     judge = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -19,7 +23,7 @@ class Score(models.Model):
     # {criterion id (str): mark 0–10}
     marks = models.JSONField(_("marks"), default=dict)
     total = models.DecimalField(_("weighted total (0–100)"), max_digits=5, decimal_places=2)
-    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    comment = models.CharField(pgettext_lazy("judging", "comment"), max_length=300, blank=True)
     scored_at = models.DateTimeField(_("scored"), default=timezone.now)
 
     class Meta:

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Metric(models.Model):
@@ -11,14 +12,14 @@ class Metric(models.Model):
     class Unit(models.TextChoices):
         PLAYS = "plays", _("plays")
         COPIES = "copies", _("copies")
-        ITEMS = "items", _("items")
-        SESSIONS = "sessions", _("sessions")
-        EVENTS = "events", _("events")
+        ITEMS = "items", pgettext_lazy("reach unit", "items")
+        SESSIONS = "sessions", pgettext_lazy("reach unit", "sessions")
+        EVENTS = "events", pgettext_lazy("reach unit", "events")
         PERSONS = "persons", _("persons")
         PERSON_TIMES = "person_times", _("person-times")
         ENTERPRISES = "enterprises", _("enterprises")
         DEVICES = "devices", _("devices")
-        ENTRIES = "entries", _("entries")
+        ENTRIES = "entries", pgettext_lazy("reach unit", "entries")
 
     class Aggregation(models.TextChoices):
         SUM = "sum", _("sum (a flow: add up the periods)")

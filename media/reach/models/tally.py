@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .catalogue import Channel, Metric, Place
 
@@ -17,7 +18,7 @@ def private_storage():
 
 
 class PeriodKind(models.TextChoices):
-    DAY = "day", _("day")
+    DAY = "day", pgettext_lazy("reach period", "day")
     WEEK = "week", _("week")
     MONTH = "month", _("month")
 
@@ -356,7 +357,9 @@ class ImportJob(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    finished_at = models.DateTimeField(
+        pgettext_lazy("timestamp", "finished at"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at"]

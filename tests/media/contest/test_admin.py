@@ -195,7 +195,7 @@ def test_review_offers_only_the_moves_the_rule_allows(client, contest, status):
     for target, url_name in ACTIONS.items():
         action = f'action="{reverse(url_name, args=[entry.pk])}"'
         assert (action in html) == (target in ALLOWED[status]), (status, target)
-    buttons = {S.APPROVED: ">通过</button>", S.REJECTED: ">不通过</button>"}
+    buttons = {S.APPROVED: ">批准</button>", S.REJECTED: ">拒绝</button>"}
     buttons[S.DUPLICATE] = ">标记为重复</button>"
     for target, button in buttons.items():
         assert (button in html) == (target in ALLOWED[status]), (status, button)
@@ -269,7 +269,11 @@ def test_entry_listing_for_staff_with_export(client, contest):
     assert client.get(reverse("contest_entries:index")).status_code == 200
     export = client.get(reverse("contest_entries:index") + "?export=csv")
     assert export.status_code == 200
-    assert "江阴市实验小学" in b"".join(export.streaming_content).decode("utf-8-sig")
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert "江阴市实验小学" in text
+    # Labels in the reader's language and local time, never codes or UTC.
+    assert "已批准" in text and ",approved," not in text and ",drawing," not in text
+    assert "+00:00" not in text
 
 
 @pytest.mark.parametrize(
