@@ -19,7 +19,8 @@ from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
 
 from . import demo_content as C
-from .i18n import ensure_locales
+from .demo_content import english
+from .i18n import ensure_locales, publish_translation
 from .models import (
     CampPage,
     ExperienceCenterIndexPage,
@@ -263,6 +264,7 @@ def load_places(home):
         partners="共青团江阴市委员会",
         venue="江阴市消防教育馆",
         ages="小学三年级至初中二年级",
+        how_to_join="由学校统一组织报名，按批次预约；家长和学生个人不能单独报名。",
         places=600,
         batches=10,
         programme=stream(
@@ -278,17 +280,6 @@ def load_places(home):
                             "下午：烟雾逃生、灭火器实操、119报警演练",
                             "结营：每人带回一份家庭逃生计划",
                         ],
-                    },
-                ),
-                (
-                    "faq",
-                    {
-                        "items": [
-                            {
-                                "question": "怎么报名？",
-                                "answer": "<p>由学校统一组织报名，按批次预约。</p>",
-                            }
-                        ]
                     },
                 ),
             ]
@@ -473,3 +464,27 @@ def load_menu(stdout=None):
         item.save()
     if stdout:
         stdout.write("education: main menu ready")
+
+
+def load_english(stdout=None):
+    """The English translations of the main pages, as an editor would make them.
+
+    Runs after every app's loader: translating a page needs its parents in the English
+    tree. A page an editor has already translated is left alone.
+    """
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    for path, fields in english.PAGES.items():
+        page = home
+        for slug in filter(None, path.split("/")):
+            page = page.get_children().filter(slug=slug).first()
+            if page is None:
+                break
+        if page is None:
+            continue
+        fields = dict(fields)
+        for name in ("body", "programme"):
+            if name in fields:
+                fields[name] = stream(fields[name])
+        publish_translation(page.specific, "en", **fields)
+    if stdout:
+        stdout.write("education: English translations of the main pages ready")
