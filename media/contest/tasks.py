@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from events.sms import send_sms
 
-from . import services
+from . import held, services
 from .models import Entry
 
 
@@ -77,3 +77,8 @@ def withdrawal_path(token):
 def run_retention():
     """The daily django-q2 schedule ("contest: retention")."""
     return services.apply_retention()
+
+
+def sweep_held_drawings():
+    """The hourly django-q2 schedule ("contest: held drawings")."""
+    return held.sweep()

@@ -14,7 +14,7 @@ from wagtail.models import Locale
 
 from education.ratelimit import allow, client_ip
 
-from . import selectors, services
+from . import held, selectors, services
 from .forms import EntryForm, WithdrawForm
 from .models import ConsentNotice, Entry
 from .tasks import send_submission_receipt, withdrawal_path
@@ -56,9 +56,11 @@ def contest_index(request, page):
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
+                    held.release(form.cleaned_data["held_drawing"], contest)
                     send_submission_receipt.enqueue(entry.pk)
                     request.session[WITHDRAW_LINK_SESSION_KEY] = token
                     return HttpResponseRedirect(page.url + page.reverse_subpage("submitted"))
+            form.keep_drawing()
             status = 400
         else:
             form = EntryForm(contest=contest, notice=notice)
