@@ -338,3 +338,28 @@ def test_the_schedule_deletes_held_drawings_after_two_hours(client, contest, not
     later = timezone.now() + timedelta(seconds=held.HOLD_SECONDS + 60)
     assert held.sweep(now=later) == 1
     assert get_private_storage().listdir("held")[1] == []
+
+
+def test_results_page_lists_winners_first_highest_award_first(client, contest):
+    third = make_entry(contest, status=Entry.Status.APPROVED, title="三等奖")
+    first = make_entry(contest, status=Entry.Status.APPROVED, title="一等奖")
+    make_entry(contest, status=Entry.Status.APPROVED, title="参与作品")
+    contest = services.start_judging(contest)
+    services.set_award(third, Entry.Award.THIRD)
+    services.set_award(first, Entry.Award.FIRST)
+    services.publish_results(contest)
+    titles = [e.title for e in client.get(URL).context["gallery_page"].object_list]
+    assert titles == ["一等奖", "三等奖", "参与作品"]
+
+
+def test_one_essay_limit_in_rules_form_and_validation(client, contest, notice):
+    ContestPage.objects.filter(pk=contest.pk).update(
+        essay_max_chars=800, rules="<ul><li>每人每类限投一件。</li></ul>"
+    )
+    html = client.get(URL).content.decode()
+    assert "作文不超过 800 字。" in html  # in the rules
+    assert "不超过 800 字。" in html.split('id="id_essay_text"', 1)[1]  # by the field
+    essay = {"category": "essay", "drawing": None}
+    assert client.post(URL, form_data(contest, essay_text="火" * 801, **essay)).status_code == 400
+    response = client.post(URL, form_data(contest, essay_text="火" * 800, **essay))
+    assert response.status_code == 302
