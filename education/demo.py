@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings as django_settings
 from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 from wagtail.documents.models import Document
@@ -100,6 +101,8 @@ def ensure_leaflet(guide):
     lines = [guide["summary"]]
     for block_type, value in guide["body"]:
         if block_type in ("steps", "checklist"):
+            if value.get("heading"):
+                lines.append(f"【{value['heading']}】")
             lines.extend(value.get("steps") or value.get("items"))
         elif block_type == "do_dont":
             lines.extend(f"要：{item}" for item in value["do"])
@@ -330,10 +333,14 @@ def load_news(home):
         show_in_menus=True,
         summary="百日攻坚行动、夏令营、体验室和宣传活动的最新消息。",
     )
-    for item in C.NEWS:
+    today = timezone.localdate()
+    for item in [*C.RECENT_NEWS, *C.NEWS]:
         fields = dict(item)
         slug = fields.pop("slug")
-        fields["date"] = datetime.date.fromisoformat(fields["date"])
+        if "days_ago" in fields:
+            fields["date"] = today - datetime.timedelta(days=fields.pop("days_ago"))
+        else:
+            fields["date"] = datetime.date.fromisoformat(fields["date"])
         fields["body"] = stream(fields["body"])
         ensure_page(index, NewsPage, slug, source="江阴消防", **fields)
     return index
@@ -431,7 +438,7 @@ def load(stdout=None):
     _about, privacy, accessibility = load_standard(home)
 
     if home.featured_page_id is None:
-        home.featured_page = news.get_children().filter(slug="100-day-campaign-launch").first()
+        home.featured_page = news.get_children().filter(slug=C.RECENT_NEWS[0]["slug"]).first()
         home.save_revision().publish()
 
     settings = SiteSettings.for_site(site)
