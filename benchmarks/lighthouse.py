@@ -49,6 +49,7 @@ def first_url(label, suffix=""):
     page = model.objects.live().filter(locale__language_code="zh-hans").first()
     return page.url + suffix if page else None
 found["home"] = "/"
+found["home (English)"] = "/en/"
 found["guide"] = first_url("education.SafetyGuidePage")
 found["camp"] = first_url("education.CampPage")
 found["centers"] = first_url("education.ExperienceCenterIndexPage")

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings as django_settings
 from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 from wagtail.documents.models import Document
@@ -19,7 +20,8 @@ from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
 
 from . import demo_content as C
-from .i18n import ensure_locales
+from .demo_content import english
+from .i18n import ensure_locales, publish_translation
 from .models import (
     CampPage,
     ExperienceCenterIndexPage,
@@ -99,6 +101,8 @@ def ensure_leaflet(guide):
     lines = [guide["summary"]]
     for block_type, value in guide["body"]:
         if block_type in ("steps", "checklist"):
+            if value.get("heading"):
+                lines.append(f"【{value['heading']}】")
             lines.extend(value.get("steps") or value.get("items"))
         elif block_type == "do_dont":
             lines.extend(f"要：{item}" for item in value["do"])
@@ -263,6 +267,7 @@ def load_places(home):
         partners="共青团江阴市委员会",
         venue="江阴市消防教育馆",
         ages="小学三年级至初中二年级",
+        how_to_join="由学校统一组织报名，按批次预约；家长和学生个人不能单独报名。",
         places=600,
         batches=10,
         programme=stream(
@@ -278,17 +283,6 @@ def load_places(home):
                             "下午：烟雾逃生、灭火器实操、119报警演练",
                             "结营：每人带回一份家庭逃生计划",
                         ],
-                    },
-                ),
-                (
-                    "faq",
-                    {
-                        "items": [
-                            {
-                                "question": "怎么报名？",
-                                "answer": "<p>由学校统一组织报名，按批次预约。</p>",
-                            }
-                        ]
                     },
                 ),
             ]
@@ -339,10 +333,14 @@ def load_news(home):
         show_in_menus=True,
         summary="百日攻坚行动、夏令营、体验室和宣传活动的最新消息。",
     )
-    for item in C.NEWS:
+    today = timezone.localdate()
+    for item in [*C.RECENT_NEWS, *C.NEWS]:
         fields = dict(item)
         slug = fields.pop("slug")
-        fields["date"] = datetime.date.fromisoformat(fields["date"])
+        if "days_ago" in fields:
+            fields["date"] = today - datetime.timedelta(days=fields.pop("days_ago"))
+        else:
+            fields["date"] = datetime.date.fromisoformat(fields["date"])
         fields["body"] = stream(fields["body"])
         ensure_page(index, NewsPage, slug, source="江阴消防", **fields)
     return index
@@ -440,7 +438,7 @@ def load(stdout=None):
     _about, privacy, accessibility = load_standard(home)
 
     if home.featured_page_id is None:
-        home.featured_page = news.get_children().filter(slug="100-day-campaign-launch").first()
+        home.featured_page = news.get_children().filter(slug=C.RECENT_NEWS[0]["slug"]).first()
         home.save_revision().publish()
 
     settings = SiteSettings.for_site(site)
@@ -473,3 +471,27 @@ def load_menu(stdout=None):
         item.save()
     if stdout:
         stdout.write("education: main menu ready")
+
+
+def load_english(stdout=None):
+    """The English translations of the main pages, as an editor would make them.
+
+    Runs after every app's loader: translating a page needs its parents in the English
+    tree. A page an editor has already translated is left alone.
+    """
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    for path, fields in english.PAGES.items():
+        page = home
+        for slug in filter(None, path.split("/")):
+            page = page.get_children().filter(slug=slug).first()
+            if page is None:
+                break
+        if page is None:
+            continue
+        fields = dict(fields)
+        for name in ("body", "programme"):
+            if name in fields:
+                fields[name] = stream(fields[name])
+        publish_translation(page.specific, "en", **fields)
+    if stdout:
+        stdout.write("education: English translations of the main pages ready")

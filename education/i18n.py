@@ -4,10 +4,14 @@ With ``WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE`` Wagtail creates an alias in eve
 other locale when an editor creates a page in the admin. Pages made in code (the demo
 content, tests) call :func:`sync_translation_aliases` to get the same result. An alias
 keeps the Chinese content until an editor converts it into a real translation, and its
-URLs stay under ``/en/`` so an English visitor keeps the English interface.
+URLs stay under ``/en/`` so an English visitor keeps the English interface; the page
+then says it is not yet translated and marks its content as Chinese
+(:func:`untranslated_language`). The editors' workflow is in ``docs/translation.md``.
 """
 
 from django.conf import settings
+from django.utils.translation import get_language
+from wagtail.actions.convert_alias import ConvertAliasPageAction
 from wagtail.models import Locale, Page
 
 
@@ -26,3 +30,37 @@ def sync_translation_aliases():
                 page.copy_for_translation(locale, copy_parents=True, alias=True)
                 created += 1
     return created
+
+
+def untranslated_language(page):
+    """The language of the content an untranslated page shows, or ``""``.
+
+    In another language than the default, an alias shows the default language's page
+    (the aliases :func:`sync_translation_aliases` and Wagtail's page-tree sync make), so
+    its content is in the default language. Needs no query.
+    """
+    if not isinstance(page, Page) or not page.alias_of_id:
+        return ""
+    default = settings.LANGUAGE_CODE
+    return default if get_language() != default else ""
+
+
+def publish_translation(page, language_code, **fields):
+    """Publish ``page``'s translation into ``language_code`` with ``fields`` set.
+
+    What an editor does in the admin: the alias in that locale is converted into a page
+    of its own, edited and published. An existing translation (not an alias) is left as
+    its editors made it. Returns the translation.
+    """
+    sync_translation_aliases()
+    locale = Locale.objects.get(language_code=language_code)
+    translation = page.get_translation(locale).specific
+    if not translation.alias_of_id:
+        return translation
+    ConvertAliasPageAction(translation).execute(skip_permission_checks=True)
+    translation.refresh_from_db()
+    translation = translation.specific
+    for field, value in fields.items():
+        setattr(translation, field, value)
+    translation.save_revision().publish()
+    return translation

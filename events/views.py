@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -64,6 +65,18 @@ def _month(request):
         return today.replace(day=1)
 
 
+# The calendar's column headings, Monday first, as a Chinese calendar prints them (一 … 日).
+CALENDAR_WEEKDAYS = (
+    pgettext_lazy("calendar column, short", "Mon"),
+    pgettext_lazy("calendar column, short", "Tue"),
+    pgettext_lazy("calendar column, short", "Wed"),
+    pgettext_lazy("calendar column, short", "Thu"),
+    pgettext_lazy("calendar column, short", "Fri"),
+    pgettext_lazy("calendar column, short", "Sat"),
+    pgettext_lazy("calendar column, short", "Sun"),
+)
+
+
 @require_GET
 def session_calendar(request):
     kind = _kind_filter(request)
@@ -80,12 +93,16 @@ def session_calendar(request):
     for session in sessions:
         session.state = selectors.availability(session, now)
         by_day.setdefault(timezone.localdate(session.starts_at), []).append(session)
+    # Weeks run Monday to Sunday; the days of the neighbouring months fill the first and
+    # last week so that each date sits under its weekday.
     weeks = [
         [
             {"date": day, "in_month": day.month == first.month, "sessions": by_day.get(day, [])}
             for day in week
         ]
-        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+        for week in calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(
+            first.year, first.month
+        )
     ]
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=days_in_month)).replace(day=1)
@@ -94,6 +111,7 @@ def session_calendar(request):
         "events/session_calendar.html",
         {
             "weeks": weeks,
+            "weekdays": CALENDAR_WEEKDAYS,
             "month": first,
             "previous": previous,
             "following": following,

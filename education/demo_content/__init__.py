@@ -3,7 +3,7 @@
 from .blocks import text
 from .centers import CENTERS
 from .guides import AUDIENCES, GUIDES, SYNONYMS, TOPICS
-from .news import NEWS, SELF_CHECK
+from .news import NEWS, RECENT_NEWS, SELF_CHECK
 from .site import HOME, MENU, SETTINGS
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "HOME",
     "MENU",
     "NEWS",
+    "RECENT_NEWS",
     "SELF_CHECK",
     "SETTINGS",
     "SYNONYMS",

@@ -14,6 +14,7 @@ CENTERS = [
         "longitude": "120.301500",
         "hours": "周六、周日 10:00–16:00",
         "capacity": 20,
+        "walk_ins_welcome": True,
         "practises": "在模拟客厅里找出火灾隐患\n使用干粉灭火器和灭火毯\n低姿穿过模拟烟雾通道",
     },
     {
@@ -29,6 +30,7 @@ CENTERS = [
         "longitude": "120.232600",
         "hours": "周二至周五 9:00–11:30、14:00–16:30",
         "capacity": 15,
+        "walk_ins_welcome": False,
         "practises": "电动车安全充电知识\n模拟拨打119报警\n家庭逃生路线规划",
     },
     {

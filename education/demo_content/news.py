@@ -1,6 +1,54 @@
-"""News of the campaign and the self-check questions."""
+"""News of the campaign and the self-check questions.
+
+The 2020 items are the history of the 100-day campaign, with their real dates. The
+recent items are dated relative to the day the demo is loaded ("days_ago"), so the site
+always looks current.
+"""
 
 from .blocks import text
+
+RECENT_NEWS = [
+    {
+        "slug": "winter-e-bike-charging",
+        "days_ago": 3,
+        "title": "入冬用电高峰，消防提醒：电动车请到集中充电点充电",
+        "summary": (
+            "天冷后电动车充电时间变长，楼道充电、飞线充电的隐患随之增多。消防员走进小区逐户提醒。"
+        ),
+        "body": [
+            text(
+                "<p>入冬以来，江阴消防联合各街道走进老旧小区，排查楼道停放、飞线充电等隐患，"
+                "现场讲解锂电池热失控的危险，并引导居民使用小区集中充电点。"
+                "居民可以在本站阅读《预防电动车火灾：安全充电八件事》，或到社区体验点现场学习。</p>"
+            )
+        ],
+    },
+    {
+        "slug": "second-contest-call",
+        "days_ago": 14,
+        "title": "第二届儿童消防绘画作文大赛开始征稿",
+        "summary": "今年的主题是“安全用电，平安回家”，由监护人或学校在线提交作品。",
+        "body": [
+            text(
+                "<p>江阴市消防救援大队和江阴市教育局联合举办的第二届儿童消防绘画作文大赛开始征稿。"
+                "小学和初中学生可以用绘画或作文讲讲家里怎样安全用电，作品由监护人或学校在线提交，"
+                "审核通过后在作品展中展出。</p>"
+            )
+        ],
+    },
+    {
+        "slug": "school-talks-this-term",
+        "days_ago": 30,
+        "title": "本学期“消防安全进校园”开讲，学校可在线预约上门授课",
+        "summary": "消防员走进中小学讲解火场逃生和119报警，学校在“团体预约”里选择日期。",
+        "body": [
+            text(
+                "<p>本学期的消防安全课已经陆续走进全市中小学。消防员带着器材进课堂，"
+                "讲解火场逃生、灭火器使用和拨打119的要点。学校可以在本站“团体预约”中选择场次。</p>"
+            )
+        ],
+    },
+]
 
 NEWS = [
     {

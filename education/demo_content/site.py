@@ -34,9 +34,16 @@ SETTINGS = {
     "fire_hotline": "119",
     "service_hotline": "0510-8686 0119",
     "service_hours": "工作日 8:30–17:30",
+    "service_hours_en": "Weekdays 8:30–17:30",
     "address": "江苏省无锡市江阴市五星公园消防主题公园",
+    "address_en": "Fire-Safety Theme Park, Wuxing Park, Jiangyin, Wuxi, Jiangsu",
+    "department_name": "江阴市消防救援大队",
+    "department_name_en": "Jiangyin Fire and Rescue Brigade",
     "email": "xuanchuan@firebreak.invalid",
     "wechat_account": "江阴消防",
     "footer_text": "江阴市消防救援大队主办。本站内容用于公益消防宣传教育。",
+    "footer_text_en": (
+        "Run by the Jiangyin Fire and Rescue Brigade for public fire-safety education."
+    ),
     "icp_number": "苏ICP备00000000号-1",
 }

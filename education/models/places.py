@@ -147,6 +147,11 @@ class ExperienceCenterPage(ContentPage):
         blank=True,
         help_text=_("One activity per line, e.g. using a fire extinguisher."),
     )
+    walk_ins_welcome = models.BooleanField(
+        _("walk-ins welcome"),
+        default=False,
+        help_text=_("Tick when anyone may drop in during opening hours; else visits are booked."),
+    )
     body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))
 
     content_panels = [
@@ -158,6 +163,7 @@ class ExperienceCenterPage(ContentPage):
                 FieldPanel("address"),
                 FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
                 FieldRowPanel([FieldPanel("hours"), FieldPanel("capacity")]),
+                FieldPanel("walk_ins_welcome"),
                 FieldPanel("practises"),
             ],
             heading=_("The room"),
@@ -202,6 +208,12 @@ class CampPage(ContentPage):
     ages = models.CharField(_("ages or grades"), max_length=80, blank=True)
     places = models.PositiveIntegerField(_("places in total"), null=True, blank=True)
     batches = models.PositiveSmallIntegerField(_("number of batches"), null=True, blank=True)
+    how_to_join = models.CharField(
+        _("how to join"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown at the top of the page, e.g. 由学校统一组织报名，家长不能单独报名。"),
+    )
     programme = StreamField(body_blocks(), blank=True, verbose_name=_("programme"))
     rules = RichTextField(_("rules"), blank=True, features=["bold", "ol", "ul", "link"])
 
@@ -209,6 +221,7 @@ class CampPage(ContentPage):
         *ContentPage.content_panels,
         MultiFieldPanel(
             [
+                FieldPanel("how_to_join"),
                 FieldPanel("partners"),
                 FieldPanel("venue"),
                 FieldRowPanel([FieldPanel("ages"), FieldPanel("places"), FieldPanel("batches")]),

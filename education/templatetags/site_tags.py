@@ -7,10 +7,12 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.translation import get_language, override
 from wagtail.models import Page, Site
 
 from .. import freshness
+from ..i18n import untranslated_language as untranslated_language_of
 from ..models import SiteSettings
 
 register = template.Library()
@@ -199,12 +201,24 @@ def language_links(context):
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context, page):
+    """The path from the home page, each untranslated title marked with its language."""
     ancestors = []
     if isinstance(page, Page) and page.depth > 2:
         ancestors = list(
-            page.get_ancestors().filter(depth__gt=1).only("title", "url_path", "path", "depth")
+            page.get_ancestors()
+            .filter(depth__gt=1)
+            .only("title", "url_path", "path", "depth", "alias_of_id", "locale_id")
         )
-    return {"ancestors": ancestors, "page": page, "request": context.get("request")}
+        for ancestor in ancestors:
+            # Not the home page: its crumb is the interface's word "Home".
+            if ancestor.depth > 2:
+                ancestor.source_language = untranslated_language_of(ancestor)
+    return {
+        "ancestors": ancestors,
+        "page": page,
+        "source_language": untranslated_language_of(page),
+        "request": context.get("request"),
+    }
 
 
 @register.inclusion_tag("includes/share_meta.html", takes_context=True)
@@ -229,3 +243,22 @@ def share_meta(context):
         "image_url": context.get("share_image_url") or image_url,
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
+
+
+@register.simple_tag
+def untranslated_language(page):
+    """The language of the content an untranslated page shows (``""`` when translated)."""
+    return untranslated_language_of(page)
+
+
+@register.filter
+def localized(site_settings, field):
+    """``{{ settings|localized:"address" }}``: the site setting in the visitor's language."""
+    return site_settings.localized(field) if site_settings else ""
+
+
+@register.filter
+def content_language(page):
+    """``lang="…"`` for a page shown untranslated on another language's site, else ``""``."""
+    language = untranslated_language_of(page)
+    return format_html(' lang="{}"', language) if language else ""

@@ -4,6 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from education.validators import normalize_mainland_mobile, validate_mainland_mobile
 
+from . import held
 from .models import Category, Entry, Grade
 from .uploads import document_to_text, normalise_text, sanitize_image
 
@@ -72,6 +73,8 @@ class EntryForm(forms.Form):
     notice_version = forms.IntegerField(
         label=_("Consent notice"), widget=forms.HiddenInput, min_value=1
     )
+    # The signed token of a drawing kept from a failed try (see held.py).
+    held_drawing = forms.CharField(required=False, widget=forms.HiddenInput, max_length=600)
 
     def __init__(self, *args, contest, notice, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,6 +88,7 @@ class EntryForm(forms.Form):
             "n": contest.essay_max_chars
         }
         self.drawing = None
+        self.held_name = None
 
     def clean_notice_version(self):
         # The consent must be to the notice the guardian actually read.
@@ -104,7 +108,38 @@ class EntryForm(forms.Form):
         uploaded = self.cleaned_data.get("drawing")
         if uploaded:
             self.drawing = sanitize_image(uploaded)
+            self.held_name = uploaded.name
         return uploaded
+
+    def clean_held_drawing(self):
+        token = self.cleaned_data.get("held_drawing", "")
+        if token and self.drawing is None and "drawing" not in self.errors:
+            restored = held.restore(token, self.contest)
+            if restored is None:
+                self.data = self.data.copy()
+                self.data["held_drawing"] = ""
+                raise forms.ValidationError(
+                    _("The drawing kept from your last try has expired. Please choose it again.")
+                )
+            self.drawing, self.held_name = restored
+            return token
+        return ""
+
+    def keep_drawing(self):
+        """After a failed submit: hold a drawing that passed its checks, so that the form
+        sent back carries it (the browser cannot re-select the file), and say so."""
+        if self.drawing is None or self.cleaned_data.get("category") == Category.ESSAY:
+            return
+        token = self.cleaned_data.get("held_drawing") or held.hold(
+            self.drawing, self.contest, self.held_name or ""
+        )
+        self.data = self.data.copy()
+        self.data["held_drawing"] = token
+        # The bound field copied the help text when the form was cleaned: set both.
+        self.fields["drawing"].help_text = self["drawing"].help_text = _(
+            "We have kept your drawing “%(name)s” for two hours; send the form again "
+            "without choosing it. Choose a file only to replace it."
+        ) % {"name": self.held_name or _("your picture")}
 
     def clean(self):
         data = super().clean()

@@ -5,7 +5,7 @@ import statistics
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Case, Count, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from wagtail.models import Locale
@@ -56,6 +56,15 @@ def gallery(contest, *, category="", age_group="", award="", school=""):
             entries = entries.filter(award=award)
     if school:
         entries = entries.filter(school=school[:60])
+    if contest.results_are_public:
+        # Winners first, highest award first; then everyone else, newest first.
+        ranks = [
+            When(award=award, then=rank)
+            for rank, award in enumerate(Entry.Award.values)
+            if award != Entry.Award.NONE
+        ]
+        rank = Case(*ranks, default=len(Entry.Award.values))
+        return entries.order_by(rank, "-submitted_at", "-id")
     return entries.order_by("-submitted_at", "-id")
 
 

@@ -5,7 +5,7 @@ Its messages to guardians go through the site's outbox (media/contest/messages.p
 
 from django.tasks import task
 
-from . import services
+from . import held, services
 
 
 @task()
@@ -16,3 +16,8 @@ def make_entry_renditions(entry_id):
 def run_retention():
     """The daily django-q2 schedule ("contest: retention")."""
     return services.apply_retention()
+
+
+def sweep_held_drawings():
+    """The hourly django-q2 schedule ("contest: held drawings")."""
+    return held.sweep()

@@ -15,7 +15,7 @@ from wagtail.models import Locale
 from core import ratelimit
 from core.clients import client_ip
 
-from . import selectors, services
+from . import held, selectors, services
 from .forms import EntryForm, WithdrawForm
 from .messages import withdrawal_path
 from .models import ConsentNotice, Entry
@@ -58,8 +58,10 @@ def contest_index(request, page):
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
+                    held.release(form.cleaned_data["held_drawing"], contest)
                     request.session[WITHDRAW_LINK_SESSION_KEY] = token
                     return HttpResponseRedirect(page.url + page.reverse_subpage("submitted"))
+            form.keep_drawing()
             status = 400
         else:
             form = EntryForm(contest=contest, notice=notice)

@@ -11,7 +11,8 @@ LOADERS = [
     "events.demo.load",
     "media.contest.demo.load",
     "media.reach.demo.load",
-    "education.demo.load_menu",  # last: the menu names pages of every app
+    "education.demo.load_menu",  # the menu names pages of every app
+    "education.demo.load_english",  # last: translations need the whole tree
 ]
 
 

@@ -280,3 +280,86 @@ def test_a_closed_contest_points_to_the_one_open_now(client, contest, home, noti
     # Once that one closes too, there is nothing to point to.
     ContestPage.objects.filter(pk=later.pk).update(closes_at=timezone.now() - timedelta(1))
     assert 'class="next-call"' not in client.get(contest.url).content.decode()
+
+
+def _held_token(response):
+    return response.context["form"]["held_drawing"].value()
+
+
+def test_the_chosen_drawing_survives_a_failed_submit(client, contest, notice):
+    from media.contest.models.entry import get_private_storage
+
+    failed = client.post(URL, form_data(contest, consent=None))
+    assert failed.status_code == 400
+    token = _held_token(failed)
+    assert token
+    html = failed.content.decode()
+    assert f'name="held_drawing" value="{token}"' in html
+    assert "我们已为您保留" in html
+    storage = get_private_storage()
+    _folders, files = storage.listdir("held")
+    assert len(files) == 1  # kept privately: the private storage has no public URL
+    # Sent again with the consent and without choosing the file: accepted, same picture.
+    response = client.post(URL, form_data(contest, drawing=None, held_drawing=token))
+    assert response.status_code == 302
+    entry = Entry.objects.get()
+    assert entry.category == "drawing" and entry.image_width > 0
+    assert storage.listdir("held")[1] == []  # released once submitted
+
+
+def test_a_held_drawing_needs_its_genuine_token_for_its_own_contest(client, contest, notice):
+    from types import SimpleNamespace
+
+    from media.contest import held
+
+    token = _held_token(client.post(URL, form_data(contest, consent=None)))
+    for forged in (token[:-2] + "xx", "not-a-token"):
+        response = client.post(URL, form_data(contest, drawing=None, held_drawing=forged))
+        assert response.status_code == 400
+        assert "held_drawing" in response.context["form"].errors or (
+            "drawing" in response.context["form"].errors
+        )
+    other = SimpleNamespace(pk=contest.pk + 1000)
+    assert held.restore(token, other) is None
+    assert held.restore(token, contest) is not None
+    assert not Entry.objects.exists()
+
+
+def test_the_schedule_deletes_held_drawings_after_two_hours(client, contest, notice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from media.contest import held
+    from media.contest.models.entry import get_private_storage
+
+    client.post(URL, form_data(contest, consent=None))
+    assert held.sweep() == 0
+    later = timezone.now() + timedelta(seconds=held.HOLD_SECONDS + 60)
+    assert held.sweep(now=later) == 1
+    assert get_private_storage().listdir("held")[1] == []
+
+
+def test_results_page_lists_winners_first_highest_award_first(client, contest):
+    third = make_entry(contest, status=Entry.Status.APPROVED, title="三等奖")
+    first = make_entry(contest, status=Entry.Status.APPROVED, title="一等奖")
+    make_entry(contest, status=Entry.Status.APPROVED, title="参与作品")
+    contest = services.start_judging(contest)
+    services.set_award(third, Entry.Award.THIRD)
+    services.set_award(first, Entry.Award.FIRST)
+    services.publish_results(contest)
+    titles = [e.title for e in client.get(URL).context["gallery_page"].object_list]
+    assert titles == ["一等奖", "三等奖", "参与作品"]
+
+
+def test_one_essay_limit_in_rules_form_and_validation(client, contest, notice):
+    ContestPage.objects.filter(pk=contest.pk).update(
+        essay_max_chars=800, rules="<ul><li>每人每类限投一件。</li></ul>"
+    )
+    html = client.get(URL).content.decode()
+    assert "作文不超过 800 字。" in html  # in the rules
+    assert "不超过 800 字。" in html.split('id="id_essay_text"', 1)[1]  # by the field
+    essay = {"category": "essay", "drawing": None}
+    assert client.post(URL, form_data(contest, essay_text="火" * 801, **essay)).status_code == 400
+    response = client.post(URL, form_data(contest, essay_text="火" * 800, **essay))
+    assert response.status_code == 302
