@@ -27,7 +27,6 @@ source of truth (a booking is always checked in the database).
 
 import functools
 import hashlib
-import logging
 import time
 from pathlib import Path
 from uuid import uuid4
@@ -37,8 +36,6 @@ from django.core.cache import cache
 from django.db import transaction
 
 from core import cache as cache_guard
-
-logger = logging.getLogger(__name__)
 
 SCOPES = ("content", "bookings", "contest", "reach")
 
@@ -112,12 +109,8 @@ def _next_generation(scope):
         except ValueError:  # not there (yet, or evicted): a fresh start is a new generation
             cache.add(_key(scope), _fresh_start(), None)
     except cache_guard.CACHE_ERRORS as error:
-        logger.warning(
-            "Could not start a new %s generation (%s: %s); cached copies expire on their own",
-            scope,
-            type(error).__name__,
-            error,
-        )
+        # Logged once per outage, not once per change; cached copies expire on their own.
+        cache_guard.failed(f"new {scope} generation", error)
 
 
 # Signal receivers (module-level: signals keep weak references). Reach figures change
