@@ -98,7 +98,7 @@ class Place(models.Model):
         DISTRICT = "district", _("district")
         TOWN = "town", _("town or subdistrict")
         COMMUNITY = "community", _("community or village")
-        VENUE = "venue", _("venue")
+        VENUE = "venue", pgettext_lazy("place kind", "venue")
 
     name = models.CharField(_("name"), max_length=80)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
