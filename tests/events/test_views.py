@@ -434,7 +434,7 @@ def test_the_waitlist_page_and_message_give_the_queue_position(
     from events import notifications
 
     texts = []
-    monkeypatch.setattr(notifications, "send_sms", lambda phone, text: texts.append(text))
+    monkeypatch.setattr(notifications, "send_sms", lambda phone, text, **kwargs: texts.append(text))
     session = SessionFactory(capacity=10)
     BookingFactory(session=session, party_size=10)
     BookingFactory(session=session, party_size=4, status=Booking.Status.WAITLISTED)
@@ -502,7 +502,7 @@ def test_a_size_change_says_the_new_size(client, monkeypatch, django_capture_on_
     from events import notifications
 
     texts = []
-    monkeypatch.setattr(notifications, "send_sms", lambda phone, text: texts.append(text))
+    monkeypatch.setattr(notifications, "send_sms", lambda phone, text, **kwargs: texts.append(text))
     booking = BookingFactory(party_size=10)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
