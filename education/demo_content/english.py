@@ -1,6 +1,8 @@
 """English translations of the demo's main pages, keyed by their path under the home
 page ("" is the home page). Pages not listed stay untranslated aliases and say so."""
 
+from django.conf import settings
+
 from .blocks import text
 
 HOME = {
@@ -408,6 +410,12 @@ PRIVACY = {
             "contest we collect only the contact details needed for it, keep them under "
             "China's Personal Information Protection Law, and delete them when they are "
             "no longer needed. A child's entry needs a guardian's consent.</p>"
+            "<p>A group booking's contact name, mobile number, email and notes are erased "
+            f"{settings.BOOKING_RETENTION_DAYS} days after the visit; only counts such as the "
+            "organisation, party size and attendance stay. A contest guardian's name and "
+            "mobile number are erased when the contest's retention period ends. Call the "
+            "service hotline to see, export or erase what this site holds about your mobile "
+            "number or email.</p>"
         )
     ],
 }
