@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.personal_data import Holding, Source
+from events.models import Notification
 
 from . import services
 from .models import Entry
@@ -21,7 +22,19 @@ class GuardianSource(Source):
     def find(self, *, phone="", email=""):
         if not phone:  # guardians give a mobile number, never an email
             return []
-        rows = Entry.objects.filter(guardian_phone=phone).select_related("contest")
+        entries = list(
+            Entry.objects.filter(guardian_phone=phone)
+            .select_related("contest")
+            .order_by("-submitted_at")
+        )
+        contest_kinds = [kind for kind in Notification.Kind.values if kind.startswith("entry_")]
+        messages = {}
+        for message in Notification.objects.filter(
+            source_id__in=[entry.pk for entry in entries], kind__in=contest_kinds
+        ).order_by("created_at"):
+            messages.setdefault(message.source_id, []).append(
+                f"{message.get_kind_display()} {_local(message.sent_at) or _('not sent')}"
+            )
         return [
             Holding(
                 source=self.key,
@@ -34,9 +47,10 @@ class GuardianSource(Source):
                     _("Child's name as shown"): entry.display_name,
                     _("School"): entry.school,
                     _("Submitted at"): _local(entry.submitted_at),
+                    _("Messages sent"): "; ".join(messages.get(entry.pk, [])) or "—",
                 },
             )
-            for entry in rows.order_by("-submitted_at")
+            for entry in entries
         ]
 
     def erase(self, pks, *, now=None):

@@ -56,6 +56,7 @@ def holdings(home):
     ahead = BookingFactory(organization="南菁中学")
     other = BookingFactory(phone="13900000000", organization="别人的学校")
     entry = make_entry(make_contest(home), guardian_phone=PHONE, guardian_name="王芳")
+    Notification.objects.create(source_id=entry.pk, kind="entry_received", sent_at=timezone.now())
     return {"done": done, "ahead": ahead, "other": other, "entry": entry}
 
 
@@ -81,6 +82,7 @@ def test_an_export_is_a_readable_file_of_every_record(client, officer, holdings)
     assert "attachment" in response["Content-Disposition"]
     text = response.content.decode()
     assert holdings["done"].reference in text and "王芳" in text and "小雨" in text
+    assert "预约已确认" in text and "参赛作品已收到" in text  # the messages sent to them
     assert holdings["other"].reference not in text
     assert PersonalDataAction.objects.filter(action="export").count() == 1
 
