@@ -64,7 +64,7 @@ def test_english_visitor_menu_and_large_text(any_screen, live_server, demo_site)
         _shot(page, "phone-menu-open")
     nav.get_by_role("link", name="团体预约").click()
     page.wait_for_url(live_server.url + "/booking/")
-    assert page.get_by_role("heading", level=1).inner_text() == "团体预约"
+    assert page.get_by_role("heading", level=1).inner_text() == "预约参观"
 
     # A 60-year-old switches large text on from the header, and off again.
     page.locator(".site-header").get_by_role("link", name="大字号").click()
