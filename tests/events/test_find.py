@@ -265,8 +265,9 @@ def test_the_pages_are_never_cached_and_never_indexed(client, booking):
     assert "noindex" in response["X-Robots-Tag"]
 
 
-def test_the_booking_list_and_manage_pages_link_to_find_my_booking(client, booking):
+def test_the_booking_list_rules_and_manage_pages_link_to_find_my_booking(client, booking):
     find_url = reverse("events:find")
     assert find_url in client.get("/booking/").content.decode()
     assert find_url in client.get(manage_path(booking)).content.decode()
+    assert find_url in client.get(f"/booking/session/{booking.session_id}/").content.decode()
     assert find_url in client.get(manage_path(booking, "events:done")).content.decode()
