@@ -28,7 +28,7 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 BARS = {"performance": 0.90, "accessibility": 0.95, "best-practices": 0.95, "seo": 0.95}
 # Pages that carry robots "noindex" on purpose (search results, a private booking page):
 # their SEO score leaves out Lighthouse's "is-crawlable" audit, and says so.
-NOINDEX = {"search", "confirmation"}
+NOINDEX = {"search", "confirmation", "find-booking"}
 WEIGHT_BARS = {"home": (350_000, 60_000), "guide": (350_000, 60_000)}  # bytes: total, JS
 CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
@@ -57,6 +57,7 @@ found["gallery"] = first_url("contest.ContestPage")
 found["campaign"] = first_url("reach.CampaignPage")
 found["search"] = "/search/?q=%E7%94%B5%E5%8A%A8%E8%BD%A6"
 from django.urls import reverse
+found["find-booking"] = reverse("events:find")
 from events import selectors, services
 from events.links import manage_path
 sessions = selectors.upcoming_bookable(limit=1)

@@ -20,11 +20,16 @@ def manage_token(booking):
     ).hexdigest()[:40]
 
 
+def link_alive(booking, now=None):
+    """Whether the booking's manage link still works (until 30 days after the session)."""
+    now = now or timezone.now()
+    return now <= booking.session.ends_at + LINK_LIFETIME_AFTER_SESSION
+
+
 def token_matches(booking, token, now=None):
     if not hmac.compare_digest(manage_token(booking), str(token)):
         return False
-    now = now or timezone.now()
-    return now <= booking.session.ends_at + LINK_LIFETIME_AFTER_SESSION
+    return link_alive(booking, now)
 
 
 def manage_path(booking, name="events:manage"):

@@ -52,7 +52,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import selectors
 from .links import manage_path
-from .models import Booking, Notification
+from .models import Booking, BookingAccessCode, Notification
 from .sms import send_sms
 
 logger = logging.getLogger(__name__)
@@ -307,6 +307,26 @@ def booking_message(booking, kind, reason=""):
 def render_booking_message(notification):
     booking = Booking.objects.select_related("session__event").get(pk=notification.booking_id)
     return booking_message(booking, notification.kind, notification.reason)
+
+
+@renders(Kind.ACCESS_CODE)
+def render_access_code(notification):
+    """The one-time code (events/find.py) by SMS only; nothing once it was used or replaced."""
+    access = (
+        BookingAccessCode.objects.select_related("booking")
+        .filter(pk=notification.source_id, expires_at__gt=timezone.now())
+        .first()
+    )
+    if access is None or not access.booking.phone:
+        return None
+    with translation.override(MESSAGE_LANGUAGE):
+        context = {
+            "code": access.code(),
+            "reference": access.booking.reference,
+            "minutes": int(BookingAccessCode.LIFETIME.total_seconds() // 60),
+        }
+        sms = render_to_string("events/email/access_code_sms.txt", context).strip()
+    return Outgoing(email="", subject="", body="", phone=access.booking.phone, sms=sms)
 
 
 def send_message(notification, claim):

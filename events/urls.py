@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import views, views_find
 
 
 class ReferenceConverter:
@@ -33,6 +33,8 @@ urlpatterns = [
     path("booking/calendar/", views.session_calendar, name="calendar"),
     path("booking/session/<int:pk>/", views.book, name="book"),
     path("booking/session/<int:pk>/edit/", views.book_edit, name="book_edit"),
+    path("booking/find/", views_find.find_booking, name="find"),
+    path("booking/find/code/", views_find.find_code, name="find_code"),
     path(manage, views.manage, name="manage"),
     path(manage + "done/", views.done, name="done"),
     path(manage + "change/", views.manage_change, name="change"),

@@ -1,6 +1,15 @@
+from .access_code import BookingAccessCode
 from .booking import Arrival, Booking, OrganizationType
 from .event import Event
 from .notification import Notification
 from .session import Session
 
-__all__ = ["Arrival", "Booking", "Event", "Notification", "OrganizationType", "Session"]
+__all__ = [
+    "Arrival",
+    "Booking",
+    "BookingAccessCode",
+    "Event",
+    "Notification",
+    "OrganizationType",
+    "Session",
+]

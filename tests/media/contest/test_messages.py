@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from events import notifications
+from events import find, notifications
 from events import services as booking_services
 from events.links import manage_token
 from events.models import Booking, Notification
@@ -168,6 +168,7 @@ def test_no_task_argument_or_result_holds_a_number_an_address_or_a_secret(
             make_entry(contest, guardian_phone="13533334444"), by=moderator, reason="不是原创"
         ),
         lambda: services.withdraw(services.find_by_token(made[7][1])),
+        lambda: find.request_code(made[1].reference, "13700001111"),
     ]
     made = []
     for change in changes:  # each change commits, then its messages go out
@@ -186,6 +187,7 @@ def test_no_task_argument_or_result_holds_a_number_an_address_or_a_secret(
     secrets = [manage_token(b) for b in Booking.objects.all()]
     secrets += [page_token] + [link_token(t) for t in texts if "/contest/withdraw/" in t]
     secrets += [b.manage_salt for b in Booking.objects.all()]
+    secrets += [made[11].code(), made[11].salt]
     assert all(secret and secret not in queued for secret in secrets)
     # What the queue does hold: outbox row ids.
     assert "events.tasks.send_notification" in queued
