@@ -1,7 +1,8 @@
 """Reach at scale: dashboard totals and time series over 1,000,000 tallies, and import speed.
 
-Runs once on SQLite (var/bench/reach.sqlite3) and once on PostgreSQL
-(firebreak_reach_bench on 127.0.0.1, trust auth), each in its own process:
+Runs once on SQLite (var/bench/reach.sqlite3) and once on PostgreSQL (``BENCH_PG_URL``,
+default firebreak_reach_bench on 127.0.0.1, trust auth; the database is created if
+missing), each in its own process:
 
     .venv/bin/python benchmarks/reach.py            # both
     .venv/bin/python benchmarks/reach.py sqlite     # one
@@ -22,9 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
-PG_URL = os.environ.get(
-    "REACH_BENCH_PG", "postgres://postgres@127.0.0.1:5432/firebreak_reach_bench"
-)
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/firebreak_reach_bench")
 ROWS = 1_000_000
 METRICS, CHANNELS, PLACES, DAYS = 8, 2, 125, 500  # 8 × 2 × 125 × 500 = 1,000,000
 FIRST_DAY = datetime.date(2019, 1, 1)
@@ -233,14 +232,18 @@ def run_one(backend):
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{BENCH_DIR / 'reach.sqlite3'}"
     else:
-        import psycopg
+        from urllib.parse import urlsplit, urlunsplit
 
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            if not c.execute(
-                "SELECT 1 FROM pg_database WHERE datname = 'firebreak_reach_bench'"
-            ).fetchone():
-                c.execute("CREATE DATABASE firebreak_reach_bench")
+        import psycopg
+        from psycopg import sql
+
         url = PG_URL
+        parts = urlsplit(url)
+        name = parts.path.lstrip("/")
+        server = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+        with psycopg.connect(server, autocommit=True) as c:
+            if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     setup_django(url)
     metrics, places, campaigns = catalogue()
     seconds = generate(metrics, places, campaigns)
