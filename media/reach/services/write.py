@@ -40,7 +40,7 @@ from ..models import (
     Tally,
     TallyRevision,
 )
-from ..models.tally import normalise_period_start, period_end
+from ..models.tally import PeriodKind, normalise_period_start, period_end
 from ..signals import figures_changed
 
 MAX_COUNT = 10**12
@@ -150,7 +150,10 @@ def _error(row, column, message, *, locked=False):
 
 
 def _describe(metric, channel, place, kind, start):
-    return (f"{metric.name} / {channel.name} / {start:%Y-%m-%d} ({kind}) / {place.name}")[:300]
+    """The row as the people who read the dry run and the audit trail name it: the
+    period by its label (日, 周, 月), never its code."""
+    label = PeriodKind(kind).label
+    return (f"{metric.name} / {channel.name} / {start:%Y-%m-%d} ({label}) / {place.name}")[:300]
 
 
 def _locks(rows):

@@ -25,6 +25,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = SCREENSHOTS / "reach_journey"
 PHONE_WIDTH = {"width": 375, "height": 667}
 PASSWORD = "pw-reach-journey-1"
+# Every column of a table can be seen: it ends inside the window, or it scrolls inside a
+# box of its own that does.
+FITS = """s => {
+    const table = document.querySelector(s);
+    if (table.getBoundingClientRect().right <= innerWidth) return true;
+    for (let box = table.parentElement; box && box !== document.body; box = box.parentElement) {
+        const overflow = getComputedStyle(box).overflowX;
+        if (overflow === "auto" || overflow === "scroll") {
+            return box.getBoundingClientRect().right <= innerWidth;
+        }
+    }
+    return false;
+}"""
 
 
 def _shoot(page, name):
@@ -137,8 +150,12 @@ def test_clerk_imports_approver_approves_late_check_in_waits_for_reapproval(
     page.get_by_role("button", name="检查文件（试运行）").click()
     plan = page.get_by_test_id("import-plan")
     expect(plan).to_contain_text("200 → 999")
+    expect(plan).to_contain_text(f"{overwritten_day.isoformat()} (日)")  # a label, not "day"
     assert Tally.objects.get(metric=leaflets, period_start=overwritten_day).count == 200
     assert_accessible(page)
+    page.set_viewport_size(PHONE_WIDTH)
+    assert page.evaluate(FITS, "[data-testid=import-plan]"), "the plan is cut off at 375 px"
+    page.set_viewport_size(DESKTOP["viewport"])
     _shoot(page, "2-dry-run")
     page.get_by_role("button", name="导入这些行").click()
     expect(page.get_by_test_id("status")).to_contain_text("已导入")
