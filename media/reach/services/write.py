@@ -22,12 +22,13 @@ on PostgreSQL), the fast storage step imports need.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -149,10 +150,17 @@ def _error(row, column, message, *, locked=False):
     return error
 
 
+@functools.cache
+def _period_labels(language):
+    with translation.override(language):
+        return {kind: str(label) for kind, label in PeriodKind.choices}
+
+
 def _describe(metric, channel, place, kind, start):
     """The row as the people who read the dry run and the audit trail name it: the
-    period by its label (日, 周, 月), never its code."""
-    label = PeriodKind(kind).label
+    period by its label (日, 周, 月), never its code. Labels are looked up once per
+    language: this runs for every row of an import."""
+    label = _period_labels(translation.get_language())[kind]
     return (f"{metric.name} / {channel.name} / {start:%Y-%m-%d} ({label}) / {place.name}")[:300]
 
 
