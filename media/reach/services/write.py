@@ -690,12 +690,8 @@ def _clear_pending(rows):
     """A figure written, or back at its stored value, waits for nothing any more."""
     if not rows:
         return
-    keys = {row.key for row in rows}
-    stale = [
-        pk
-        for pk, *key in PendingCorrection.objects.filter(
-            metric_id__in={row.metric_id for row in rows}
-        ).values_list(
+    waiting = list(
+        PendingCorrection.objects.filter(metric_id__in={row.metric_id for row in rows}).values_list(
             "pk",
             "metric_id",
             "channel_id",
@@ -704,8 +700,11 @@ def _clear_pending(rows):
             "period_kind",
             "period_start",
         )
-        if tuple(key) in keys
-    ]
+    )
+    if not waiting:
+        return  # the common case: an import's keys are built only when something waits
+    keys = {row.key for row in rows}
+    stale = [pk for pk, *key in waiting if tuple(key) in keys]
     if stale:
         PendingCorrection.objects.filter(pk__in=stale).delete()
 
