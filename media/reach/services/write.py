@@ -22,12 +22,13 @@ on PostgreSQL), the fast storage step imports need.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -40,7 +41,7 @@ from ..models import (
     Tally,
     TallyRevision,
 )
-from ..models.tally import normalise_period_start, period_end
+from ..models.tally import PeriodKind, normalise_period_start, period_end
 from ..signals import figures_changed
 
 MAX_COUNT = 10**12
@@ -149,8 +150,18 @@ def _error(row, column, message, *, locked=False):
     return error
 
 
+@functools.cache
+def _period_labels(language):
+    with translation.override(language):
+        return {kind: str(label) for kind, label in PeriodKind.choices}
+
+
 def _describe(metric, channel, place, kind, start):
-    return (f"{metric.name} / {channel.name} / {start:%Y-%m-%d} ({kind}) / {place.name}")[:300]
+    """The row as the people who read the dry run and the audit trail name it: the
+    period by its label (日, 周, 月), never its code. Labels are looked up once per
+    language: this runs for every row of an import."""
+    label = _period_labels(translation.get_language())[kind]
+    return (f"{metric.name} / {channel.name} / {start:%Y-%m-%d} ({label}) / {place.name}")[:300]
 
 
 def _locks(rows):
@@ -679,12 +690,8 @@ def _clear_pending(rows):
     """A figure written, or back at its stored value, waits for nothing any more."""
     if not rows:
         return
-    keys = {row.key for row in rows}
-    stale = [
-        pk
-        for pk, *key in PendingCorrection.objects.filter(
-            metric_id__in={row.metric_id for row in rows}
-        ).values_list(
+    waiting = list(
+        PendingCorrection.objects.filter(metric_id__in={row.metric_id for row in rows}).values_list(
             "pk",
             "metric_id",
             "channel_id",
@@ -693,8 +700,11 @@ def _clear_pending(rows):
             "period_kind",
             "period_start",
         )
-        if tuple(key) in keys
-    ]
+    )
+    if not waiting:
+        return  # the common case: an import's keys are built only when something waits
+    keys = {row.key for row in rows}
+    stale = [pk for pk, *key in waiting if tuple(key) in keys]
     if stale:
         PendingCorrection.objects.filter(pk__in=stale).delete()
 
