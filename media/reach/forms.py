@@ -118,8 +118,9 @@ class DashboardFilterForm(forms.Form):
         required=False,
     )
     place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.all(), required=False)
+    # The model field's choices carry Django's empty label, the one the other filters show.
     source = forms.ChoiceField(
-        label=_("Source"), choices=[("", "---------"), *Tally.Source.choices], required=False
+        label=_("Source"), choices=Tally._meta.get_field("source").get_choices, required=False
     )
     start = forms.DateField(
         label=_("From"),

@@ -11,7 +11,7 @@ def test_staff_enter_import_see_dashboard_and_public_page_change(
     desktop, live_server, tmp_path, django_user_model
 ):
     from media.reach import demo
-    from media.reach.models import Metric
+    from media.reach.models import Metric, Tally
     from tests.education.factories import make_site
     from tests.media.reach.factories import campaign
 
@@ -69,6 +69,11 @@ def test_staff_enter_import_see_dashboard_and_public_page_change(
     page.fill("#id_start", (today - datetime.timedelta(days=20)).isoformat())
     page.fill("#id_end", today.isoformat())
     page.locator("main form button[type=submit]").first.click()
+    # The preview shows exactly the figure going public; approving it publishes that.
+    preview = page.get_by_test_id("approval-preview")
+    expect(preview.locator('td[data-metric="leaflets"]')).to_have_text("500+")
+    assert not Tally.objects.filter(approved=True).exists(), "the preview approved already"
+    page.get_by_role("button", name="审核通过这些数字").click()
     page.wait_for_url(base + "/admin/reach_approvals/")
     page.goto(base + running.url)
     expect(page.locator('[data-metric="leaflets"]')).to_contain_text("500+")

@@ -88,3 +88,17 @@ def test_admin_home_reads_wagtails_words_and_fills_its_gaps(client, django_user_
     assert "Search all pages" not in html
     assert "统计看板" not in html  # the reach dashboard's word, not the admin home's
     assert "分页" not in html  # the pager's word, not the Pages menu's
+
+
+def test_djangos_empty_choice_reads_chinese_on_every_form():
+    """Django 6.1's new empty label for selects; its Chinese is ours (core's catalog)."""
+    from django import forms
+    from django.contrib.auth.models import Group
+    from django.utils import translation
+
+    class Form(forms.Form):
+        group = forms.ModelChoiceField(queryset=Group.objects.none(), required=False)
+
+    with translation.override("zh-hans"):
+        html = str(Form()["group"])
+    assert '<option value="" selected>- 请选择 -</option>' in html

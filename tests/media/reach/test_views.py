@@ -299,3 +299,12 @@ def test_tally_listing_export_writes_labels_in_the_readers_language(admin_client
     revisions = admin_client.get("/admin/reach_revisions/?export=csv")
     trail = b"".join(revisions.streaming_content).decode("utf-8")
     assert ",修改," in trail and ",update," not in trail and ",新建," in trail
+
+
+def test_dashboard_filters_offer_the_empty_choice_in_chinese(client, clerk, campaign):
+    import re
+
+    html = client.get("/admin/reach_admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    empty = re.findall(r'<select name="(\w+)"[^>]*>\s*<option value=""[^>]*>([^<]*)</option>', html)
+    assert {name for name, _ in empty} >= {"campaign", "metric", "channel", "place", "source"}
+    assert {label for _, label in empty} == {"- 请选择 -"}
