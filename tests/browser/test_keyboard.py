@@ -184,13 +184,17 @@ def centers(site_home):
 
 
 def test_experience_centers_are_filtered_and_opened_by_keyboard(desktop, live_server, centers):
+    from django.utils import translation
+
     from education.models import ExperienceCenterPage
 
     room = ExperienceCenterPage.objects.get(title="红星美凯龙微型消防体验室")
+    with translation.override("zh-hans"):
+        open_label = str(ExperienceCenterPage.Status.OPEN.label)
     page = desktop
     page.goto(live_server.url + centers.url)
     _tab_to(page, "#id_status")
-    _choose(page, "开放预约")
+    _choose(page, open_label)
     _tab_to(page, "#id_district", limit=1)
     _choose(page, "城东街道")
     _tab_to(page, "form.filters button[type=submit]", limit=1)
