@@ -224,13 +224,15 @@ def test_a_booker_changes_the_party_size_and_cancels_through_the_manage_link(
     _follow(page)
     assert page.url == live_server.url + manage_path(booking)
 
+    size = booking.party_size + 4
     _tab_to(page, "#id_party_size")
-    _type(page, str(booking.party_size + 4))
+    _type(page, str(size))
     _tab_to(page, "form:has(#id_party_size) button[type=submit]")
     _follow(page)
-    assert page.get_by_role("status").inner_text() == "修改已保存。"
+    # The message says what changed: the party size now booked.
+    assert page.get_by_role("status").inner_text() == f"修改已保存：预约现为 {size} 人。"
     booking.refresh_from_db()
-    assert booking.party_size == session.event.party_min + 4
+    assert booking.party_size == size
 
     _tab_to(page, "#id_confirm")
     page.keyboard.press("Space")
