@@ -21,6 +21,7 @@ from wagtail.models import Locale, Page, Site
 
 from . import demo_content as C
 from .demo_content import english
+from .demo_content.standard import STANDARD_PAGES
 from .i18n import ensure_locales, publish_translation
 from .models import (
     CampPage,
@@ -366,69 +367,18 @@ def load_self_check(home):
 
 
 def load_standard(home):
-    about = ensure_page(
-        home,
-        StandardPage,
-        "about",
-        title="关于本站",
-        summary="谁在运营这个平台，以及它能为你做什么。",
-        body=stream(
-            [
-                C.text(
-                    "<p>本站由江阴市消防救援大队主办，是面向市民、学校和企业的公益消防宣传教育平台。"
-                    "这里汇集主题公园、体验室、夏令营和安全指南，也公开每一次宣传活动的覆盖情况。</p>"
-                )
-            ]
-        ),
+    """About, privacy and accessibility, from demo_content/standard.py."""
+    return tuple(
+        ensure_page(
+            home,
+            StandardPage,
+            page["slug"],
+            title=page["title"],
+            summary=page["summary"],
+            body=stream([C.text(page["html"])]),
+        )
+        for page in STANDARD_PAGES
     )
-    privacy = ensure_page(
-        home,
-        StandardPage,
-        "privacy",
-        title="隐私说明",
-        summary="我们收集什么、为什么收集、保存多久。",
-        body=stream(
-            [
-                C.text(
-                    "<p>浏览本站和使用搜索、防火自查时，我们不要求登录，也不保存你的回答。"
-                    "预约和投稿时只收集办理所需的联系信息，按照《个人信息保护法》保管，到期删除。"
-                    "儿童作品投稿须经监护人同意。</p>"
-                    "<p>团体预约的联系人姓名、手机号、邮箱和备注，在活动结束 "
-                    f"{django_settings.BOOKING_RETENTION_DAYS} 天后删除，"
-                    "只保留单位名称、人数和到场情况等统计；"
-                    "作品征集的监护人姓名和手机号，在大赛规定的保存期满后删除。"
-                    "你可以致电服务热线，查询、导出或删除本站保存的与你的手机号或邮箱有关的信息。</p>"
-                )
-            ]
-        ),
-    )
-    accessibility = ensure_page(
-        home,
-        StandardPage,
-        "accessibility",
-        title="无障碍声明",
-        summary="本站为手机、读屏软件和大字号阅读而设计。",
-        body=stream(
-            [
-                C.text(
-                    "<p>本站以《Web 内容无障碍指南》WCAG 2.2 AA 级和国家标准 GB/T 37668-2019"
-                    "《信息技术 互联网内容无障碍可访问性技术要求与测试方法》为目标。"
-                    "页面在手机上可以直接阅读，不依赖脚本也能使用全部功能，支持读屏软件和纯键盘操作。"
-                    "页面顶部的“大字号”开关可以放大文字、加强对比。"
-                    "每次发布前，我们用 axe-core 自动检查所有页面类型和表单状态，"
-                    "只用键盘走完每一条公开办事流程并确认焦点始终可见，"
-                    "并在浏览器放大到 200% 时检查各类页面不出现横向滚动。</p>"
-                    "<h2>已知问题</h2><ul>"
-                    "<li>部分宣传单 PDF 由图片生成，读屏软件无法朗读其中文字；"
-                    "网页上的指南正文内容相同。</li>"
-                    "<li>少儿作品的替代文字取自作品标题，未必描述画面内容。</li>"
-                    "</ul><p>如遇到访问困难，请拨打服务热线告诉我们，"
-                    "我们会在 5 个工作日内答复。</p>"
-                )
-            ]
-        ),
-    )
-    return about, privacy, accessibility
 
 
 def load(stdout=None):
