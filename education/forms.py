@@ -3,8 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import ExperienceCenterPage
 
-MAX_QUERY_LENGTH = 80
-
 
 class CenterFilterForm(forms.Form):
     status = forms.ChoiceField(
@@ -16,15 +14,6 @@ class CenterFilterForm(forms.Form):
         label=_("District or town"),
         required=False,
         choices=[("", _("Anywhere")), *ExperienceCenterPage.District.choices],
-    )
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=MAX_QUERY_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
     )
 
 
