@@ -1,6 +1,6 @@
 """Moderation: guides and news go through a review by the Moderators group."""
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
@@ -9,21 +9,15 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from core.groups import ensure_group
+
 WORKFLOW_NAME = "Guides and news review"
 
 
 def ensure_groups():
     """Wagtail's Editors and Moderators groups with admin access (idempotent)."""
-    access = Permission.objects.filter(
-        content_type__app_label="wagtailadmin", codename="access_admin"
-    ).first()
-    groups = {}
-    for name in ("Editors", "Moderators"):
-        group, _created = Group.objects.get_or_create(name=name)
-        if access is not None:
-            group.permissions.add(access)
-        groups[name] = group
-    return groups
+    access = [("wagtailadmin", "access_admin")]
+    return {name: ensure_group(name, access) for name in ("Editors", "Moderators")}
 
 
 def ensure_moderation(pages):

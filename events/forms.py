@@ -4,7 +4,7 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from education.validators import normalize_mainland_mobile, validate_mainland_mobile
+from core.validators import normalize_mainland_mobile, validate_mainland_mobile
 
 from . import services
 from .models import Arrival, Event, OrganizationType

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_noop
 
-from education.permissions import ensure_group
+from core.groups import ensure_group
 
 BOOKING_STAFF = gettext_noop("Booking staff")
 BOOKING_STAFF_PERMISSIONS = [

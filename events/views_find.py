@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from core import ratelimit
 from core.clients import client_ip
-from education.validators import validate_mainland_mobile
+from core.validators import validate_mainland_mobile
 
 from . import find
 from .forms import PhoneField, use_plain_messages

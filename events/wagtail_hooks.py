@@ -25,8 +25,8 @@ from wagtail.log_actions import log
 
 from core.admin_columns import YesNoColumn
 from core.admin_delete import HeldDeleteView
-from education.exports import FormulaSafeIndexView
-from education.inspect import LocalInspectView
+from core.exports import FormulaSafeIndexView
+from core.inspect import LocalInspectView
 
 from . import admin_views, impact, services
 from .bulk_actions import BULK_ACTIONS

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from education.validators import normalize_mainland_mobile, validate_mainland_mobile
+from core.validators import normalize_mainland_mobile, validate_mainland_mobile
 
 from . import held
 from .models import Category, Entry, Grade

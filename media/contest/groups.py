@@ -1,6 +1,6 @@
 """The contest's staff groups and their permissions, created idempotently."""
 
-from education.permissions import ensure_group
+from core.groups import ensure_group
 
 CONTEST_STAFF = "Contest staff"
 JUDGES = "Judges"

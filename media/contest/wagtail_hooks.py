@@ -14,8 +14,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.admin_delete import HeldSnippetDeleteView
-from education.exports import FormulaSafeIndexView
-from education.inspect import LocalInspectView
+from core.exports import FormulaSafeIndexView
+from core.inspect import LocalInspectView
 
 from . import admin_views
 from .models import ConsentNotice, Entry

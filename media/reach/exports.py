@@ -3,7 +3,7 @@
 import csv
 import io
 
-from education.exports import safe_cell
+from core.exports import safe_cell
 
 from .imports import COLUMNS
 

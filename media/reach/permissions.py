@@ -2,7 +2,7 @@
 dashboard; "Reach approvers" check and approve figures for publication, and revoke
 approvals. Approving is never a clerk's: who types a figure does not sign it."""
 
-from education.permissions import ensure_group
+from core.groups import ensure_group
 
 CLERKS_GROUP = "Reach clerks"
 PERMISSIONS = {

@@ -17,8 +17,8 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from core.admin_delete import HeldDeleteView
-from education.exports import FormulaSafeIndexView
-from education.inspect import LocalInspectView
+from core.exports import FormulaSafeIndexView
+from core.inspect import LocalInspectView
 
 from . import admin_views, services
 from .forms import campaigns

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from education.exports import safe_cell
+from core.exports import safe_cell
 from media.reach import exports, imports, services
 from media.reach.models import ImportJob, Tally
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from education.validators import normalize_mainland_mobile, validate_mainland_mobile
+from core.validators import normalize_mainland_mobile, validate_mainland_mobile
 
 
 @pytest.mark.parametrize("raw", ["13812345678", "+86 138-1234-5678", "0086 13812345678"])
