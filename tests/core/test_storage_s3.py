@@ -169,15 +169,23 @@ def test_withdrawal_deletes_the_objects_on_s3(s3, home, django_capture_on_commit
     assert keys(s3, s3.private) == keys(s3, s3.public) == set()
 
 
-def test_a_wagtail_image_on_s3_is_stored_clean_and_renders(s3, db):
+def test_a_wagtail_image_on_s3_is_stored_clean_with_its_renditions(
+    s3, db, django_capture_on_commit_callbacks
+):
     from wagtail.images.models import Image as WagtailImage
 
-    image = WagtailImage(title="演练", file=ContentFile(jpeg_with_gps(), name="drill.jpg"))
-    image.save()
+    from core.renditions import template_specs
+
+    with django_capture_on_commit_callbacks(execute=True):
+        image = WagtailImage(title="演练", file=ContentFile(jpeg_with_gps(), name="drill.jpg"))
+        image.save()
     stored = s3.get_object(Bucket=s3.public, Key=image.file.name)["Body"].read()
     assert_no_metadata(stored)
-    rendition = image.get_rendition("width-20")
-    status, body = s3server.anonymous_get(rendition.url)
+    # The worker's renditions, in the public bucket beside the original.
+    made = image.renditions.all()
+    assert {r.filter_spec for r in made} == set(template_specs())
+    assert keys(s3, s3.public) == {image.file.name} | {r.file.name for r in made}
+    status, body = s3server.anonymous_get(made[0].url)
     assert status == 200
     assert_no_metadata(body)
     assert keys(s3, s3.private) == set()
