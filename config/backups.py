@@ -53,11 +53,7 @@ def firebreak_version():
 
 def backed_up_storages():
     """Every storage that holds uploads, by a stable name (static files are rebuilt)."""
-    from media.contest.models import private_storage
-
-    found = {alias: storages[alias] for alias in settings.STORAGES if alias != "staticfiles"}
-    found["contest-private"] = private_storage
-    return found
+    return {alias: storages[alias] for alias in settings.STORAGES if alias != "staticfiles"}
 
 
 def walk(storage, directory=""):

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 
 
 class CoreConfig(AppConfig):
@@ -12,7 +12,10 @@ class CoreConfig(AppConfig):
         from wagtail.images import get_image_model
 
         from .images import strip_wagtail_image
+        from .renditions import queue_renditions
 
-        pre_save.connect(
-            strip_wagtail_image, sender=get_image_model(), dispatch_uid="core.strip_image"
+        image_model = get_image_model()
+        pre_save.connect(strip_wagtail_image, sender=image_model, dispatch_uid="core.strip_image")
+        post_save.connect(
+            queue_renditions, sender=image_model, dispatch_uid="core.queue_renditions"
         )

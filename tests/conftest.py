@@ -44,3 +44,25 @@ def _drop_stray_connections_before_teardown(django_db_setup, django_db_blocker):
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """The endpoint of an S3-compatible server started for this test run (tests/s3server.py)."""
+    from tests import s3server
+
+    process, endpoint = s3server.start(tmp_path_factory.mktemp("s3") / "server.log")
+    yield endpoint
+    s3server.stop(process)
+
+
+@pytest.fixture
+def s3_storages(s3_server, settings):
+    """Both storages on two new buckets of the test S3 server, configured as production
+    is: from the S3_* variables. Returns those variables."""
+    from core.storage import storage_settings
+    from tests import s3server
+
+    env = s3server.environment(s3_server)
+    settings.STORAGES = storage_settings(env, static=settings.STORAGES["staticfiles"])
+    return env

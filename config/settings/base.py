@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 
 from config.observability import init_sentry, logging_config
+from core.storage import storage_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("FIREBREAK_VAR_DIR", BASE_DIR / "var"))
@@ -275,19 +276,17 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [SITE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Files staff upload that nobody may fetch by URL (reach imports): a folder outside
-    # MEDIA_ROOT; object storage replaces it by changing this alias only.
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {
-            "location": os.environ.get("PRIVATE_FILES_ROOT", "")
-            or str(MEDIA_ROOT.parent / "private-files")
-        },
-    },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+# Uploads: a public storage ("default") and a private one ("private": contest originals,
+# reach imports; no URL). Local folders unless S3_PUBLIC_BUCKET and S3_PRIVATE_BUCKET
+# name two buckets on S3 or an S3-compatible server (core/storage.py, docs/deployment.md).
+PRIVATE_FILES_ROOT = os.environ.get("PRIVATE_FILES_ROOT", "")
+STORAGES = storage_settings(
+    os.environ,
+    static={"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+)
+# Documents go through Wagtail's view (privacy of collections checked), also on S3,
+# where Wagtail would otherwise redirect to the object's public URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
@@ -387,10 +386,8 @@ HEALTH_WORKER_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_WORKER_MAX_AGE_SECOND
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "7"))
 
-# Children's contest (media/contest): unmoderated originals live outside MEDIA_ROOT and
-# are served to contest staff only, through a permission-checked view. Unset: the folder
-# "private" beside MEDIA_ROOT (var/private), following MEDIA_ROOT if a mode changes it.
-CONTEST_PRIVATE_ROOT = os.environ.get("CONTEST_PRIVATE_ROOT", "")
+# Children's contest (media/contest): unmoderated originals are kept in the private
+# storage and served to contest staff only, through a permission-checked view.
 CONTEST_MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 CONTEST_MAX_IMAGE_PIXELS = 30_000_000
 CONTEST_MAX_DOCUMENT_BYTES = 2 * 1024 * 1024

@@ -3,22 +3,20 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, Q_CLUSTER
+from .base import BASE_DIR, DATABASES, Q_CLUSTER, storage_settings
 
 DEBUG = False
 SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(BASE_DIR / "var" / "test-private" / str(os.getpid()))},
-    },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# The local folders whatever the environment says; tests/core/test_storage_s3.py runs
+# the storages on an S3 server of the test run's own (tests/s3server.py).
+STORAGES = storage_settings(
+    {}, static={"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+)
 MEDIA_ROOT = BASE_DIR / "var" / "test-media" / str(os.getpid())
+PRIVATE_FILES_ROOT = BASE_DIR / "var" / "test-private" / str(os.getpid())
 WAGTAILADMIN_BASE_URL = "http://testserver"
 PAGE_CACHE_SECONDS = 0  # tests/config/test_pagecache.py turns it on where it is tested
 

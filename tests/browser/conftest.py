@@ -161,7 +161,7 @@ def demo_site(settings, tmp_path):
     from tests.education.factories import ensure_tree_roots
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.CONTEST_PRIVATE_ROOT = tmp_path / "private"
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
     ensure_tree_roots()  # an earlier transactional test emptied the database
     with in_process_tasks():
         call_command("demo", "--no-admin", stdout=io.StringIO())

@@ -12,7 +12,7 @@ from tests.media.contest.factories import image_bytes, make_contest, make_notice
 def contest_site(transactional_db, settings, tmp_path):
     from tests.education.factories import make_site
 
-    settings.CONTEST_PRIVATE_ROOT = tmp_path / "private"
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
     make_notice()
     return make_contest(make_site())
 

@@ -263,7 +263,7 @@ def open_contest(settings, tmp_path, site_home):
     from tests.media.contest.factories import make_contest, make_entry, make_notice
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.CONTEST_PRIVATE_ROOT = tmp_path / "private"
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
     with in_process_tasks():
         make_notice()
         contest = make_contest(site_home)

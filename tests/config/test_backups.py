@@ -44,7 +44,7 @@ def fingerprint():
     from django.apps import apps
     from django.test import Client
 
-    from media.contest.models import private_storage
+    from core.storage import private_storage
 
     rows = {}
     for label in MODELS:
@@ -55,7 +55,7 @@ def fingerprint():
         for path in backups.walk(storage):
             with storage.open(path, "rb") as handle:
                 files[f"{name}/{path}"] = hashlib.sha256(handle.read()).hexdigest()
-    assert any(key.startswith("contest-private/") for key in files), private_storage
+    assert any(key.startswith("private/entries/") for key in files), private_storage
     client = Client(HTTP_HOST="localhost")
     pages = {}
     for url in URLS:
@@ -82,15 +82,15 @@ def png_bytes():
 def content(home, settings, tmp_path):
     from wagtail.images.models import Image
 
+    from core.storage import private_storage
     from education.models import SafetyGuideIndexPage, SafetyGuidePage
-    from media.contest.models import private_storage
     from media.reach.models import Metric, Tally
     from tests.education.factories import add_page
     from tests.events.factories import BookingFactory
     from tests.media.reach.factories import campaign, channel, metric, place
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.CONTEST_PRIVATE_ROOT = str(tmp_path / "private")
+    settings.PRIVATE_FILES_ROOT = str(tmp_path / "private")
     guides = add_page(home, SafetyGuideIndexPage, title="安全指南", slug="safety-guides")
     add_page(guides, SafetyGuidePage, title="电动车充电", slug="e-bike")
     BookingFactory.create_batch(3)
@@ -123,7 +123,7 @@ def restore_environment(target, database_url):
         DATABASE_URL=database_url,
         FIREBREAK_VAR_DIR=str(target),
         MEDIA_ROOT=str(target / "media"),
-        CONTEST_PRIVATE_ROOT=str(target / "private"),
+        PRIVATE_FILES_ROOT=str(target / "private"),
         FRAGMENT_CACHE_SECONDS="0",
         PAGE_CACHE_SECONDS="0",
         LOG_LEVEL="WARNING",

@@ -77,7 +77,7 @@ def test_a_consent_notice_that_entries_were_shown_is_not_deleted_alone_or_in_bul
 
 @pytest.fixture
 def _private_root(settings, tmp_path):
-    settings.CONTEST_PRIVATE_ROOT = tmp_path / "private"
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
 
 
 @pytest.fixture

@@ -1,45 +1,17 @@
 """An entry: the child's work, what the public may see, and the guardian's private data."""
 
-import os
 import secrets
-from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.storage import private_storage
+
 from .contest import Category, ContestPage, Grade
-
-
-class PrivateStorage(FileSystemStorage):
-    """Originals live outside MEDIA_ROOT: no URL, served to contest staff by a view.
-
-    The location is read from settings on every use, so a changed setting applies.
-    """
-
-    @property
-    def base_location(self):
-        configured = getattr(settings, "CONTEST_PRIVATE_ROOT", "")
-        return str(configured or Path(settings.MEDIA_ROOT).parent / "private")
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @cached_property
-    def base_url(self):
-        return None
-
-    def url(self, name):
-        raise ValueError("Private contest files have no public URL.")
-
-
-private_storage = PrivateStorage()
-
 
 # No 0/O or 1/I/L: judges read these codes out and write them down.
 JUDGING_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -64,6 +36,7 @@ def public_upload_to(instance, filename):
 
 
 def get_private_storage():
+    """Originals live in the private storage: no URL, served to contest staff by a view."""
     return private_storage
 
 

@@ -7,14 +7,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import storage
+
 from .catalogue import Channel, Metric, Place
 
 
 def private_storage():
     """Where import files are kept: the "private" storage, never served by URL."""
-    from django.core.files.storage import storages
-
-    return storages["private"]
+    return storage.private_storage
 
 
 class PeriodKind(models.TextChoices):

@@ -4,7 +4,7 @@ import pytest
 @pytest.fixture(autouse=True)
 def _private_root(settings, tmp_path):
     """Each test's private originals in its own folder."""
-    settings.CONTEST_PRIVATE_ROOT = tmp_path / "private"
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
 
 
 @pytest.fixture

@@ -165,7 +165,7 @@ def test_originals_get_random_names_outside_media_root(contest, notice, settings
     entry, _ = services.submit_entry(contest=contest, data=data, notice=notice, drawing=drawing)
     assert "王小雨" not in entry.original.name
     path = entry.original.path
-    assert path.startswith(str(settings.CONTEST_PRIVATE_ROOT))
+    assert path.startswith(str(settings.PRIVATE_FILES_ROOT))
     assert not path.startswith(str(settings.MEDIA_ROOT))
     with pytest.raises(ValueError):
         entry.original.url  # noqa: B018
