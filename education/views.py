@@ -6,8 +6,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
-from wagtail.models import Locale
+from wagtail.models import Locale, Site
 
+from .search.hints import no_result_hints
 from .search.results import clean_query, search_pages
 
 DISPLAY_COOKIE = "firebreak_display"
@@ -61,10 +62,21 @@ def search(request):
     number = int(number) if number.isdecimal() and len(number) < 4 else 1
     # Searched only when the results are rendered, not when they come from the cache.
     results = SimpleLazyObject(lambda: search_pages(query, Locale.get_active(), number))
+
+    def hints():
+        site = Site.find_for_request(request)
+        return no_result_hints(query, Locale.get_active(), site.root_page if site else None)
+
     return TemplateResponse(
         request,
         "education/search.html",
-        {"query": query, "results": results, "page_number": number},
+        {
+            "query": query,
+            "results": results,
+            "page_number": number,
+            # Read only when nothing is found.
+            "hints": SimpleLazyObject(hints),
+        },
     )
 
 

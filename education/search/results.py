@@ -5,16 +5,20 @@ PostgreSQL); the order is ours, computed in the database from the same signals o
 so a query lists the same pages in the same order whichever database serves it:
 
 1. pages that match the words as typed come before pages that match only a synonym;
-2. then the title: the whole compound run in the title, each typed word in the title,
-   a synonym in the title;
-3. then the words touching in the text (the whole phrase);
-4. then the most recently published.
+2. then the title: the whole compound run in the title, each typed word in the title;
+3. then the summary: the whole run, each typed word (a match in the title or the summary
+   outranks a match only in the body);
+4. then the words touching in the text (the whole phrase), a synonym in the title;
+5. then the most recently published.
 
 Editors' search promotions for the query come first, on the first page.
 """
 
 import re
+from functools import cache, reduce
+from operator import or_
 
+from django.apps import apps
 from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.html import escape
@@ -34,6 +38,8 @@ PER_PAGE = 10
 TYPED_WORDS = 1000  # every word as typed, not only a synonym
 RUN_IN_TITLE = 400  # the whole compound run (电动车火灾) in the title
 WORD_IN_TITLE = 150
+RUN_IN_SUMMARY = 120
+WORD_IN_SUMMARY = 60
 PHRASE_IN_TEXT = 100  # the words of a compound run touching somewhere in the page
 SYNONYM_IN_TITLE = 50
 
@@ -96,8 +102,10 @@ def _score(backend, query, operator):
     for run, words in parts:
         if len(words) > 1:
             terms.append(_when(_title_has(run), RUN_IN_TITLE))
+            terms.append(_when(_summary_has(run), RUN_IN_SUMMARY))
         for word in words:
             terms.append(_when(_title_has(_title_form(word)), WORD_IN_TITLE))
+            terms.append(_when(_summary_has(_title_form(word)), WORD_IN_SUMMARY))
             terms.extend(_when(_title_has(other), SYNONYM_IN_TITLE) for other in variants(word)[1:])
     score = terms[0]
     for term in terms[1:]:
@@ -111,6 +119,25 @@ def _in(tree, backend):
 
 def _title_has(text):
     return Q(title__icontains=text)
+
+
+@cache
+def _summary_models():
+    """The page types with a listing summary (every concrete ``ContentPage``)."""
+    from ..models.base import ContentPage
+
+    return [model for model in apps.get_models() if issubclass(model, ContentPage)]
+
+
+def _summary_has(text):
+    """Pages whose summary contains the text, whatever their type."""
+    return reduce(
+        or_,
+        (
+            Q(pk__in=model.objects.filter(summary__icontains=text).values("pk"))
+            for model in _summary_models()
+        ),
+    )
 
 
 def ranked_pages(query, pages):

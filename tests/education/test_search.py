@@ -87,6 +87,27 @@ def test_the_title_outranks_the_text_and_recency_breaks_ties(pages):
     assert titles("灭火器") == ["灭火器怎么选", "居家安全", "家庭防火"]
 
 
+def test_a_match_in_the_summary_outranks_a_match_only_in_the_body(pages):
+    pages.add("居家安全", "灭火器放在门口。", days_ago=1)
+    pages.add("家庭防火", "定期检查。", summary="灭火器要定期检查压力表。", days_ago=5)
+    pages.add("灭火器怎么选", "看压力表。", days_ago=9)
+    assert titles("灭火器") == ["灭火器怎么选", "家庭防火", "居家安全"]
+
+
+def test_the_typed_word_in_the_summary_outranks_a_synonym_in_the_title(pages):
+    SearchSynonym.objects.create(terms="电动车, 电瓶车")
+    pages.add("电瓶车停放", "电动车不要停在楼道。", days_ago=1)
+    pages.add("楼道安全", "不要堆放杂物。", summary="电动车不进楼道。", days_ago=5)
+    pages.add("楼道杂物", "电动车和纸箱都不要放。", days_ago=2)
+    assert titles("电动车") == ["楼道安全", "电瓶车停放", "楼道杂物"]
+
+
+def test_a_compound_run_in_the_summary_outranks_the_same_run_in_the_body(pages):
+    pages.add("楼道安全", "楼道里的电动车火灾，烟会封住楼梯。", days_ago=1)
+    pages.add("充电八件事", "夜里不要充电。", summary="预防电动车火灾，从充电做起。", days_ago=5)
+    assert titles("电动车火灾") == ["充电八件事", "楼道安全"]
+
+
 def test_every_match_is_reachable_page_by_page(pages):
     made = {
         pages.add(f"灭火器第{n}课", "干粉灭火器的用法。").title for n in range(PER_PAGE * 5 + 3)
