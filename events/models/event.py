@@ -114,6 +114,19 @@ class Event(models.Model):
     def __str__(self):
         return self.title
 
+    def group_label(self):
+        """What a booking's "group" answer means for this kind of event.
+
+        A talk is for school grades; a family tells its children's ages; other groups
+        give a grade or an age group. The booking form, the change form and every page
+        that shows a booking use this one label.
+        """
+        if self.kind == self.Kind.SCHOOL_TALK:
+            return _("Grades")
+        if self.kind == self.Kind.FAMILY_VISIT:
+            return _("Children's ages")
+        return _("Grade or age group")
+
     def venue_problems(self, starts_at, ends_at, capacity):
         """How a session at these times and of this size breaks the venue's hours or size.
 
