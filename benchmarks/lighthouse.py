@@ -6,6 +6,7 @@ page is below a bar, so CI can hold them.
 
 Lighthouse 12 (it runs on Node 20) is installed into var/node/ on first use; Chromium is
 Debian's. Usage: .venv/bin/python benchmarks/lighthouse.py [--json var/bench/lighthouse.json]
+[--pages home find-booking …] (only those page types; all by default)
 """
 
 import argparse
@@ -53,6 +54,7 @@ found["home (English)"] = "/en/"
 found["guide"] = first_url("education.SafetyGuidePage")
 found["camp"] = first_url("education.CampPage")
 found["centers"] = first_url("education.ExperienceCenterIndexPage")
+found["self-check"] = first_url("education.SelfCheckPage")
 found["gallery"] = first_url("contest.ContestPage")
 found["campaign"] = first_url("reach.CampaignPage")
 found["search"] = "/search/?q=%E7%94%B5%E5%8A%A8%E8%BD%A6"
@@ -175,6 +177,7 @@ def audit(url, noindex=False):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument("--pages", nargs="+", metavar="NAME", help="only these page types")
     args = parser.parse_args()
     ensure_lighthouse()
     env = harness.bench_env("lighthouse")
@@ -188,6 +191,13 @@ def main():
         check=True,
     )
     pages = json.loads(out.stdout.strip().splitlines()[-1])
+    if args.pages:
+        unknown = set(args.pages) - set(pages)
+        if unknown:
+            parser.error(
+                f"no such page type: {', '.join(sorted(unknown))} (known: {', '.join(pages)})"
+            )
+        pages = {name: path for name, path in pages.items() if name in args.pages}
     results, failures = {}, []
     # benchmarks/media_wsgi.py serves the uploads, as the front web server does.
     with harness.serve(

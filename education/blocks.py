@@ -198,8 +198,23 @@ class SelfCheckQuestionBlock(blocks.StructBlock):
         label=_("safe answer"),
         help_text=_("The answer that means the household is doing it right."),
     )
+    not_applicable = blocks.CharBlock(
+        label=_("'does not apply' answer"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "For a question some households cannot answer, the words of a third answer, "
+            "e.g. 我家没有电动车. It counts neither as safe nor as risky. Empty: yes or no only."
+        ),
+    )
     advice = blocks.TextBlock(
         label=_("advice"), help_text=_("Shown when the resident gives the other answer.")
+    )
+    guide = blocks.PageChooserBlock(
+        page_type="education.SafetyGuidePage",
+        required=False,
+        label=_("guide"),
+        help_text=_("The safety guide that explains the advice; the result links to it."),
     )
 
     class Meta:
@@ -209,5 +224,6 @@ class SelfCheckQuestionBlock(blocks.StructBlock):
         preview_value = {
             "question": "你会在楼道里给电动车充电吗？",
             "safe_answer": "no",
+            "not_applicable": "我家没有电动车",
             "advice": "请到小区集中充电点充电。",
         }

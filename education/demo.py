@@ -347,7 +347,8 @@ def load_news(home):
     return index
 
 
-def load_self_check(home):
+def load_self_check(home, guides):
+    by_slug = {page.slug: page.pk for page in SafetyGuidePage.objects.child_of(guides)}
     return ensure_page(
         home,
         SelfCheckPage,
@@ -355,11 +356,23 @@ def load_self_check(home):
         title="家庭防火自查",
         show_in_menus=True,
         summary="回答十个问题，两分钟看看你家的电动车充电和用火用电是否安全。",
-        intro="<p>每题选“是”或“否”。你的回答不会被保存，结果页可以直接打印。</p>",
+        intro=(
+            "<p>每题选“是”或“否”，不适用的题选“我家没有电动车”。你的回答不会被保存，"
+            "结果可以打印成一页A4纸。</p>"
+        ),
         questions=stream(
             [
-                ("question", {"question": q, "safe_answer": safe, "advice": advice})
-                for q, safe, advice in C.SELF_CHECK
+                (
+                    "question",
+                    {
+                        "question": q,
+                        "safe_answer": safe,
+                        "advice": advice,
+                        "not_applicable": not_applicable,
+                        "guide": by_slug.get(guide),
+                    },
+                )
+                for q, safe, advice, not_applicable, guide in C.SELF_CHECK
             ]
         ),
         all_safe_text="<p>做得很好！请每个季度再做一次自查，也把这个页面分享给家人。</p>",
@@ -388,7 +401,7 @@ def load(stdout=None):
     load_places(home)
     guides = load_guides(home)
     news = load_news(home)
-    load_self_check(home)
+    load_self_check(home, guides)
     _about, privacy, accessibility = load_standard(home)
 
     if home.featured_page_id is None:

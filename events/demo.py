@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
+from . import demo_english
 from .models import Booking, Event, OrganizationType, Session
 from .permissions import ensure_booking_staff_group
 
@@ -456,5 +457,6 @@ def load(stdout=None):
         + _tours(today)
         + _talks_and_drills(today)
     )
+    demo_english.load()
     if stdout is not None:
         stdout.write(f"Booking: {created} new sessions")

@@ -82,6 +82,9 @@ class ContactFieldsMixin(forms.Form):
         self.event = event
         if event is not None:
             self.fields["party_size"].widget.attrs.update(min=event.party_min, max=event.party_max)
+            self.fields["group"].label = event.group_label()
+            if event.kind == Event.Kind.FAMILY_VISIT:
+                self.fields["group"].help_text = _("For example: 6 and 9.")
         use_plain_messages(self)
 
     def clean_adults(self):
@@ -181,7 +184,6 @@ class BookingForm(ContactFieldsMixin):
             del self.fields["arrival"]
             for name in ("address", "preferred_dates"):
                 self.fields[name].required = True
-            self.fields["group"].label = _("Grades")
             self.fields["notes"].help_text = _("The room, equipment, anything we should know.")
         else:
             del self.fields["address"], self.fields["preferred_dates"]

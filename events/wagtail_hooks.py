@@ -75,13 +75,15 @@ class EventViewSet(ModelViewSet):
         ),
     ]
     list_filter = ["kind", "audience", "requires_approval", "is_published"]
-    search_fields = ["title", "summary"]
+    search_fields = ["title", "title_en", "summary"]
     form_fields = [
         "title",
+        "title_en",
         "kind",
         "audience",
         "page",
         "summary",
+        "summary_en",
         "party_min",
         "party_max",
         "children_per_adult",
@@ -197,7 +199,16 @@ class SessionViewSet(ModelViewSet):
         "status",
     ]
     search_fields = ["venue", "event__title"]
-    form_fields = ["event", "starts_at", "ends_at", "venue", "capacity", "status", "note"]
+    form_fields = [
+        "event",
+        "starts_at",
+        "ends_at",
+        "venue",
+        "venue_en",
+        "capacity",
+        "status",
+        "note",
+    ]
     copy_view_enabled = True
 
 

@@ -48,6 +48,8 @@ class SelfCheckPage(ContentPage):
         context["form"] = form
         if form.is_bound and form.is_valid():
             context["result"] = form.result()
+            # The same answers laid out for paper: every answer, and the guides' addresses.
+            context["print_view"] = request.GET.get("print") == "1"
         return context
 
     def serve(self, request, *args, **kwargs):

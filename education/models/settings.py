@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -11,11 +9,11 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable
 
-_EN_HELP = _("Shown on the English site; the Chinese value is used when this is empty.")
+from core.i18n import ENGLISH_HELP, EnglishFields
 
 
 @register_setting(icon="site")
-class SiteSettings(ClusterableModel, BaseSiteSetting):
+class SiteSettings(EnglishFields, ClusterableModel, BaseSiteSetting):
     """Contact details, legal notices and the main menu, shown on every page."""
 
     fire_hotline = models.CharField(
@@ -32,11 +30,11 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
     )
     service_hours = models.CharField(_("service hours"), max_length=80, blank=True)
     service_hours_en = models.CharField(
-        _("service hours in English"), max_length=80, blank=True, help_text=_EN_HELP
+        _("service hours in English"), max_length=80, blank=True, help_text=ENGLISH_HELP
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     address_en = models.CharField(
-        _("address in English"), max_length=200, blank=True, help_text=_EN_HELP
+        _("address in English"), max_length=200, blank=True, help_text=ENGLISH_HELP
     )
     department_name = models.CharField(
         _("department name"),
@@ -45,7 +43,7 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
         help_text=_("Printed on guides and booking confirmations, e.g. 江阴市消防救援大队."),
     )
     department_name_en = models.CharField(
-        _("department name in English"), max_length=120, blank=True, help_text=_EN_HELP
+        _("department name in English"), max_length=120, blank=True, help_text=ENGLISH_HELP
     )
     email = models.EmailField(_("email"), blank=True)
     wechat_account = models.CharField(_("WeChat official account"), max_length=80, blank=True)
@@ -58,7 +56,9 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
         related_name="+",
     )
     footer_text = models.TextField(_("footer text"), blank=True)
-    footer_text_en = models.TextField(_("footer text in English"), blank=True, help_text=_EN_HELP)
+    footer_text_en = models.TextField(
+        _("footer text in English"), blank=True, help_text=ENGLISH_HELP
+    )
     icp_number = models.CharField(
         _("ICP filing number"),
         max_length=60,
@@ -127,16 +127,6 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
-
-    def localized(self, field, language=None):
-        """The English value of ``field`` on the English site when an editor gave one,
-        else the Chinese value."""
-        language = language or get_language()
-        if language and language != settings.LANGUAGE_CODE:
-            value = getattr(self, f"{field}_en", "")
-            if value:
-                return value
-        return getattr(self, field)
 
 
 class MenuItem(Orderable):

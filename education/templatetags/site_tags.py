@@ -252,9 +252,10 @@ def untranslated_language(page):
 
 
 @register.filter
-def localized(site_settings, field):
-    """``{{ settings|localized:"address" }}``: the site setting in the visitor's language."""
-    return site_settings.localized(field) if site_settings else ""
+def localized(obj, field):
+    """``{{ settings|localized:"address" }}``, ``{{ event|localized:"title" }}``: a field
+    with an English twin (``core.i18n.EnglishFields``) in the visitor's language."""
+    return obj.localized(field) if obj else ""
 
 
 @register.filter

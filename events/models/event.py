@@ -3,8 +3,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import ENGLISH_HELP, EnglishFields
 
-class Event(models.Model):
+
+class Event(EnglishFields, models.Model):
     """What can be booked, and the rules every booking for it must follow."""
 
     class Kind(models.TextChoices):
@@ -23,6 +25,9 @@ class Event(models.Model):
         ALL = "all", _("Schools, companies and community groups")
 
     title = models.CharField(_("title"), max_length=120)
+    title_en = models.CharField(
+        _("title in English"), max_length=120, blank=True, help_text=ENGLISH_HELP
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     audience = models.CharField(
         _("audience"), max_length=20, choices=Audience.choices, default=Audience.ALL
@@ -37,6 +42,7 @@ class Event(models.Model):
         help_text=_("The content page that describes this event (camp, theme park, room)."),
     )
     summary = models.TextField(_("summary"), blank=True)
+    summary_en = models.TextField(_("summary in English"), blank=True, help_text=ENGLISH_HELP)
     party_min = models.PositiveIntegerField(_("smallest party"), default=1)
     party_max = models.PositiveIntegerField(_("largest party"), default=60)
     children_per_adult = models.PositiveIntegerField(
@@ -113,6 +119,19 @@ class Event(models.Model):
 
     def __str__(self):
         return self.title
+
+    def group_label(self):
+        """What a booking's "group" answer means for this kind of event.
+
+        A talk is for school grades; a family tells its children's ages; other groups
+        give a grade or an age group. The booking form, the change form and every page
+        that shows a booking use this one label.
+        """
+        if self.kind == self.Kind.SCHOOL_TALK:
+            return _("Grades")
+        if self.kind == self.Kind.FAMILY_VISIT:
+            return _("Children's ages")
+        return _("Grade or age group")
 
     def venue_problems(self, starts_at, ends_at, capacity):
         """How a session at these times and of this size breaks the venue's hours or size.

@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.i18n import ENGLISH_HELP, EnglishFields
+
 
 class SessionQuerySet(models.QuerySet):
     def with_places_taken(self):
@@ -24,7 +26,7 @@ class SessionQuerySet(models.QuerySet):
         )
 
 
-class Session(models.Model):
+class Session(EnglishFields, models.Model):
     """When and where an event happens, and how many people fit."""
 
     # Rows that reference no content: keep Wagtail's reference index (and the task it
@@ -42,6 +44,9 @@ class Session(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     venue = models.CharField(_("venue"), max_length=160)
+    venue_en = models.CharField(
+        _("venue in English"), max_length=160, blank=True, help_text=ENGLISH_HELP
+    )
     capacity = models.PositiveIntegerField(_("capacity (persons)"))
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.OPEN

@@ -180,7 +180,7 @@ def resident_site():
 
     home = make_site()
     index = add_page(home, SafetyGuideIndexPage, title="安全指南", slug="safety-guides")
-    add_page(
+    guide = add_page(
         index,
         SafetyGuidePage,
         title="预防电动车火灾：安全充电八件事",
@@ -188,16 +188,19 @@ def resident_site():
         summary="电动自行车起火大多发生在夜间充电时。",
         body=[{"type": "text", "value": "<p>不要把电池拎回家里充电。</p>"}],
     )
+    questions = [
+        {"type": "question", "value": {"question": q, "safe_answer": s, "advice": a}}
+        for q, s, a in SELF_CHECK_QUESTIONS
+    ]
+    # The e-bike question has a "does not apply" answer and links to its guide.
+    questions[0]["value"].update(not_applicable="我家没有电动车", guide=guide.pk)
     add_page(
         home,
         SelfCheckPage,
         title="家庭防火自查",
         slug="self-check",
         show_in_menus=True,
-        questions=[
-            {"type": "question", "value": {"question": q, "safe_answer": s, "advice": a}}
-            for q, s, a in SELF_CHECK_QUESTIONS
-        ],
+        questions=questions,
     )
     return home
 

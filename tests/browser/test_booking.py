@@ -128,17 +128,20 @@ def test_a_family_books_a_visit(screen, request, live_server, tmp_path):
     page.get_by_label("手机号码").fill("139 0616 2001")
     page.get_by_label("团体人数").fill("3")
     page.get_by_label("陪同成人").fill("1")
+    page.get_by_label("孩子的年龄").fill("6岁和9岁")  # a family has ages, not a grade
     page.get_by_label("我同意联系信息仅用于处理本次预约").check()
     assert_accessible(page)
     page.get_by_role("button", name="下一步：核对信息").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "核对预约信息"
+    assert "年级" not in page.locator("main").inner_text()
     assert_accessible(page)
     page.screenshot(path=str(tmp_path / f"family-review-{screen}.png"), full_page=True)
     page.get_by_role("button", name="确认并提交预约").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "您的预约已确认"
-    assert "家庭" in page.locator(".booking-details").inner_text()
+    details = page.locator(".booking-details").inner_text()
+    assert "家庭" in details and "孩子的年龄" in details and "6岁和9岁" in details
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert_accessible(page)
     page.screenshot(path=str(tmp_path / f"family-done-{screen}.png"), full_page=True)

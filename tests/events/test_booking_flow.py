@@ -12,7 +12,7 @@ from events import selectors, services
 from events.links import manage_path, manage_token
 from events.models import Booking
 from tests.events.factories import BookingFactory, SessionFactory, form_data
-from tests.events.test_views import post_booking
+from tests.events.test_views import manage_url, post_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -197,6 +197,28 @@ def test_a_family_books_a_visit_without_an_organization(client):
     refused = post_booking(client, group, organization="", idempotency_key="g" * 32)
     assert refused.status_code == 400
     assert "请填写单位名称。" in refused.content.decode()
+
+
+def test_a_family_is_asked_its_childrens_ages_not_a_grade(client):
+    from django.utils import translation
+
+    from events.models import Event
+
+    family = SessionFactory(event__kind=Event.Kind.FAMILY_VISIT, event__party_max=6)
+    form = client.get(reverse("events:book", args=[family.pk])).content.decode()
+    assert "孩子的年龄" in form and "年级或年龄段" not in form
+    family_answers = {"organization": "", "organization_type": "family", "group": "6岁和9岁"}
+    assert post_booking(client, family, party_size="3", **family_answers).status_code == 302
+    booking = Booking.objects.get()
+    manage = client.get(manage_url(booking)).content.decode()
+    assert "<dt>孩子的年龄</dt><dd>6岁和9岁</dd>" in manage
+    assert "年级或年龄段" not in manage  # the change form asks the same question
+
+    group = SessionFactory()
+    assert "年级或年龄段" in client.get(reverse("events:book", args=[group.pk])).content.decode()
+    with translation.override("en"):
+        assert str(family.event.group_label()) == "Children's ages"
+        assert str(group.event.group_label()) == "Grade or age group"
 
 
 def test_each_kind_of_event_asks_its_own_questions(client):

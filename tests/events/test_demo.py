@@ -55,3 +55,10 @@ def test_demo_booking_content():
         assert session.places_taken <= session.capacity
     attended = Booking.objects.filter(status=Booking.Status.ATTENDED)
     assert attended.aggregate(n=Sum("attended_count"))["n"] > 0
+
+    # Every event and venue reads in English on the English site.
+    for event in Event.objects.all():
+        assert event.title_en and event.summary_en, event.title
+    from events.models import Session
+
+    assert not Session.objects.filter(venue_en="").exists()

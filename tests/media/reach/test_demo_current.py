@@ -1,0 +1,46 @@
+"""The demo's current campaign: running today, figures to yesterday, approved to last
+Sunday, and the one the home page features."""
+
+import datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone
+
+from media.reach import demo, demo_current, selectors
+from media.reach.models import CampaignPage, Tally
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_a_campaign_running_today_with_weekly_approved_figures(client, home):
+    demo.load()
+    current = demo_current.load()
+    today = timezone.localdate()
+    assert current.start_date < today < current.end_date
+    assert selectors.featured_campaign() == current
+
+    tallies = Tally.objects.filter(campaign=current)
+    assert tallies.filter(period_start=today - datetime.timedelta(days=1)).exists()
+    assert not tallies.filter(period_start__gte=today).exists()
+    last_sunday = today - datetime.timedelta(days=today.weekday() + 1)
+    assert not tallies.filter(period_start__lte=last_sunday, approved=False).exists()
+    assert not tallies.filter(period_start__gt=last_sunday, approved=True).exists()
+
+    report = selectors.campaign_report(current, public=True)
+    assert report["last_day"] == last_sunday
+    plays = next(f for f in report["figures"] if f["metric"].code == "screen-plays")
+    assert plays["total"] > 0
+    assert {t.metric.code for t in current.targets.all()} == set(demo_current.TARGETS)
+
+    # The home page's figures are the running campaign's, up to last Sunday.
+    html = Template("{% load reach_tags %}{% reach_figures %}").render(Context({}))
+    assert current.title in html and last_sunday.isoformat() in html
+    assert "2020-10-22" not in html
+    assert client.get(current.url).status_code == 200
+
+    # The 2020 campaign stays a past campaign with its figures; a second load adds nothing.
+    past = CampaignPage.objects.get(slug="100-day-campaign")
+    assert past.end_date.year == 2020 and past.targets.exists()
+    rows = Tally.objects.count()
+    assert demo_current.load() is None and Tally.objects.count() == rows
