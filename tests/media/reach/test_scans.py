@@ -89,14 +89,20 @@ def test_head_is_answered_but_not_counted(client, home):
 
 @pytest.mark.parametrize(
     "code",
-    ["zzzzzz", "ABCDEFGHJKLMNPQRSTUVWXYZ234567", "%00", "<script>", "a' OR 1=1", "x" * 300],
+    ["zzzzzz", "ABCDEFGHJKLMNPQRSTUVWXYZ234567", "<script>", "a' OR 1=1", "x" * 300, "%E4%BD%A0"],
 )
 def test_unknown_or_hostile_codes_land_on_the_friendly_page(client, home, code):
-    response = client.get(f"/q/{code}/?utm_source=%00&x=' OR 1=1", HTTP_USER_AGENT=PHONE)
-    assert response.status_code in (400, 404)
-    if response.status_code == 404:
-        assert "这个二维码" in response.content.decode()
-        assert not response.cookies
+    response = client.get(f"/q/{code}/?utm_source=<b>&x=' OR 1=1", HTTP_USER_AGENT=PHONE)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "这个二维码无法识别" in html and "We do not know this code" in html
+    assert "<script>" not in html.split("<main")[1]
+    assert not response.cookies
+
+
+def test_a_null_character_is_refused_with_a_4xx(client, home):
+    response = client.get("/q/%00/?x=%00", HTTP_USER_AGENT=PHONE)
+    assert 400 <= response.status_code < 500
 
 
 def test_a_retired_code_says_so_and_leads_to_the_campaign(client, home):
