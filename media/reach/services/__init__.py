@@ -20,7 +20,7 @@ from .imports import (
     run_import,
 )
 from .materials import new_code, save_material
-from .scans import fold_scans, scans_channel, scans_metric
+from .scans import fold_scans, scans_channel, scans_metric, write_scan_tallies
 from .tallies import (
     CITY,
     LockedPeriodError,
@@ -79,4 +79,5 @@ __all__ = [
     "scans_metric",
     "run_import",
     "tallies_cut_by",
+    "write_scan_tallies",
 ]

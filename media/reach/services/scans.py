@@ -112,11 +112,11 @@ def _fold(found, keys, epoch):
         gained += gain
         if gain:
             touched.add(day)
-    written = _write_tallies(touched) if touched else 0
+    written = write_scan_tallies(touched) if touched else 0
     return {"materials": len(found), "scans": gained, "tallies": written}
 
 
-def _write_tallies(days):
+def write_scan_tallies(days):
     """The scans tallies of ``days``, as sums of the stored rows (absolute: idempotent)."""
     metric = scans_metric()
     sums = defaultdict(int)
