@@ -20,6 +20,8 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = 500
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
+# QR scans are logged without address or user agent (config/access_log.py).
+logger_class = "config.access_log.AccessLogger"
 errorlog = "-"
 
 # Metrics (config/metrics.py): each worker process writes its counters to files in one

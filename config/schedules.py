@@ -35,6 +35,7 @@ SCHEDULES = [
     Periodic("contest: held drawings", "media.contest.tasks.sweep_held_drawings", HOURLY),
     Periodic("events: reminders", "events.tasks.send_reminders", MINUTES, 15),
     Periodic("reach: derive tallies", "media.reach.tasks.derive_tallies_job", MINUTES, 10),
+    Periodic("reach: fold scans", "media.reach.tasks.fold_scans_job", MINUTES, 1),
     Periodic("reach: weekly summary", "media.reach.tasks.weekly_summary_job", WEEKLY),
     Periodic("events: notification outbox", "events.tasks.sweep_outbox", MINUTES, 1),
     Periodic("platform: parked tasks", "config.tasks.hand_over_parked", MINUTES, 1),

@@ -12,9 +12,12 @@ from wagtail.urls import serve_pattern
 from config.health import health
 from config.metrics import metrics
 from education import routing
+from media.reach import views as reach_views
 
 urlpatterns = [
     path("health/", health, name="health"),
+    # Printed QR codes: one URL for every language, never under /en/.
+    path("q/<str:code>/", reach_views.scan, name="reach_scan"),
     path("metrics/", metrics, name="metrics"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),

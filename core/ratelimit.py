@@ -147,3 +147,50 @@ def reset(key, window_seconds):
         _cache().delete(f"ratelimit:{_digest(key)}:{window_seconds}:{number}")
     except Exception:
         logger.warning("Rate limit %r not reset: the cache is unavailable", key, exc_info=True)
+
+
+# Plain counters in the same alias, for callers that count something other than
+# attempts (QR scans): no window, the caller's key (which must hold nothing personal)
+# says what is counted and is read back by name.
+
+
+def count(key, timeout):
+    """One more on counter ``key``, kept ``timeout`` seconds; the new value, or None
+    while the cache is unavailable (never raises: whoever counts decides what a lost
+    count means)."""
+    try:
+        return _increment(_cache(), key, timeout)
+    except Exception:
+        logger.warning("Counter not kept: the cache is unavailable", exc_info=True)
+        return None
+
+
+def first_time(key, timeout):
+    """True when ``key`` was not marked in the last ``timeout`` seconds (and marks it);
+    False when it was, or while the cache is unavailable."""
+    try:
+        return bool(_cache().add(f"once:{_digest(key)}", 1, timeout))
+    except Exception:
+        logger.warning("Mark not kept: the cache is unavailable", exc_info=True)
+        return False
+
+
+def shared_value(key, make, timeout):
+    """The value under ``key``, or ``make()`` stored there first by whoever comes first;
+    None while the cache is unavailable."""
+    try:
+        cache = _cache()
+        cache.add(key, make(), timeout)
+        return cache.get(key)
+    except Exception:
+        logger.warning("Shared value %r not read: the cache is unavailable", key, exc_info=True)
+        return None
+
+
+def counters(keys):
+    """{key: value} of the counters found (all missing while the cache is unavailable)."""
+    try:
+        return _cache().get_many(keys)
+    except Exception:
+        logger.warning("Counters not read: the cache is unavailable", exc_info=True)
+        return {}

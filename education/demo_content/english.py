@@ -416,6 +416,16 @@ PRIVACY = {
             "mobile number are erased when the contest's retention period ends. Call the "
             "service hotline to see, export or erase what this site holds about your mobile "
             "number or email.</p>"
+            "<h2>Scanning a QR code on our material</h2>"
+            "<p>The QR codes on leaflets, posters, screens and publicity trucks pass through "
+            "this site on their way to the page they show. For each piece of material we "
+            "count scans per day, to learn what the material did, and nothing else: no "
+            "cookie, no IP address, no browser or phone model, no device identifier is "
+            "kept. So that one phone scanning twice within 30 minutes counts once, the "
+            "address and browser are turned into a code that cannot be reversed, with a "
+            "random key made each day and discarded the next; the code lives in the cache "
+            "for 30 minutes and neither it nor the key is ever written to the database or "
+            "a log. Link previews and search-engine crawlers are not counted.</p>"
         )
     ],
 }

@@ -11,7 +11,7 @@ import datetime
 from django.db import transaction
 from wagtail.models import Locale
 
-from . import services
+from . import demo_materials, services
 from .models import (
     ApprovedPeriod,
     CampaignIndexPage,
@@ -272,6 +272,9 @@ def load(stdout=None):
             )
         if not Tally.objects.filter(campaign=campaign).exists():
             Tally.objects.bulk_create(build_tallies(campaign, metrics, channels, city, towns))
+        if not ApprovedPeriod.objects.filter(campaign=campaign).exists():
+            # Materials and their scans first: the approval below publishes them too.
+            demo_materials.load(campaign, START, END)
         if not ApprovedPeriod.objects.filter(campaign=campaign).exists():
             services.approve_period(
                 start=START,

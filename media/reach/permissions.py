@@ -20,6 +20,9 @@ PERMISSIONS = {
         "view_importjob",
         "view_approvedperiod",
         "view_tallyrevision",
+        "add_material",
+        "change_material",
+        "view_material",
     ],
     "wagtailadmin": ["access_admin"],
 }

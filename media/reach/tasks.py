@@ -37,3 +37,8 @@ def weekly_summary_job():
     from .summary import send_weekly_summary
 
     return send_weekly_summary()
+
+
+def fold_scans_job():
+    """django-q2 schedule: fold the minute's QR scans into the figures."""
+    return services.fold_scans()

@@ -21,6 +21,8 @@ from core.exports import FormulaSafeIndexView
 from core.inspect import LocalInspectView
 
 from . import admin_views, services
+from .admin_materials import MaterialViewSet
+from .admin_scans import ScansReportView
 from .forms import campaigns
 from .models import ApprovedPeriod, Channel, Metric, Place, Tally, TallyRevision
 
@@ -59,6 +61,16 @@ class EntryScreen(ViewSet):
 
     def get_urlpatterns(self):
         return [path("", admin_views.QuickEntryView.as_view(), name="entry")]
+
+
+class ScansScreen(ViewSet):
+    name = "reach_scans"
+    icon = "doc-full"
+    menu_label = _("QR code scans")
+    menu_item_class = shown_with(ScansReportView.permission)
+
+    def get_urlpatterns(self):
+        return [path("", ScansReportView.as_view(), name="report")]
 
 
 class ImportScreen(ViewSet):
@@ -395,6 +407,8 @@ class ReachGroup(ViewSetGroup):
         EntryScreen,
         ImportScreen,
         TallyViewSet,
+        MaterialViewSet,
+        ScansScreen,
         ApprovedPeriodViewSet,
         MetricViewSet,
         ChannelViewSet,

@@ -1,8 +1,10 @@
 """Reach models: what is counted (metrics, channels), where (places), the tallies
-themselves with their audit trail and approvals, imports, and campaign pages."""
+themselves with their audit trail and approvals, imports, campaign pages, and the
+materials that carry QR codes with their scans."""
 
 from .campaign import CampaignIndexPage, CampaignPage, CampaignTarget
 from .catalogue import Channel, Metric, Place
+from .material import Material, ScanCount
 from .tally import ApprovedPeriod, ImportJob, PendingCorrection, Tally, TallyRevision
 
 __all__ = [
@@ -12,9 +14,11 @@ __all__ = [
     "CampaignTarget",
     "Channel",
     "ImportJob",
+    "Material",
     "Metric",
     "PendingCorrection",
     "Place",
+    "ScanCount",
     "Tally",
     "TallyRevision",
 ]

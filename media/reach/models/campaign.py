@@ -96,6 +96,10 @@ class CampaignPage(Page):
         for item in report["series"]:
             item["chart"] = bar_chart(item["points"])
         context["report"] = report
+        # "扫码阅读 412 次": the approved scans of the campaign's QR codes, if any.
+        context["scans"] = next(
+            (f for f in report["figures"] if f["metric"].code == "scans" and f["total"]), None
+        )
         return context
 
 

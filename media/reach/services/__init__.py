@@ -1,5 +1,7 @@
 """Every write to reach figures, by concept: tallies and approvals, derived tallies,
-imports. Import from here: ``from media.reach import services``."""
+imports, materials and their folded scans.
+
+Import from here: ``from media.reach import services``."""
 
 from .derived import (
     DERIVED_METRICS,
@@ -17,6 +19,8 @@ from .imports import (
     progress_key,
     run_import,
 )
+from .materials import new_code, save_material
+from .scans import fold_scans, scans_channel, scans_metric, write_scan_tallies
 from .tallies import (
     CITY,
     LockedPeriodError,
@@ -62,12 +66,18 @@ __all__ = [
     "derive_attendance_tallies",
     "derive_contest_tallies",
     "derive_tallies",
+    "fold_scans",
     "import_progress",
     "locking_period",
+    "new_code",
     "pending_corrections",
     "progress_key",
     "record_tally",
     "revoke_approval",
+    "save_material",
+    "scans_channel",
+    "scans_metric",
     "run_import",
     "tallies_cut_by",
+    "write_scan_tallies",
 ]

@@ -19,6 +19,10 @@ DERIVED_METRICS = {
     "contest": {
         "entries": ("contest-entries", "绘画作文征集作品", Metric.Unit.ENTRIES, False),
     },
+    # QR scans of materials, folded from the cache by services.scans (not by derive_all).
+    "scans": {
+        "scans": ("scans", "扫码阅读", Metric.Unit.PERSON_TIMES, False),
+    },
 }
 
 

@@ -50,3 +50,23 @@ def campaign(
     for metric_obj, target in (targets or {}).items():
         CampaignTarget.objects.create(page=page, metric=metric_obj, target=target)
     return page
+
+
+def material(home, *, target=None, campaign_page=None, quantity=None, **kwargs):
+    """A saved leaflet batch leading to ``target`` (default: the home page)."""
+    from media.reach import services
+    from media.reach.models import Material
+
+    leaflets = metric("leaflets", Metric.Unit.COPIES)
+    obj = Material(
+        kind=kwargs.pop("kind", Material.Kind.LEAFLET),
+        label=kwargs.pop("label", "电动车安全充电"),
+        channel=kwargs.pop("channel", None) or channel(leaflets, "truck"),
+        place=kwargs.pop("place", None) or place(),
+        target_page=target or home,
+        campaign=campaign_page,
+        quantity=quantity,
+        start_date=kwargs.pop("start_date", datetime.date(2020, 8, 3)),
+        **kwargs,
+    )
+    return services.save_material(obj)
