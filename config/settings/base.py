@@ -115,7 +115,7 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 # "busy, try again" (config/faults.py) instead of hanging every thread.
 DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))  # seconds
 DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "20000"))
-DB_LOCK_TIMEOUT_MS = int(os.environ.get("DB_LOCK_TIMEOUT_MS", "3000"))
+DB_LOCK_TIMEOUT_MS = int(os.environ.get("DB_LOCK_TIMEOUT_MS", "5000"))
 # Unacknowledged data on a PostgreSQL connection: after this the kernel drops it.
 DB_TCP_USER_TIMEOUT_MS = int(os.environ.get("DB_TCP_USER_TIMEOUT_MS", "10000"))
 if DATABASE_URL:
