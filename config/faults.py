@@ -11,11 +11,21 @@ On SQLite, which has one writer at a time, the requests of a web process that ma
 write queue here, in the application, each waiting its turn for at most
 ``SQLITE_WRITE_QUEUE_SECONDS``; one that waited longer gets the same 503 rather than
 SQLite's busy loop, in which a writer can wait past any timeout and fail with a 500.
+
+Waits are bounded from the visitor's side too. The proxy stamps each request with the
+moment it received it (``X-Request-Start: t=<seconds since the epoch>``, nginx's
+``$msec``); a request that already waited ``REQUEST_QUEUE_SECONDS`` in the queues in
+front of Django (the proxy's, the listen backlog, the server's threads) gets the same
+503 at once instead of work whose answer nobody may still be waiting for, and a SQLite
+writer waits for its turn only for what is left of that time. Lock waits in the
+database end at ``DB_LOCK_TIMEOUT_MS``. So no request is answered later than a few
+seconds after it arrived, however long the storm: past that, "busy, try again".
 """
 
 import logging
 import sys
 import threading
+import time
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
@@ -47,6 +57,24 @@ def busy_response():
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def queued_seconds(request, now=None):
+    """How long the request waited before Django saw it, by the proxy's stamp.
+
+    None without a readable stamp. nginx writes seconds with milliseconds
+    (``t=1733212800.123``); a stamp in milliseconds or microseconds is read too.
+    """
+    stamp = request.META.get("HTTP_X_REQUEST_START", "").strip().removeprefix("t=")
+    try:
+        started = float(stamp)
+    except ValueError:
+        return None
+    if started != started or started <= 0:  # NaN, zero, negative: not a time
+        return None
+    while started > 1e11:  # milliseconds or microseconds since the epoch
+        started /= 1000
+    return max((time.time() if now is None else now) - started, 0.0)
 
 
 def is_transient(error):
@@ -98,9 +126,22 @@ class DatabaseFaultMiddleware:
         self.queue = WriteQueue() if _queues_writes() else None
 
     def __call__(self, request):
+        budget = settings.REQUEST_QUEUE_SECONDS
+        queued = queued_seconds(request)
+        if queued is not None and queued > budget:
+            logger.warning(
+                "Busy: %s %s queued %.1f s before it was served",
+                request.method,
+                request.path,
+                queued,
+            )
+            return busy_response()
         if self.queue is None or request.method in SAFE_METHODS:
             return self.get_response(request)
-        if not self.queue.acquire(settings.SQLITE_WRITE_QUEUE_SECONDS):
+        turn = settings.SQLITE_WRITE_QUEUE_SECONDS
+        if queued is not None:
+            turn = min(turn, budget - queued)
+        if not self.queue.acquire(turn):
             logger.warning(
                 "Busy: %s %s waited its turn to write too long", request.method, request.path
             )

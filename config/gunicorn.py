@@ -3,7 +3,13 @@
 
 The listen backlog holds connections the threads have not picked up yet: a burst of a
 thousand clients waits in it instead of being reset (the kernel caps it at
-net.core.somaxconn, 4096 on current Linux)."""
+net.core.somaxconn, 4096 on current Linux).
+
+Keep-alive outlives the proxy's: gunicorn keeps an idle connection for ``keepalive``
+seconds (75), longer than the proxy keeps its idle upstream connections (nginx:
+``keepalive_timeout 60s`` in the ``upstream`` block, docs/deployment.md). The proxy
+therefore always closes first; if gunicorn closed first, a request the proxy had just
+sent on that connection would be reset (a 502 for the visitor)."""
 
 import os
 
@@ -14,7 +20,7 @@ worker_class = "gthread"
 backlog = int(os.environ.get("GUNICORN_BACKLOG", "2048"))
 timeout = 30
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
-keepalive = 5
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 # Recycle workers now and then so that slow growth can never become an outage.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = 500

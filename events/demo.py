@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
-from . import demo_english
+from . import demo_english, services
 from .models import Booking, Event, OrganizationType, Session
 from .permissions import ensure_booking_staff_group
 
@@ -37,7 +37,7 @@ def _next_weekday(start, weekday):
 
 
 def _booking(session, status, organization, org_type, size, contact, phone, **extra):
-    return Booking.objects.create(
+    booking = Booking.objects.create(
         session=session,
         status=status,
         organization=organization,
@@ -48,6 +48,9 @@ def _booking(session, status, organization, org_type, size, contact, phone, **ex
         privacy_consent_at=timezone.now(),
         **extra,
     )
+    # Demo rows are written past the services: count the session's places again.
+    services.recount(session.pk)
+    return booking
 
 
 def _event(title, page_path, **fields):

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,28 +20,34 @@ class Availability:
 
 
 def places_taken(session_id):
-    """Places held by stored bookings (pending approval included)."""
+    """Places held by stored bookings (pending approval included), counted from the rows.
+
+    ``Session.taken`` keeps this sum as bookings change; this is what it must equal.
+    """
     return Booking.objects.filter(session_id=session_id, status__in=Booking.HOLDING).aggregate(
         total=Coalesce(Sum("party_size"), 0)
     )["total"]
 
 
 def places_left(session):
-    taken = getattr(session, "places_taken", None)
-    if taken is None:
-        taken = places_taken(session.pk)
-    return max(session.capacity - taken, 0)
+    return max(session.capacity - session.taken, 0)
 
 
 def party_fits(session, party_size, taken=None):
     """The capacity rule: a party fits when the places held plus the party stay within it.
 
-    The services call this under the session's lock with the count they took there;
-    pages call it without ``taken`` to tell the visitor before they submit.
+    Pages call it with the session as read, to tell the visitor before they submit; the
+    services hold places with ``room_for``, the same rule as a condition the database
+    checks in the statement that holds them.
     """
     if taken is None:
-        taken = session.capacity - places_left(session)
+        taken = session.taken
     return taken + party_size <= session.capacity
+
+
+def room_for(party_size):
+    """``party_fits`` as a query condition on sessions (see ``services.places.hold``)."""
+    return Q(taken__lte=F("capacity") - party_size)
 
 
 def may_wait(session, party_size):
@@ -118,7 +124,6 @@ def sessions_listing(now=None, kind=None, events=None):
         Session.objects.filter(event__is_published=True, starts_at__gt=now)
         .exclude(status=Session.Status.CANCELLED)
         .select_related("event")
-        .with_places_taken()
         .order_by("starts_at", "pk")
     )
     if kind:

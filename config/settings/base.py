@@ -115,7 +115,7 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 # "busy, try again" (config/faults.py) instead of hanging every thread.
 DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))  # seconds
 DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "20000"))
-DB_LOCK_TIMEOUT_MS = int(os.environ.get("DB_LOCK_TIMEOUT_MS", "10000"))
+DB_LOCK_TIMEOUT_MS = int(os.environ.get("DB_LOCK_TIMEOUT_MS", "5000"))
 # Unacknowledged data on a PostgreSQL connection: after this the kernel drops it.
 DB_TCP_USER_TIMEOUT_MS = int(os.environ.get("DB_TCP_USER_TIMEOUT_MS", "10000"))
 if DATABASE_URL:
@@ -150,7 +150,10 @@ else:
 # (config/faults.py, for at most SQLITE_WRITE_QUEUE_SECONDS, then 503 + Retry-After);
 # IMMEDIATE write transactions take the write lock at BEGIN, and the busy timeout lets
 # writers of other processes (the worker) wait for it, for at most DB_LOCK_TIMEOUT_MS.
-SQLITE_WRITE_QUEUE_SECONDS = float(os.environ.get("SQLITE_WRITE_QUEUE_SECONDS", "20"))
+SQLITE_WRITE_QUEUE_SECONDS = float(os.environ.get("SQLITE_WRITE_QUEUE_SECONDS", "3"))
+# The longest a request may have queued in front of Django (the proxy's X-Request-Start
+# stamp) before it is answered 503 + Retry-After instead of served (config/faults.py).
+REQUEST_QUEUE_SECONDS = float(os.environ.get("REQUEST_QUEUE_SECONDS", "3"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {

@@ -9,17 +9,12 @@ from core.i18n import ENGLISH_HELP, EnglishFields
 
 class SessionQuerySet(models.QuerySet):
     def with_places_taken(self):
-        """Annotate ``places_taken`` in the same query (no query per row)."""
+        """Annotate ``places_taken`` and ``waitlisted_count`` for staff listings, in the
+        same query (no query per row)."""
         from .booking import Booking
 
         return self.annotate(
-            places_taken=models.functions.Coalesce(
-                models.Sum(
-                    "bookings__party_size",
-                    filter=models.Q(bookings__status__in=Booking.HOLDING),
-                ),
-                0,
-            ),
+            places_taken=models.F("taken"),
             waitlisted_count=models.Count(
                 "bookings", filter=models.Q(bookings__status=Booking.Status.WAITLISTED)
             ),
@@ -52,6 +47,9 @@ class Session(EnglishFields, models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # The places held by this session's bookings (Booking.HOLDING), moved only by
+    # events.services.places in the transaction that changes a booking.
+    taken = models.PositiveIntegerField(_("places taken"), default=0, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -64,12 +62,27 @@ class Session(EnglishFields, models.Model):
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="events_session_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=models.Q(taken__lte=models.F("capacity")),
+                name="events_session_taken_within_capacity",
+            ),
         ]
         indexes = [models.Index(fields=["starts_at"])]
 
     def __str__(self):
         local = timezone.localtime(self.starts_at)
         return f"{self.event} · {local:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        """Never write back ``taken`` from an instance read earlier: bookings may have
+        moved it since. Only ``events.services.places`` moves it, by its own updates."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "taken"
+            ]
+        super().save(*args, **kwargs)
 
     def clean(self):
         """A session keeps to its venue's open days, hours and room size."""

@@ -22,7 +22,8 @@ from config.tasks import hand_over_parked
 from core import cache as cache_guard
 from education.models import SafetyGuideIndexPage, SafetyGuidePage
 from events import notifications, services
-from events.models import Booking, Notification
+from events.models import Booking, Notification, Session
+from events.services import places
 from tests.education.factories import add_page
 from tests.events.factories import SessionFactory, form_data
 
@@ -242,7 +243,7 @@ def test_a_lock_timeout_mid_booking_is_a_503_with_nothing_written(client, monkey
     def lock_timeout():
         raise OperationalError("canceling statement due to lock timeout")
 
-    monkeypatch.setattr(services, "after_availability_check", lock_timeout)
+    monkeypatch.setattr(places, "after_availability_check", lock_timeout)
     response = book(client, session)
     assert response.status_code == 503
     assert response["Retry-After"] == str(faults.RETRY_AFTER_SECONDS)
@@ -266,7 +267,7 @@ def test_a_postgresql_lock_timeout_is_a_503_not_a_500(client):
 
         try:
             with transaction.atomic():
-                services.Session.objects.select_for_update().get(pk=session.pk)
+                Session.objects.select_for_update().get(pk=session.pk)
                 holder_ready.set()
                 release.wait(10)
         finally:

@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from events import selectors, services
 from events.models import Booking
+from events.services import places
 from tests.events.factories import SessionFactory, form_data
 
 REQUESTS = 30
@@ -42,8 +43,8 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
 
 
 def storm(live_server, session, monkeypatch, *, locked):
-    monkeypatch.setattr(services, "LOCK_SESSIONS", locked)
-    monkeypatch.setattr(services, "after_availability_check", lambda: time.sleep(PAUSE))
+    monkeypatch.setattr(places, "GUARD_PLACES", locked)
+    monkeypatch.setattr(places, "after_availability_check", lambda: time.sleep(PAUSE))
     url = live_server.url + reverse("events:book", args=[session.pk])
     start = threading.Barrier(REQUESTS)
 
@@ -92,7 +93,7 @@ def test_control_run_without_the_lock_overbooks(live_server, monkeypatch):
     session = SessionFactory(capacity=CAPACITY)
     codes = storm(live_server, session, monkeypatch, locked=False)
     result = outcome(session)
-    print(f"control run (no lock): {result}, answers {sorted(codes)}")
+    print(f"control run (no guard): {result}, answers {sorted(codes)}")
     assert set(codes) <= {302, 409}
     assert result["booked"] > CAPACITY, result
 
@@ -102,7 +103,7 @@ def test_with_the_lock_places_booked_equal_capacity(live_server, monkeypatch):
     session = SessionFactory(capacity=CAPACITY)
     codes = storm(live_server, session, monkeypatch, locked=True)
     result = outcome(session)
-    print(f"locked run: {result}, answers {sorted(codes)}")
+    print(f"guarded run: {result}, answers {sorted(codes)}")
     assert result["booked"] == CAPACITY
     assert result["confirmed"] == CAPACITY // PARTY
     full = codes.count(409)
@@ -115,7 +116,7 @@ def test_with_the_lock_places_booked_equal_capacity(live_server, monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_cancellations_and_bookings_keep_the_invariant(monkeypatch):
     """Cancels promote while new parties arrive: places never exceed capacity."""
-    monkeypatch.setattr(services, "after_availability_check", lambda: time.sleep(0.01))
+    monkeypatch.setattr(places, "after_availability_check", lambda: time.sleep(0.01))
     session = SessionFactory(capacity=CAPACITY)
     from tests.events.factories import booking_data
 
@@ -155,7 +156,7 @@ def test_sqlite_control_run_with_deferred_transactions_fails_writers(monkeypatch
     session = SessionFactory(capacity=CAPACITY)
     options = connection.settings_dict["OPTIONS"]
     monkeypatch.setitem(options, "transaction_mode", "DEFERRED")
-    monkeypatch.setattr(services, "after_availability_check", lambda: time.sleep(PAUSE))
+    monkeypatch.setattr(places, "after_availability_check", lambda: time.sleep(PAUSE))
     start = threading.Barrier(8)
 
     def attempt(i):
