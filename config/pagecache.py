@@ -91,7 +91,9 @@ def _fresh(entry, request):
 
 def _fill_live_parts(entry, request):
     """The stored page with each live part as its own scopes say it is now."""
-    response, parts = entry["response"], entry["parts"]
+    response = entry["response"]
+    # A part no longer declared (a deploy that kept the static files) keeps its HTML.
+    parts = [(name, ident) for name, ident in entry["parts"] if name in freshness.LIVE_PARTS]
     if not parts:
         return response
     language = response.get("Content-Language", settings.LANGUAGE_CODE)

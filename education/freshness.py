@@ -64,23 +64,45 @@ def _fresh_start():
     return time.time_ns() // 1_000
 
 
+#: Moved by every change of any scope, after the scope's own counter: while it has not
+#: moved, the generations this process read last are still the current ones.
+ANY_CHANGE = "public:generation:any"
+_last_read = [None]  # (the ANY_CHANGE value, {scope: generation}) of this process
+
+
 def _read_all(extra_keys=()):
     """Every scope's generation, and the values of ``extra_keys``, in one cache read.
 
-    While the cache fails, generations that match nothing cached, and no values.
+    The read asks for ``ANY_CHANGE`` and the keys; only when something changed since
+    this process last looked are the scopes' counters read too. While the cache fails,
+    generations that match nothing cached, and no values.
     """
     _reads[0] += 1
     if cache_guard.available():
-        keys = [_key(scope) for scope in SCOPES]
-        found = cache.get_many([*keys, *extra_keys])
-        for key in set(keys) - found.keys():
-            cache.add(key, _fresh_start(), None)
-            found[key] = cache.get(key, 0)
+        found = cache.get_many([ANY_CHANGE, *extra_keys])
+        stamp, last = found.pop(ANY_CHANGE, None), _last_read[0]
+        if stamp is not None and last is not None and last[0] == stamp:
+            current = last[1]
+        else:
+            current = _read_scopes()
+            if stamp is None:
+                cache.add(ANY_CHANGE, _fresh_start(), None)
+            elif cache_guard.available():
+                _last_read[0] = (stamp, current)
         # A failing cache answers as an empty one (core/cache.py) and starts a rest.
         if cache_guard.available():
-            return {scope: found.pop(_key(scope)) for scope in SCOPES}, found
+            return dict(current), found
     unshared = f"uncached-{uuid4().hex}"
     return dict.fromkeys(SCOPES, unshared), {}
+
+
+def _read_scopes():
+    keys = [_key(scope) for scope in SCOPES]
+    found = cache.get_many(keys)
+    for key in set(keys) - found.keys():
+        cache.add(key, _fresh_start(), None)
+        found[key] = cache.get(key, 0)
+    return {scope: found[_key(scope)] for scope in SCOPES}
 
 
 def generation(scopes=SCOPES):
@@ -165,10 +187,11 @@ def _next_generation(scope):
     # Tried even while this process rests a failing cache: a bump that gets through
     # shortens how long anything stale is served.
     try:
-        try:
-            cache.incr(_key(scope))
-        except ValueError:  # not there (yet, or evicted): a fresh start is a new generation
-            cache.add(_key(scope), _fresh_start(), None)
+        for key in (_key(scope), ANY_CHANGE):  # the scope first: see ANY_CHANGE
+            try:
+                cache.incr(key)
+            except ValueError:  # not there (yet, or evicted): a fresh start is new
+                cache.add(key, _fresh_start(), None)
     except cache_guard.CACHE_ERRORS as error:
         # Logged once per outage, not once per change; cached copies expire on their own.
         cache_guard.failed(f"new {scope} generation", error)
