@@ -195,21 +195,11 @@ def measure_dashboard(campaign):
 
 
 def _remove_bench_import():
-    """Delete the imported rows without a commit hook per row (one cache bump for 100,000
-    deleted tallies took minutes here); the figures are marked changed once."""
-    from django.db.models.signals import post_delete
-
+    """Delete the imported rows (one transaction: the figures are marked changed once)."""
     from media.reach.models import Tally, TallyRevision
-    from media.reach.signals import figures_changed
 
-    uid = "figures-reach.Tally-del"
-    post_delete.disconnect(sender="reach.Tally", dispatch_uid=uid)
-    try:
-        Tally.objects.filter(note="bench-import").delete()
-    finally:
-        post_delete.connect(figures_changed, sender="reach.Tally", dispatch_uid=uid)
+    Tally.objects.filter(note="bench-import").delete()
     TallyRevision.objects.filter(source="imported", tally__isnull=True).delete()
-    figures_changed()
 
 
 def measure_import(metrics, places):

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,12 +19,12 @@ class PlatformConfig(AppConfig):
 
 
 def connect_page_cache_invalidation():
-    """Whatever a public page may show, when it changes, a new public generation starts.
+    """Wagtail's page signals and deploys start new public generations.
 
-    Every cached page, route, fragment and menu is keyed by the generations of the
-    scopes it shows (``education/freshness.py``).
+    Each app tracks its own models in its ``ready()`` (``freshness.track``); every cached
+    page, route, fragment and menu is keyed by the generations of the scopes it shows
+    (``education/freshness.py``).
     """
-    from django.db.models.signals import post_delete, post_save
     from wagtail.models import Page
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -39,20 +39,3 @@ def connect_page_cache_invalidation():
     post_delete.connect(
         freshness.content_changed, sender=Page, dispatch_uid="freshness-page-deleted"
     )
-    for receiver, labels in (
-        (
-            freshness.content_changed,
-            (
-                "wagtailcore.Site",
-                "wagtailcore.PageViewRestriction",
-                "education.SiteSettings",
-                "education.MenuItem",
-                "education.SearchSynonym",
-            ),
-        ),
-        (freshness.bookings_changed, ("events.Event", "events.Session", "events.Booking")),
-        (freshness.contest_changed, ("contest.Entry", "contest.ContestPage")),
-    ):
-        for label in labels:
-            post_save.connect(receiver, sender=label, dispatch_uid=f"freshness-{label}")
-            post_delete.connect(receiver, sender=label, dispatch_uid=f"freshness-{label}-del")

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,9 +14,14 @@ class EducationConfig(AppConfig):
     verbose_name = _("Education content")
 
     def ready(self):
-        from .models import SearchSynonym
-        from .search.synonyms import forget
+        from . import freshness
 
-        post_save.connect(forget, sender=SearchSynonym, dispatch_uid="synonyms-saved")
-        post_delete.connect(forget, sender=SearchSynonym, dispatch_uid="synonyms-deleted")
+        freshness.track(
+            ("content",),
+            "wagtailcore.Site",
+            "wagtailcore.PageViewRestriction",
+            "education.SiteSettings",
+            "education.MenuItem",
+            "education.SearchSynonym",
+        )
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="education-groups")

@@ -8,6 +8,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Site
 
+from . import freshness
 from .search.hints import no_result_hints
 from .search.results import clean_query, search_pages
 
@@ -55,6 +56,7 @@ def display_mode(request):
     return response
 
 
+@freshness.showing("content")
 def search(request):
     """Site search; any query string gives a page, never an error."""
     query = clean_query(request.GET.get("q"))
@@ -81,6 +83,7 @@ def search(request):
 
 
 @requires_csrf_token
+@freshness.showing("content")
 def not_found(request, exception=None):
     """The 404 page. Its language links go to each language's home page, so the shell
     is the same for every missing address and is rendered once (``not_found``)."""

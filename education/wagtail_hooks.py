@@ -1,7 +1,9 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import freshness
 from .models import GuideAudience, GuideTopic, SearchSynonym
 
 
@@ -36,3 +38,11 @@ class ContentViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(ContentViewSetGroup)
+
+
+@hooks.register("before_serve_page")
+def declare_what_the_page_shows(page, request, serve_args, serve_kwargs):
+    """The page cache keeps a page until a scope its page type shows changes."""
+    scopes = getattr(page, "freshness_scopes", None)
+    if scopes is not None:
+        freshness.shows(request, scopes)

@@ -9,11 +9,18 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from core.personal_data import register
+        from education import freshness
 
         from .permissions import ensure_booking_staff_group
         from .personal_data import BookingSource
+        from .templatetags.events_tags import render_places
 
         register(BookingSource())
+        # What is on offer (and a session's state) and what is left of it: pages that
+        # list sessions show the first; the places-left part shows the second.
+        freshness.track(("sessions", "bookings"), "events.Event", "events.Session")
+        freshness.track(("bookings",), "events.Booking")
+        freshness.live_part("places", ("sessions", "bookings"), render_places)
 
         # After auth's own post_migrate (it comes later in INSTALLED_APPS), when the
         # permissions of every app, ours and Wagtail's, exist.

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import ratelimit
 from core.clients import client_ip
+from education import freshness
 
 from . import booking_flow, selectors, services
 from .forms import BookingForm, CancelForm, ChangeBookingForm
@@ -43,6 +44,7 @@ def _kind_filter(request):
 
 
 @require_GET
+@freshness.showing("content", "sessions")  # places left: a live part per session
 def session_list(request):
     kind = _kind_filter(request)
     page = Paginator(selectors.sessions_listing(kind=kind), 20).get_page(request.GET.get("page"))

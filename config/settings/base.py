@@ -71,11 +71,12 @@ MIDDLEWARE = [
     "config.metrics.MetricsMiddleware",
     "config.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A cached page is answered here, before everything below (config/pagecache.py).
+    "config.pagecache.PublicPageCacheMiddleware",
     "config.faults.DatabaseFaultMiddleware",
     "config.middleware.RejectNullCharactersMiddleware",
     "config.middleware.ReadFormBodyOnceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

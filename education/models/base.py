@@ -10,6 +10,10 @@ from wagtail.search import index
 class ContentPage(Page):
     """Abstract base: summary for listings, search and share cards; a share image."""
 
+    #: The scopes of change this page type shows (``education/freshness.py``): the page
+    #: cache keeps a page until one of them changes.
+    freshness_scopes = ("content",)
+
     summary = models.CharField(
         _("summary"),
         max_length=240,

@@ -9,6 +9,9 @@ from wagtail.search import index
 class HomePage(Page):
     """The site's front page: what's on, in one screen on a phone."""
 
+    # Upcoming sessions (places left a live part each), contest highlights, reach figures.
+    freshness_scopes = ("content", "sessions", "contest", "reach")
+
     hero_title = models.CharField(
         _("hero title"), max_length=120, help_text=_("The large headline at the top.")
     )

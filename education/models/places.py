@@ -16,6 +16,9 @@ HOME = ["education.HomePage"]
 class ThemeParkPage(ContentPage):
     """The fire-safety theme park: zones, hours, location, access."""
 
+    # Its sessions are listed; each one's places left is a live part of its own.
+    freshness_scopes = ("content", "sessions")
+
     body = StreamField(body_blocks(), blank=True, verbose_name=_("body"))
     address = models.CharField(_("address"), max_length=200, blank=True)
     access = RichTextField(
@@ -95,6 +98,9 @@ def _map_tiles():
 
 class ExperienceCenterPage(ContentPage):
     """One micro experience room, hosted by a mall, a community or a company."""
+
+    # Its sessions are listed; each one's places left is a live part of its own.
+    freshness_scopes = ("content", "sessions")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -202,6 +208,9 @@ class ExperienceCenterPage(ContentPage):
 
 class CampPage(ContentPage):
     """The summer camp: partners, venue, ages, programme and rules."""
+
+    # Its sessions are listed; each one's places left is a live part of its own.
+    freshness_scopes = ("content", "sessions")
 
     partners = models.CharField(_("run with"), max_length=200, blank=True)
     venue = models.CharField(_("venue"), max_length=200, blank=True)

@@ -1,26 +1,27 @@
-"""Synonym groups from the editors' list, cached until an editor changes one."""
+"""Synonym groups from the editors' list, cached until an editor changes one.
+
+An editor's change starts a new ``content`` generation (``education/freshness.py``),
+which keys the cached groups.
+"""
 
 from django.core.cache import cache
 
+from .. import freshness
 from .text import add_words, fold
-
-CACHE_KEY = "education:search-synonyms"
 
 
 def groups():
-    cached = cache.get(CACHE_KEY)
+    (generation,) = freshness.generation(("content",))
+    key = f"education:search-synonyms:{generation}"
+    cached = cache.get(key)
     if cached is None:
         from ..models import SearchSynonym
 
         cached = [
             [fold(term) for term in synonym.term_list] for synonym in SearchSynonym.objects.all()
         ]
-        cache.set(CACHE_KEY, cached, 3600)
+        cache.set(key, cached, 3600)
     return cached
-
-
-def forget(**kwargs):
-    cache.delete(CACHE_KEY)
 
 
 def add_synonym_words():

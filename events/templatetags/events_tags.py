@@ -1,7 +1,12 @@
 """Booking data on content pages: the home page's upcoming sessions and a page's sessions."""
 
+from datetime import timedelta
+
 from django import template
+from django.template.loader import render_to_string
 from django.utils import timezone
+
+from education import freshness
 
 from .. import selectors
 
@@ -12,6 +17,45 @@ register = template.Library()
 def session_state(session):
     """``{"state": Availability value, "left": places left}`` for one session."""
     return {"state": selectors.availability(session), "left": selectors.places_left(session)}
+
+
+def _places_html(session, now):
+    info = {"state": selectors.availability(session, now), "left": selectors.places_left(session)}
+    return render_to_string(
+        "events/includes/session_places.html", {"session": session, "info": info}
+    )
+
+
+def _right_until(session, now):
+    """Seconds until the session's state changes with the clock alone (booking opens or
+    closes); an hour when neither is ahead."""
+    ahead = [
+        moment
+        for moment in (selectors.booking_opens_at(session), selectors.booking_closes_at(session))
+        if moment > now
+    ]
+    return int((min(ahead) - now) / timedelta(seconds=1)) if ahead else 3600
+
+
+@register.simple_tag
+def session_places(session):
+    """A session's state, places left and booking link: a live part of the page.
+
+    A cached page keeps the list of sessions; the page cache fills this part in afresh
+    whenever bookings or the session change (``render_places``).
+    """
+    return freshness.live("places", session.pk, _places_html(session, timezone.now()))
+
+
+def render_places(idents):
+    """The live part "places" of each session in ``idents``, and how long it stays right."""
+    from ..models import Session
+
+    now = timezone.now()
+    sessions = Session.objects.filter(pk__in=idents).select_related("event").with_places_taken()
+    return {
+        session.pk: (_places_html(session, now), _right_until(session, now)) for session in sessions
+    }
 
 
 @register.inclusion_tag("events/includes/rules.html", takes_context=True)

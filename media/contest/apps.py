@@ -10,12 +10,14 @@ class ContestConfig(AppConfig):
 
     def ready(self):
         from core.personal_data import register
+        from education import freshness
 
         from . import messages  # noqa: F401 - registers the contest's message renderers
         from .groups import ensure_groups
         from .personal_data import GuardianSource
 
         register(GuardianSource())
+        freshness.track(("contest",), "contest.Entry", "contest.ContestPage")
 
         # After every app's permissions exist (wagtailadmin's included).
         post_migrate.connect(ensure_groups, dispatch_uid="contest.ensure_groups")

@@ -279,9 +279,10 @@ def headline_figures(campaign):
     from django.core.cache import cache
     from django.utils.translation import get_language
 
-    from .signals import figures_version
+    from education import freshness
 
-    key = f"reach:headline:{campaign.pk}:{figures_version()}:{get_language()}"
+    (generation,) = freshness.generation(("reach",))
+    key = f"reach:headline:{campaign.pk}:{generation}:{get_language()}"
     found = cache.get(key)
     if found is None:
         qs = tallies(campaign=campaign, public=True)

@@ -3,38 +3,27 @@
 One pending recompute per source is enough, since it reads every source record when it
 runs; a burst of changes therefore queues one task, not one per change. The
 "reach: derive tallies" schedule catches anything a signal cannot see.
+
+Cached figures and the pages that show them follow the ``reach`` scope of the one
+freshness mechanism (``education/freshness.py``): tallies and approvals are tracked
+there, once per transaction however many rows it writes or deletes.
 """
 
 from django.core.cache import cache
 from django.db import transaction
 
-from education.signals import public_content_changed
+from education import freshness
 
 PENDING_SECONDS = 300
-FIGURES_VERSION_KEY = "reach:figures-version"
-
-
-def figures_version():
-    """Changes whenever a tally or an approval changes: part of cached figures' keys."""
-    return cache.get(FIGURES_VERSION_KEY, 0)
-
-
-def _bump_figures_version():
-    if not cache.add(FIGURES_VERSION_KEY, 1, None):
-        try:
-            cache.incr(FIGURES_VERSION_KEY)
-        except ValueError:
-            cache.add(FIGURES_VERSION_KEY, 1, None)
-    public_content_changed.send(sender=None, scope="reach")
 
 
 def figures_changed(**kwargs):
-    """Once the change is committed, cached figures and pages showing them start afresh.
+    """Cached figures and pages showing them start afresh (once more at the commit).
 
-    Connected to tally and approval saves; bulk imports, which write without model
-    signals, call it themselves.
+    Tally and approval saves and deletes are tracked; bulk imports, which write without
+    model signals, call this themselves.
     """
-    transaction.on_commit(_bump_figures_version)
+    freshness.bump("reach")
 
 
 def _pending_key(source):
@@ -78,8 +67,6 @@ def connect():
     post_save.connect(booking_saved, sender="events.Booking", dispatch_uid="reach-booking")
     post_delete.connect(booking_deleted, sender="events.Booking", dispatch_uid="reach-booking-del")
     post_save.connect(session_saved, sender="events.Session", dispatch_uid="reach-session")
-    for label in ("reach.Tally", "reach.ApprovedPeriod"):
-        post_save.connect(figures_changed, sender=label, dispatch_uid=f"figures-{label}")
-        post_delete.connect(figures_changed, sender=label, dispatch_uid=f"figures-{label}-del")
+    freshness.track(("reach",), "reach.Tally", "reach.ApprovedPeriod")
     post_save.connect(entry_changed, sender="contest.Entry", dispatch_uid="reach-entry")
     post_delete.connect(entry_changed, sender="contest.Entry", dispatch_uid="reach-entry-del")

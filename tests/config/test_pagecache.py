@@ -51,18 +51,53 @@ def test_404_is_cached_but_never_a_redirect_or_error(client, home):
     assert "X-Page-Cache" not in client.get("/display/?mode=large")
 
 
-def test_a_booking_invalidates_pages_that_show_places_left(client, home):
+def _places_part(response, session):
+    html = response.content.decode()
+    return html.split(f"<!--live:places:{session.pk}-->", 1)[1].split("<!--/live-->", 1)[0]
+
+
+def test_a_booking_refreshes_the_places_left_part_not_the_page(client, home):
     from events import services
     from tests.events.factories import SessionFactory, booking_data
 
     session = SessionFactory(capacity=60)
-    url = "/booking/"
-    assert "60" in client.get(url).content.decode()
-    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert "60 places left" in _places_part(client.get("/en/booking/"), session)
+    zh = client.get("/booking/")
+    assert "60" in _places_part(zh, session)
+    assert client.get("/booking/")["X-Page-Cache"] == "hit"
     services.create_booking(session.pk, data=booking_data(party_size=25))
-    again = client.get(url)
-    assert again["X-Page-Cache"] == "miss"
-    assert "35" in again.content.decode()
+    again = client.get("/booking/")
+    assert again["X-Page-Cache"] == "hit"  # the page is kept: only the part is new
+    assert "35" in _places_part(again, session) and "60" not in _places_part(again, session)
+    assert again.content.decode().replace("35", "60") == zh.content.decode()
+    english = client.get("/en/booking/")
+    assert english["X-Page-Cache"] == "hit" and english["Content-Language"] == "en"
+    assert "35 places left" in _places_part(english, session)
+
+
+def test_a_full_session_loses_its_booking_link_on_the_cached_page(client, home):
+    from events import services
+    from tests.events.factories import SessionFactory, booking_data
+
+    session = SessionFactory(capacity=10, event__waitlist_enabled=False)
+    client.get("/booking/")
+    book = f'href="/booking/session/{session.pk}/"'
+    assert book in client.get("/booking/").content.decode()
+    services.create_booking(session.pk, data=booking_data(party_size=10))
+    response = client.get("/booking/")
+    assert response["X-Page-Cache"] == "hit"
+    assert book not in response.content.decode()
+
+
+def test_a_new_session_renders_the_list_afresh(client, home):
+    from tests.events.factories import SessionFactory
+
+    client.get("/booking/")
+    assert client.get("/booking/")["X-Page-Cache"] == "hit"
+    session = SessionFactory(capacity=40)
+    response = client.get("/booking/")
+    assert response["X-Page-Cache"] == "miss"
+    assert f"/booking/session/{session.pk}/" in response.content.decode()
 
 
 def test_publishing_contest_results_invalidates_the_cache(client, home):

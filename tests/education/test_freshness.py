@@ -143,11 +143,24 @@ def test_a_lost_generation_restarts_above_every_earlier_one():
     for _ in range(3):
         freshness.bump("content")
     (before,) = freshness.generation(("content",))
-    cache.delete(freshness._key("content"))  # evicted, or the cache was flushed
+    cache.clear()  # the cache was flushed
     assert freshness.generation(("content",)) > (before,)
-    cache.delete(freshness._key("content"))
+    cache.delete(freshness._key("content"))  # evicted alone: the next change restarts it
     freshness.bump("content")
     assert freshness.generation(("content",)) > (before,)
+
+
+def test_a_change_in_another_process_is_seen_at_the_next_read():
+    from django.core.cache import cache
+
+    from education import freshness
+
+    (before,) = freshness.generation(("bookings",))
+    assert freshness.generation(("bookings",)) == (before,)  # read from this process's copy
+    # Another web process bumps: the shared counters move, this process's copy does not.
+    cache.incr(freshness._key("bookings"))
+    cache.incr(freshness.ANY_CHANGE)
+    assert freshness.generation(("bookings",)) == (before + 1,)
 
 
 def test_a_booking_keeps_guides_and_routes_but_refreshes_places_left(client, home, guide):
@@ -161,7 +174,7 @@ def test_a_booking_keeps_guides_and_routes_but_refreshes_places_left(client, hom
     assert queries(client, guide.url)[1] == 0
     BookingFactory(session=session, party_size=20, status=Booking.Status.CONFIRMED)
     assert queries(client, guide.url)[1] == 0  # nothing a guide shows has changed
-    assert queries(client, "/")[1] > 0  # the home page shows places left: rendered afresh
+    assert queries(client, "/")[1] > 0  # the home page's fragment shows places left
 
 
 def test_search_results_follow_the_index_not_the_publish(client, guide):
@@ -185,3 +198,72 @@ def test_a_fragment_names_only_known_scopes():
     Template('{% load site_tags %}{% fragment "x" on content bookings %}{% endfragment %}')
     with pytest.raises(TemplateSyntaxError):
         Template('{% load site_tags %}{% fragment "x" on places %}{% endfragment %}')
+
+
+def _commit_bumps():
+    from education import freshness
+
+    return [
+        hook for _, hook, _ in connection.run_on_commit if isinstance(hook, freshness._CommitBump)
+    ]
+
+
+def test_many_changes_in_one_transaction_bump_once_now_and_once_at_commit(monkeypatch):
+    from django.db import transaction
+
+    from education import freshness
+
+    bumped = []
+    monkeypatch.setattr(freshness, "_next_generation", bumped.append)
+    with transaction.atomic():
+        for _ in range(50):  # a bulk delete sends a signal per row
+            freshness.bump("reach")
+        # Django's hooks as freshness reads them: (savepoint ids, callable, robust).
+        assert [hook.scope for hook in _commit_bumps()] == ["reach"]
+        assert bumped == ["reach"]
+        freshness.generation()  # something rendered in between: it must go stale again
+        freshness.bump("reach")
+        assert bumped == ["reach", "reach"]
+        assert len(_commit_bumps()) == 1
+
+
+def test_a_rolled_back_savepoint_takes_its_bump_with_it(django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from education import freshness
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        try:
+            with transaction.atomic():
+                freshness.bump("contest")
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        assert _commit_bumps() == []
+        freshness.bump("contest")  # the change that did happen still bumps at commit
+    assert [hook.scope for hook in callbacks] == ["contest"]
+
+
+def test_each_model_changes_only_the_scopes_its_app_declares():
+    from education import freshness
+    from tests.events.factories import BookingFactory, SessionFactory
+
+    session = SessionFactory(capacity=60)
+    scopes = ("content", "sessions", "bookings", "contest", "reach")
+    before = dict(zip(scopes, freshness.generation(scopes), strict=True))
+    BookingFactory(session=session, party_size=2)
+    after = dict(zip(scopes, freshness.generation(scopes), strict=True))
+    assert [scope for scope in scopes if after[scope] != before[scope]] == ["bookings"]
+    session.venue = "新的地点"
+    session.save()
+    again = dict(zip(scopes, freshness.generation(scopes), strict=True))
+    assert [scope for scope in scopes if again[scope] != after[scope]] == ["sessions", "bookings"]
+
+
+def test_a_page_type_names_only_known_scopes(rf):
+    from education import freshness
+
+    with pytest.raises(ValueError):
+        freshness.shows(rf.get("/"), ("content", "places"))
+    with pytest.raises(ValueError):
+        freshness.showing("weather")

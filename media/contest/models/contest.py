@@ -77,6 +77,8 @@ class ConsentNotice(models.Model):
 class ContestPage(RoutablePageMixin, Page):
     """A children's drawing and essay contest: the call, the form while open, the gallery."""
 
+    freshness_scopes = ("content", "contest")
+
     class Status(models.TextChoices):
         OPEN = "open", _("Open for entries")
         JUDGING = "judging", _("Judging")

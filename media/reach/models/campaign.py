@@ -13,6 +13,8 @@ from wagtail.search import index
 class CampaignIndexPage(Page):
     """The list of outreach campaigns."""
 
+    freshness_scopes = ("content", "reach")
+
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -35,6 +37,8 @@ class CampaignIndexPage(Page):
 
 class CampaignPage(Page):
     """A campaign with dates, a theme and targets; its page shows live approved figures."""
+
+    freshness_scopes = ("content", "reach")
 
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))

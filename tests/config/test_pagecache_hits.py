@@ -1,0 +1,137 @@
+"""A page-cache hit: answered before the visitor's middleware, in one cache round trip,
+with the headers the page was rendered with, and only to anonymous visitors."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+def test_the_cache_answers_after_security_and_before_the_visitor_middleware():
+    order = settings.MIDDLEWARE
+    at = order.index("config.pagecache.PublicPageCacheMiddleware")
+    assert order.index("django.middleware.security.SecurityMiddleware") < at
+    for later in (
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.locale.LocaleMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    ):
+        assert at < order.index(later), later
+
+
+def test_a_hit_runs_none_of_the_visitor_middleware(client, home, monkeypatch):
+    from django.contrib.auth.middleware import AuthenticationMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.middleware.csp import ContentSecurityPolicyMiddleware
+    from django.middleware.csrf import CsrfViewMiddleware
+    from django.middleware.locale import LocaleMiddleware
+
+    assert client.get("/")["X-Page-Cache"] == "miss"
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("ran on a page-cache hit")
+
+    for middleware, method in (
+        (SessionMiddleware, "process_request"),
+        (LocaleMiddleware, "process_request"),
+        (CsrfViewMiddleware, "process_view"),
+        (AuthenticationMiddleware, "process_request"),
+        (ContentSecurityPolicyMiddleware, "process_response"),
+    ):
+        monkeypatch.setattr(middleware, method, must_not_run)
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_a_hit_is_one_cache_round_trip(client, home, monkeypatch):
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    default, calls, depth = caches["default"], [], [0]
+    for name in ("get", "get_many", "set", "add", "incr", "set_many", "delete"):
+        method = getattr(default, name)
+
+        # Only the calls made from outside the backend (a backend may build get_many
+        # from get, as the in-memory one does; Redis answers it in one MGET).
+        def counted(*args, _name=name, _method=method, **kwargs):
+            if not depth[0]:
+                calls.append(_name)
+            depth[0] += 1
+            try:
+                return _method(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        monkeypatch.setattr(default, name, counted)
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    assert calls == ["get_many"], calls
+
+
+def test_a_hit_carries_the_headers_of_the_page_as_rendered(client, home):
+    miss = client.get("/en/")
+    hit = client.get("/en/")
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    assert hit["Content-Language"] == "en"
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Vary",
+        "Content-Type",
+    ):
+        assert hit.get(header) == miss.get(header), header
+        assert header in hit, header
+    assert client.get("/")["Content-Language"] == "zh-hans"
+
+
+def test_only_cookie_less_visitors_are_served_from_the_cache(client, home):
+    client.get("/")
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    for cookie in (settings.SESSION_COOKIE_NAME, "messages", "wx_visitor"):
+        client.cookies.clear()
+        client.cookies[cookie] = "x"
+        assert "X-Page-Cache" not in client.get("/"), cookie
+    client.cookies.clear()
+    client.cookies[settings.CSRF_COOKIE_NAME] = "x" * 32  # says nothing about the visitor
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_staff_signed_in_never_get_a_cached_page(client, home, django_user_model):
+    client.get("/")
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    editor = django_user_model.objects.create_user("editor", password="pw-12345678")
+    client.force_login(editor)
+    response = client.get("/")
+    assert response.status_code == 200 and "X-Page-Cache" not in response
+
+
+def test_head_is_answered_from_the_cache_but_never_stored(client, home):
+    assert "X-Page-Cache" not in client.head("/")
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    response = client.head("/")
+    assert response["X-Page-Cache"] == "hit"
+
+
+def test_guides_stay_cached_while_bookings_land(client, home):
+    from education.models import SafetyGuideIndexPage, SafetyGuidePage
+    from events import services
+    from tests.education.factories import add_page
+    from tests.events.factories import SessionFactory, booking_data
+
+    index = add_page(home, SafetyGuideIndexPage, title="安全指南", slug="safety-guides")
+    guide = add_page(index, SafetyGuidePage, title="电动车安全充电", slug="e-bike")
+    session = SessionFactory(capacity=60)
+    client.get(guide.url)
+    client.get("/search/?q=电动车")
+    client.get("/no-such-page/")
+    for _ in range(3):
+        services.create_booking(session.pk, data=booking_data(party_size=2))
+        assert client.get(guide.url)["X-Page-Cache"] == "hit"
+    assert client.get("/search/?q=电动车")["X-Page-Cache"] == "hit"
+    assert client.get("/no-such-page/")["X-Page-Cache"] == "hit"
