@@ -20,8 +20,7 @@ from media.contest import services
 from media.contest.models import Entry
 from tests import s3server
 from tests.media.contest.factories import make_contest, make_notice, staff, upload
-
-GPS_TAG = 0x8825
+from tests.media.contest.test_uploads import GPS_TAG, jpeg_with_gps
 
 
 @pytest.fixture
@@ -51,15 +50,6 @@ def exists(client, bucket, key):
         assert error.response["Error"]["Code"] in ("404", "NoSuchKey")
         return False
     return True
-
-
-def jpeg_with_gps():
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"  # Make
-    exif.get_ifd(GPS_TAG).update({1: "N", 2: (31.0, 54.0, 0.0), 3: "E", 4: (120.0, 17.0, 0.0)})
-    buffer = io.BytesIO()
-    Image.new("RGB", (60, 40), (200, 30, 30)).save(buffer, "JPEG", exif=exif.tobytes())
-    return buffer.getvalue()
 
 
 def assert_no_metadata(data):
