@@ -457,7 +457,7 @@ def load_english(stdout=None):
             continue
         fields = dict(fields)
         for name in ("body", "programme"):
-            if name in fields:
+            if isinstance(fields.get(name), list):  # a StreamField's blocks, not rich text
                 fields[name] = stream(fields[name])
         publish_translation(page.specific, "en", **fields)
     if stdout:

@@ -430,6 +430,41 @@ PRIVACY = {
     ],
 }
 
+CAMPAIGNS = {
+    "campaigns": {
+        "title": "Campaigns",
+        "intro": (
+            "<p>What each fire-safety campaign did and how many people it reached, "
+            "published here once the figures are approved.</p>"
+        ),
+    },
+    "campaigns/winter-fire-prevention": {
+        "title": "Winter and spring fire prevention",
+        "theme": "Safe e-bike charging, fire and electricity at home, clear stairwells",
+        "body": (
+            "<p>Winter and spring are dry and people use more heating and electricity: the "
+            "season with the most fires. For these hundred days the brigade puts safe e-bike "
+            "charging, fire and electricity at home and clear stairwells first, on buses and "
+            "big screens, with the publicity truck in every town and old neighbourhood, at "
+            "malls and squares, and with smoke alarms and charging points fitted in the "
+            "communities.</p><p>The figures are recorded every day and published once a "
+            "week, after review.</p>"
+        ),
+    },
+    "campaigns/100-day-campaign": {
+        "title": "The 100-day fire-safety campaign of 2020",
+        "theme": "Fixing fire hazards and taking fire safety to streets, schools and companies",
+        "body": (
+            "<p>In the summer and autumn of 2020 the Jiangyin brigade spent a hundred days "
+            "fixing fire hazards and bringing fire safety close to home: reminders on buses, "
+            "big screens and building TVs, the publicity truck in every town, firefighters "
+            "at malls and squares, a first fire-safety lesson in schools, and 600 pupils at "
+            "the summer camp in 10 batches.</p><p>The figures below come from the daily "
+            "records and were published after review.</p>"
+        ),
+    },
+}
+
 PAGES = {
     "": HOME,
     "theme-park": THEME_PARK,
@@ -439,4 +474,5 @@ PAGES = {
     "safety-guides": GUIDES_INDEX,
     **{f"safety-guides/{slug}": fields for slug, fields in GUIDES.items()},
     "privacy": PRIVACY,
+    **CAMPAIGNS,
 }

@@ -75,7 +75,7 @@ def booking_rules(context, session):
         "event": session.event,
         "online_close_at": selectors.online_close_at(session),
         "hotline": site_settings.service_hotline if site_settings else "",
-        "hotline_hours": site_settings.service_hours if site_settings else "",
+        "hotline_hours": site_settings.localized("service_hours") if site_settings else "",
         **selectors.deadlines(session),
     }
 

@@ -25,12 +25,16 @@ def session():
 
 
 def test_the_english_site_lists_and_books_events_in_english(client, session):
+    from tests.education.factories import make_site
+
+    make_site(service_hours="工作日 8:30–17:30", service_hours_en="Weekdays 8:30–17:30")
     listing = client.get("/en/booking/").content.decode()
     assert "Summer fire-safety camp" in listing and "Jiangyin Fire Education Centre" in listing
     assert "消防夏令营" not in listing and "江阴市消防教育馆" not in listing
     with translation.override("en"):
         form = client.get(reverse("events:book", args=[session.pk])).content.decode()
     assert "<h1>Summer fire-safety camp</h1>" in form and "One day per batch." in form
+    assert "answered Weekdays 8:30–17:30" in form and "工作日" not in form
 
     chinese = client.get("/booking/").content.decode()
     assert "消防夏令营" in chinese and "Summer fire-safety camp" not in chinese

@@ -44,3 +44,22 @@ def test_the_demo_has_a_campaign_running_today_with_weekly_approved_figures(clie
     assert past.end_date.year == 2020 and past.targets.exists()
     rows = Tally.objects.count()
     assert demo_current.load() is None and Tally.objects.count() == rows
+
+
+def test_the_english_home_features_the_current_campaign_in_english(client, home):
+    from education.demo import load_english
+    from education.demo_content import english
+
+    demo.load()
+    chinese = demo_current.load()
+    load_english()
+    current = english.CAMPAIGNS[f"campaigns/{demo_current.SLUG}"]
+    html = client.get("/en/").content.decode()
+    figures = html[html.index('class="wrap section reach-figures"') :]
+    assert current["title"] in figures and "冬春" not in figures
+    page = client.get(f"/en/campaigns/{demo_current.SLUG}/").content.decode()
+    assert f"<h1>{current['title']}</h1>" in page and "This page is not yet available" not in page
+    figures = selectors.campaign_report(chinese, public=True)["figures"]
+    plays = next(f["display"] for f in figures if f["metric"].code == "screen-plays")
+    cell = page.split('data-metric="screen-plays"', 1)[1].split("<", 1)[0]
+    assert cell.lstrip(">").strip() == plays  # the figures are the Chinese page's
