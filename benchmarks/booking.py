@@ -1,26 +1,35 @@
-"""Booking under load: 1,000 concurrent attempts against one 60-place session.
+"""Booking under load: one hot session, through the real HTTP stack.
 
-Runs a production-configured gunicorn on 127.0.0.1 against a separate benchmark
-database (SQLite in var/bench/, and PostgreSQL when available), creates one session of
-60 places, then fires ATTEMPTS form submissions (each with its own phone number and
-idempotency key, half of them willing to wait) from CLIENTS threads at once through the
-real HTTP stack: CSRF, middleware, form, view, the locked service.
+Runs a production-configured gunicorn (config/gunicorn.py) on 127.0.0.1 against a
+separate benchmark database and fires booking form submissions from CLIENTS threads
+released together, each a browser of its own (keep-alive connection, CSRF cookie and
+token, its own phone number and idempotency key; half of them willing to wait). Each
+request carries the moment it was sent in ``X-Request-Start``, as the proxy stamps it,
+so the bounded wait (config/faults.py) applies as in production.
 
-It reports places booked (oversold must be 0), answers other than "booked/waitlisted"
-(303/302) or "full" (409) (must be 0), and attempts per second, next to a reference
-measured in the same run: the same number of GETs of the booking page.
+Per database, in one run:
 
-    .venv/bin/python benchmarks/booking.py            # SQLite, then PostgreSQL
-    BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/firebreak_booking_bench ...
+- reference: ATTEMPTS GETs of the booking page by the same clients;
+- hot session: ATTEMPTS bookings of one session with room for 90 % of them — confirmed
+  bookings per second, p50/p95/p99, and exactly the capacity booked at the end;
+- 60 places: ATTEMPTS bookings of a 60-place session — 60 booked, 0 oversold;
+- control run: the same 60-place storm against a server with the guard turned off
+  (benchmarks/booking_control_wsgi.py), which must oversell: proof that the
+  benchmark can see the race it checks.
+
+    .venv/bin/python benchmarks/booking.py                      # SQLite, then PostgreSQL
+    .venv/bin/python benchmarks/booking.py --database postgresql --attempts 2000
+    BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/<db>  BENCH_REDIS_URL=redis://…/<n>
+
+Exits non-zero on any oversold place in a guarded run, any unexpected answer, or a
+control run that did not oversell.
 """
 
+import argparse
 import http.client
 import os
 import re
 import secrets
-import shutil
-import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -29,49 +38,30 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-BENCH_DIR = ROOT / "var" / "bench"
-ATTEMPTS = int(os.environ.get("BENCH_ATTEMPTS", "1000"))
-CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
-CAPACITY = 60
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import BENCH_DIR, PYTHON, ROOT, bench_env, manage, serve  # noqa: E402
+
 PARTY = 3
 PG_URL = os.environ.get(
     "BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/firebreak_booking_bench"
 )
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "")
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def environment(name, database_url):
-    var = BENCH_DIR / f"booking-{name}"
-    var.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        SMS_BACKEND=os.environ.get("SMS_BACKEND", "events.sms.LogSMSBackend"),
-        SITE_URL="http://127.0.0.1",
-        DATABASE_URL=database_url,
-        FIREBREAK_VAR_DIR=str(var),
-        LOG_LEVEL="WARNING",
-        # One address sends every attempt here; the per-IP limit is for real visitors.
-        BOOKING_RATE_LIMIT_PER_IP=str(ATTEMPTS * 10),
+def shell(env, code):
+    """Run ``code`` in ``manage.py shell`` on the benchmark database; its last line."""
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
-    return env
+    return out.stdout.strip().splitlines()[-1]
 
 
-def run(env, *args):
-    subprocess.run([PYTHON, *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-
-
-def make_session(env):
+def make_session(env, capacity):
     code = (
         "from datetime import timedelta\n"
         "from django.utils import timezone\n"
@@ -79,38 +69,26 @@ def make_session(env):
         "event, _ = Event.objects.get_or_create(title='Benchmark camp batch', defaults={"
         "'kind': 'camp_batch', 'party_max': 60})\n"
         "start = timezone.now() + timedelta(days=10)\n"
-        f"s = Session.objects.create(event=event, starts_at=start, ends_at=start + "
-        f"timedelta(hours=3), venue='Bench', capacity={CAPACITY})\n"
+        "s = Session.objects.create(event=event, starts_at=start, ends_at=start + "
+        f"timedelta(hours=3), venue='Bench', capacity={capacity})\n"
         "print(s.pk)\n"
     )
-    out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return int(out.stdout.strip().splitlines()[-1])
+    return int(shell(env, code))
 
 
 def outcome(env, session_pk):
+    """Places held by the stored rows, the session's counter, confirmed, waitlisted, rows."""
     code = (
         "from events import selectors\n"
-        "from events.models import Booking\n"
+        "from events.models import Booking, Session\n"
         f"qs = Booking.objects.filter(session_id={session_pk})\n"
-        f"print(selectors.places_taken({session_pk}), qs.filter(status='confirmed').count(),"
-        " qs.filter(status='waitlisted').count(), qs.count())\n"
+        f"print(selectors.places_taken({session_pk}),"
+        # The counter, on a code base that has one.
+        f" getattr(Session.objects.get(pk={session_pk}), 'taken', -1),"
+        " qs.filter(status='confirmed').count(), qs.filter(status='waitlisted').count(),"
+        " qs.count())\n"
     )
-    out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return [int(x) for x in out.stdout.split()[-4:]]
+    return [int(x) for x in shell(env, code).split()]
 
 
 class Client:
@@ -119,77 +97,58 @@ class Client:
     def __init__(self, port):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies = {}
+        self.last_cache = ""  # the page cache's answer to the last request, if it said
 
     def request(self, method, path, body=None):
+        origin = f"http://127.0.0.1:{self.conn.port}"
         headers = {
             "Host": f"127.0.0.1:{self.conn.port}",
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            # What the proxy stamps: when the request arrived (config/faults.py).
+            "X-Request-Start": f"t={time.time():.3f}",
         }
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = f"http://127.0.0.1:{self.conn.port}"
-            headers["Referer"] = f"http://127.0.0.1:{self.conn.port}{path}"
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
+            headers["Origin"] = origin
+            headers["Referer"] = origin + path
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed an idle keep-alive connection: a browser sends again on a
+            # new one (nothing was answered, so nothing was done).
+            self.conn.close()
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
         data = response.read()
+        self.last_cache = response.headers.get("X-Page-Cache", "")
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
         return response.status, data
 
 
-def serve(env, port):
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "3",
-            "--threads",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/robots.txt")
-            conn.getresponse().read()
-            return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise RuntimeError("the benchmark server did not start")
-
-
-def storm(port, path, make_body):
-    """ATTEMPTS requests from CLIENTS threads started together; status codes and latencies."""
-    per_client = [list(range(i, ATTEMPTS, CLIENTS)) for i in range(CLIENTS)]
-    start = threading.Barrier(CLIENTS + 1)
+def storm(port, path, make_body, attempts, clients):
+    """``attempts`` requests from ``clients`` threads started together: (status, seconds)
+    of each, and the wall time of the whole storm."""
+    per_client = [list(range(i, attempts, clients)) for i in range(clients)]
+    start = threading.Barrier(clients + 1)
     results = []
     lock = threading.Lock()
 
     def client_run(indices):
         client = Client(port)
-        status, page = client.request("GET", path)
+        _, page = client.request("GET", path)
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
         start.wait()
         for i in indices:
-            began = time.perf_counter()
             body = make_body(i, token)
+            began = time.perf_counter()
             status, _ = client.request("POST" if body else "GET", path, body)
             with lock:
                 results.append((status, time.perf_counter() - began))
 
-    with ThreadPoolExecutor(CLIENTS) as pool:
+    with ThreadPoolExecutor(clients) as pool:
         futures = [pool.submit(client_run, indices) for indices in per_client]
         start.wait()
         began = time.perf_counter()
@@ -199,97 +158,190 @@ def storm(port, path, make_body):
     return results, elapsed
 
 
-def booking_body(i, token):
+def booking_form(token, i, *, run, party_size, phone_prefix="139"):
+    """A filled booking form, confirmed, from school ``i`` of run ``run``; every other
+    school would join the waitlist."""
     fields = {
         "csrfmiddlewaretoken": token,
-        "organization": f"基准测试学校{i}",
+        "organization": f"基准测试学校{run}-{i}",
         "organization_type": "school",
         "contact_name": "王老师",
-        "phone": f"139{i:08d}",
-        "party_size": str(PARTY),
+        "phone": f"{phone_prefix}{i:08d}",
+        "party_size": str(party_size),
         "adults": "1",
         "privacy_consent": "on",
-        "idempotency_key": f"bench-{i:06d}-{secrets.token_hex(8)}",
+        "idempotency_key": f"bench-{run}-{i:06d}-{secrets.token_hex(8)}",
+        "confirm": "1",
     }
     if i % 2:
         fields["join_waitlist"] = "on"
     return urllib.parse.urlencode(fields)
 
 
-def bench(name, database_url):
-    env = environment(name, database_url)
-    run(env, "manage.py", "migrate", "--no-input", "-v0")
-    run(env, "manage.py", "collectstatic", "--no-input", "-v0")
-    session_pk = make_session(env)
-    port = free_port()
-    server = serve(env, port)
-    path = f"/booking/session/{session_pk}/"
-    try:
-        reference, ref_elapsed = storm(port, path, lambda i, token: None)
-        results, elapsed = storm(port, path, booking_body)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    taken, confirmed, waitlisted, rows = outcome(env, session_pk)
+def booking_body(run):
+    return lambda i, token: booking_form(token, i, run=run, party_size=PARTY)
+
+
+def percentile(sorted_values, q):
+    index = min(len(sorted_values) - 1, max(0, round(q * len(sorted_values)) - 1))
+    return round(sorted_values[index] * 1000, 1)
+
+
+def summary(results, elapsed):
+    latencies = sorted(seconds for _, seconds in results)
     codes = [status for status, _ in results]
-    full = codes.count(409)
-    accepted = sum(1 for c in codes if c in (302, 303))
-    errors = len(codes) - full - accepted
-    latencies = sorted(latency for _, latency in results)
-    report = {
-        "database": name,
-        "attempts": len(codes),
-        "clients": CLIENTS,
-        "capacity": CAPACITY,
-        "places booked": taken,
-        "oversold": max(taken - CAPACITY, 0),
-        "confirmed parties": confirmed,
-        "waitlisted parties": waitlisted,
-        "told full (409)": full,
-        "other answers (errors)": errors,
-        "rows == accepted": rows == accepted,
-        "attempts/s": round(len(codes) / elapsed, 1),
-        "median ms": round(statistics.median(latencies) * 1000, 1),
-        "p95 ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1),
-        "reference GET/s": round(len(reference) / ref_elapsed, 1),
-        "ratio to GET": round((len(codes) / elapsed) / (len(reference) / ref_elapsed), 2),
+    return {
+        "requests": len(codes),
+        "per s": round(len(codes) / elapsed, 1),
+        "p50 ms": percentile(latencies, 0.50),
+        "p95 ms": percentile(latencies, 0.95),
+        "p99 ms": percentile(latencies, 0.99),
+        "busy 503": codes.count(503),
+        "codes": codes,
+        "elapsed": elapsed,
     }
-    return report
 
 
-def postgres_available():
-    try:
-        import psycopg
-    except ImportError:
-        return False
-    parts = urllib.parse.urlsplit(PG_URL)
+def booking_run(env, port, name, capacity, attempts, clients):
+    session_pk = make_session(env, capacity)
+    results, elapsed = storm(
+        port, f"/booking/session/{session_pk}/", booking_body(name), attempts, clients
+    )
+    held, counter, confirmed, waitlisted, rows = outcome(env, session_pk)
+    stats = summary(results, elapsed)
+    codes = stats.pop("codes")
+    accepted = sum(1 for c in codes if c in (302, 303))
+    full = codes.count(409)
+    return {
+        "run": name,
+        "capacity": capacity,
+        "places booked": held,
+        "counter": counter,
+        "oversold": max(held - capacity, 0),
+        "confirmed": confirmed,
+        "confirmed/s": round(confirmed / elapsed, 1),
+        "waitlisted": waitlisted,
+        "full 409": full,
+        "errors": len(codes) - accepted - full - stats["busy 503"],
+        "rows == accepted": rows == accepted,
+        **stats,
+    }
+
+
+def bench(name, database_url, redis_url, attempts, clients, workers, threads, control):
+    env = bench_env(
+        f"booking-{name}",
+        database_url=database_url,
+        redis_url=redis_url,
+        CACHE_KEY_PREFIX=f"bench-booking-{secrets.token_hex(4)}",
+        # One address sends every attempt here; the per-IP limit is for real visitors.
+        BOOKING_RATE_LIMIT_PER_IP=attempts * 100,
+    )
+    Path(env["FIREBREAK_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "collectstatic", "--no-input", "-v0")
+    rows = []
+    with serve(env, workers=workers, threads=threads, start_timeout=300) as (base, _):
+        port = int(base.rsplit(":", 1)[1])
+        reference_pk = make_session(env, 60)
+        ref = summary(
+            *storm(port, f"/booking/session/{reference_pk}/", lambda i, t: None, attempts, clients)
+        )
+        ref.pop("codes")
+        rows.append({"run": "GET booking page (reference)", **ref})
+        hot_capacity = attempts * PARTY * 9 // 10
+        rows.append(booking_run(env, port, "hot session", hot_capacity, attempts, clients))
+        rows.append(booking_run(env, port, "60 places", 60, attempts, clients))
+    if control:
+        unguarded = "benchmarks.booking_control_wsgi"
+        with serve(env, workers=workers, threads=threads, app=unguarded, start_timeout=300) as (
+            base,
+            _,
+        ):
+            port = int(base.rsplit(":", 1)[1])
+            rows.append(booking_run(env, port, "control: guard off", 60, attempts, clients))
+    for row in rows:
+        row["database"] = name
+        row["ratio to GET"] = round(row["per s"] / ref["per s"], 2)
+    return rows
+
+
+def recreate_postgres_database(url=PG_URL):
+    """A fresh, empty benchmark database at ``url``; False when PostgreSQL is not there."""
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
     admin = parts._replace(path="/postgres").geturl()
     dbname = parts.path.lstrip("/")
     try:
         with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{dbname}"')
-    except psycopg.Error:
+    except psycopg.Error as error:
+        print(f"PostgreSQL not reachable ({error}): skipped", file=sys.stderr)
         return False
     return True
 
 
+COLUMNS = [
+    "database",
+    "run",
+    "requests",
+    "per s",
+    "ratio to GET",
+    "confirmed",
+    "confirmed/s",
+    "capacity",
+    "places booked",
+    "counter",
+    "oversold",
+    "waitlisted",
+    "full 409",
+    "busy 503",
+    "errors",
+    "rows == accepted",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+]
+
+
 def main():
-    sqlite = BENCH_DIR / "booking-sqlite.sqlite3"
-    shutil.rmtree(BENCH_DIR / "booking-sqlite", ignore_errors=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{sqlite}{suffix}").unlink(missing_ok=True)
-    reports = [bench("sqlite", f"sqlite:///{sqlite}")]
-    if postgres_available():
-        reports.append(bench("postgresql", PG_URL))
-    else:
-        print("PostgreSQL not reachable: skipped", file=sys.stderr)
-    keys = list(reports[0])
-    print("| " + " | ".join(keys) + " |")
-    print("|" + "---|" * len(keys))
-    for report in reports:
-        print("| " + " | ".join(str(report[key]) for key in keys) + " |")
-    failed = [r for r in reports if r["oversold"] or r["other answers (errors)"]]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--attempts", type=int, default=int(os.environ.get("BENCH_ATTEMPTS", 1000)))
+    parser.add_argument("--clients", type=int, default=int(os.environ.get("BENCH_CLIENTS", 50)))
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--no-control", dest="control", action="store_false")
+    args = parser.parse_args()
+    runs = []
+    if args.database in ("sqlite", "both"):
+        sqlite = BENCH_DIR / "booking-sqlite.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{sqlite}{suffix}").unlink(missing_ok=True)
+        runs.append(("sqlite", f"sqlite:///{sqlite}", ""))
+    if args.database in ("postgresql", "both") and recreate_postgres_database():
+        runs.append(("postgresql", PG_URL, REDIS_URL))
+    rows = []
+    for name, url, redis_url in runs:
+        rows += bench(
+            name,
+            url,
+            redis_url,
+            args.attempts,
+            args.clients,
+            args.workers,
+            args.threads,
+            args.control,
+        )
+    print("| " + " | ".join(COLUMNS) + " |")
+    print("|" + "---|" * len(COLUMNS))
+    for row in rows:
+        print("| " + " | ".join(str(row.get(key, "")) for key in COLUMNS) + " |")
+    guarded = [row for row in rows if "confirmed" in row and not row["run"].startswith("control")]
+    failed = [row for row in guarded if row["oversold"] or row["errors"]]
+    failed += [row for row in rows if row["run"].startswith("control") and not row["oversold"]]
     sys.exit(1 if failed else 0)
 
 

@@ -84,7 +84,7 @@ def wait_until_up(url, timeout=60):
 
 
 @contextlib.contextmanager
-def serve(env, workers=2, threads=1, port=None, app="config.wsgi"):
+def serve(env, workers=2, threads=1, port=None, app="config.wsgi", start_timeout=60):
     """Run gunicorn on 127.0.0.1; yield (base URL, the gunicorn master's Popen)."""
     port = port or free_port()
     env = {
@@ -112,7 +112,7 @@ def serve(env, workers=2, threads=1, port=None, app="config.wsgi"):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base + "/robots.txt")
+        wait_until_up(base + "/robots.txt", timeout=start_timeout)
         yield base, process
     finally:
         process.terminate()
