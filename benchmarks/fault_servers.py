@@ -18,6 +18,8 @@ import tempfile
 import threading
 import time
 
+import harness
+
 PG_BIN = os.environ.get("BENCH_PG_BIN", "/usr/lib/postgresql/15/bin")
 PG_PORT = int(os.environ.get("BENCH_PRIVATE_PG_PORT", "5440"))
 REDIS_PORT = int(os.environ.get("BENCH_PRIVATE_REDIS_PORT", "6391"))
@@ -88,12 +90,7 @@ def private_redis(port=REDIS_PORT):
         _wait_for_port(port)
         yield f"redis://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        harness.stop(process, timeout=10)
         shutil.rmtree(directory, ignore_errors=True)
 
 
