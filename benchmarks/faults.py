@@ -1,7 +1,9 @@
 """Faults: a booking storm while things break, and a 1,000-client burst on SQLite.
 
     .venv/bin/python benchmarks/faults.py burst      # make run's server on SQLite
-    .venv/bin/python benchmarks/faults.py redis      # production layout, Redis cut off
+    .venv/bin/python benchmarks/faults.py storm      # production layout, four faults
+    .venv/bin/python benchmarks/faults.py kill       # one of them: redis, kill,
+                                                     # pg-hole, pg-terminate
     .venv/bin/python benchmarks/faults.py all
 
 **burst** starts the web server and worker the way ``make run`` does (gunicorn, one
@@ -11,25 +13,19 @@ by one barrier, at one 60-place session. Every answer must be a booking or a wai
 place (302), 409 (full, not waiting) or 503 with ``Retry-After``; no 500, no reset, and
 every 302 must match exactly one stored booking.
 
-**redis** is the production layout (two gunicorns, two ``qcluster``s, PostgreSQL
-``BENCH_PG_URL``, default ``fb_faults_bench``, dropped and made afresh; Redis
-``BENCH_REDIS_URL``, default db 10, flushed) with Redis reached through a TCP proxy
-this script runs on loopback: a booking storm, and during it Redis is cut off for
-12 s (the proxy refuses and drops every connection), then restored. It reports 500s,
-saved-but-errored answers, overselling, lost and duplicated messages, and the time
-from the restore until ``/health/`` sees the cache working again.
+The production-layout scenarios (``fault_storm.py``) run on a PostgreSQL and a Redis
+of the script's own, never on a shared server: Redis cut off for 12 s, ``kill -9`` of
+a web worker and a worker cluster, PostgreSQL black-holed for 12 s, and every database
+connection terminated each second for 10 s, all during a booking storm.
 
 Loopback only; every loop is bounded. Exit status 1 when an invariant fails.
 """
 
-import json
 import os
 import re
 import secrets
-import select
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -106,10 +102,16 @@ def booking_body(i, token, prefix):
         "adults": "1",
         "privacy_consent": "on",
         "idempotency_key": f"{prefix}-{i:06d}-{secrets.token_hex(8)}",
+        # The check-your-answers step's confirmation: the POST that books.
+        "confirm": "1",
     }
     if i % 2:
         fields["join_waitlist"] = "on"
     return urllib.parse.urlencode(fields)
+
+
+def csrf_token(page):
+    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
 
 
 def classify(status, headers):
@@ -142,7 +144,7 @@ def one_shot_storm(port, path, count, prefix, timeout=180):
         client.conn.timeout = timeout
         try:
             _, page = client.request("GET", path)
-            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+            token = csrf_token(page)
         except (OSError, AttributeError) as error:
             barrier.abort()
             raise RuntimeError(f"form GET failed: {error}") from error
@@ -153,7 +155,7 @@ def one_shot_storm(port, path, count, prefix, timeout=180):
         began = time.perf_counter()
         try:
             status, headers = client.request_with_headers(
-                "POST", path, booking_body(i, token.decode(), prefix)
+                "POST", path, booking_body(i, token, prefix)
             )
             answer = classify(status, headers)
         except ConnectionResetError:
@@ -253,205 +255,26 @@ def burst():
     return failures
 
 
-class Proxy:
-    """A TCP proxy on loopback that can cut its upstream off and restore it."""
+def production_layout(names):
+    def run():
+        import fault_storm
 
-    def __init__(self, upstream_port):
-        self.upstream = ("127.0.0.1", upstream_port)
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(512)
-        self.port = self.listener.getsockname()[1]
-        self.cut = threading.Event()
-        self.stopped = threading.Event()
-        self.pairs, self.lock = [], threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
+        return fault_storm.run(names)
 
-    def _accept(self):
-        while not self.stopped.is_set():
-            readable, _, _ = select.select([self.listener], [], [], 0.2)
-            if not readable:
-                continue
-            client, _ = self.listener.accept()
-            if self.cut.is_set():
-                client.close()  # refused, as by a host that is down
-                continue
-            try:
-                server = socket.create_connection(self.upstream, timeout=2)
-            except OSError:
-                client.close()
-                continue
-            with self.lock:
-                self.pairs.append((client, server))
-            threading.Thread(target=self._pipe, args=(client, server), daemon=True).start()
-
-    def _pipe(self, client, server):
-        sockets = [client, server]
-        try:
-            while not self.stopped.is_set() and not self.cut.is_set():
-                readable, _, _ = select.select(sockets, [], [], 0.2)
-                for sock in readable:
-                    data = sock.recv(65536)
-                    if not data:
-                        return
-                    (server if sock is client else client).sendall(data)
-        except OSError:
-            pass
-        finally:
-            client.close()
-            server.close()
-
-    def cut_off(self):
-        self.cut.set()
-
-    def restore(self):
-        self.cut.clear()
-
-    def close(self):
-        self.stopped.set()
-        self.listener.close()
+    return run
 
 
-def redis_cut():
-    """The production layout with Redis cut off for CUT_SECONDS during a booking storm."""
-    # Databases of this script's own (scaleout.py's are dropped and made afresh too).
-    os.environ.setdefault("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/fb_faults_bench")
-    os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
-    import scaleout
-
-    scaleout.reset_stores()
-    redis_parts = urllib.parse.urlsplit(scaleout.REDIS_URL)
-    proxy = Proxy(redis_parts.port or 6379)
-    proxied = redis_parts._replace(netloc=f"127.0.0.1:{proxy.port}").geturl()
-    env = harness.bench_env(
-        "faults-redis",
-        database_url=scaleout.PG_URL,
-        redis_url=proxied,
-        EMAIL_BACKEND="benchmarks.scaleout.FileEmailBackend",
-        EMAIL_FILE_PATH=scaleout.MAIL_DIR,
-        BOOKING_RATE_LIMIT_PER_IP=100_000,
-        BOOKING_RATE_LIMIT_PER_PHONE=100,
-        BOOKING_OUTBOX_LEASE_SECONDS=scaleout.LEASE_SECONDS,
-        BOOKING_OUTBOX_RETRY_AFTER_SECONDS=scaleout.RETRY_AFTER_SECONDS,
-        Q_WORKERS=2,
-        PAGE_CACHE_SECONDS=600,
-    )
-    harness.prepare(env)
-    session_pk = int(shell(env, MAKE_SESSION))
-    clusters = [scaleout.start_cluster(env, i) for i in range(2)]
-    ports = [harness.free_port(), harness.free_port()]
-    statuses, answers, lock = [], [], threading.Lock()
-    recovered = []
-    serve_a = harness.serve(env, workers=2, threads=4, port=ports[0])
-    serve_b = harness.serve(env, workers=2, threads=4, port=ports[1])
-    with serve_a as (base_a, _), serve_b:
-        stop = threading.Event()
-        path = f"/booking/session/{session_pk}/"
-
-        def pages(n):
-            client = Client(ports[n % 2])
-            while not stop.is_set():
-                sent = time.monotonic()
-                try:
-                    status, _ = client.request("GET", "/")
-                except OSError:
-                    client.conn.close()
-                    status = 0
-                with lock:
-                    statuses.append((sent, status))
-                time.sleep(0.02)
-
-        def bookings(n):
-            client = BurstClient(ports[n % 2])
-            _, page = client.request("GET", path)
-            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-            i = n
-            while not stop.is_set() and i < 400:
-                sent = time.monotonic()
-                try:
-                    status, headers = client.request_with_headers(
-                        "POST", path, booking_body(i, token.decode(), "redis")
-                    )
-                    answer = classify(status, headers)
-                except OSError as error:
-                    client.conn.close()
-                    answer = type(error).__name__
-                with lock:
-                    answers.append((sent, answer))
-                i += 8
-                time.sleep(0.1)
-
-        workers = [threading.Thread(target=pages, args=(n,)) for n in range(4)]
-        workers += [threading.Thread(target=bookings, args=(n,)) for n in range(8)]
-        for thread in workers:
-            thread.start()
-        time.sleep(8)
-        proxy.cut_off()
-        cut_at = time.monotonic()
-        time.sleep(CUT_SECONDS)
-        proxy.restore()
-        restored_at = time.monotonic()
-        deadline = restored_at + 60
-        while time.monotonic() < deadline and not recovered:
-            # Bookings start new generations all the time, so the home page is rarely a
-            # cache hit during the storm: /health/ says when the cache works again.
-            try:
-                try:
-                    with urllib.request.urlopen(base_a + "/health/", timeout=5) as response:
-                        checks = json.load(response)["checks"]
-                except urllib.error.HTTPError as error:  # 503: the worker not seen yet
-                    checks = json.load(error)["checks"]
-                if checks["cache"]["ok"]:
-                    recovered.append(time.monotonic() - restored_at)
-            except (OSError, ValueError, KeyError):
-                pass
-            time.sleep(0.5)
-        time.sleep(5)
-        stop.set()
-        for thread in workers:
-            thread.join(120)
-    # Let the outbox drain before the clusters stop.
-    deadline = time.monotonic() + scaleout.DRAIN_TIMEOUT
-    state = outcome(env, session_pk)
-    while time.monotonic() < deadline and state["sent"] < state["notifications"]:
-        time.sleep(5)
-        state = outcome(env, session_pk)
-    for cluster in clusters:
-        scaleout.stop_cluster(cluster)
-    proxy.close()
-    written = Counter(scaleout.messages_written())
-    during = [s for t, s in statuses if cut_at <= t <= restored_at]
-    booking_counts = Counter(a for _, a in answers)
-    print(f"redis cut off for {CUT_SECONDS} s during a booking storm and page load")
-    print(f"  pages: {dict(Counter(s for _, s in statuses))}")
-    print(f"  pages during the cut: {dict(Counter(during))}")
-    print(f"  bookings: {dict(booking_counts)}")
-    print(f"  stored: {state}")
-    duplicated = sum(count - 1 for count in written.values() if count > 1)
-    print(f"  messages written: {sum(written.values())}, duplicated: {duplicated}")
-    if recovered:
-        print(f"  /health/ saw the cache working {recovered[0]:.1f} s after the restore")
-    else:
-        print("  the cache was not serving again within 60 s of the restore")
-    failures = []
-    five_hundreds = sum(1 for _, s in statuses if s >= 500 and s != 503)
-    five_hundreds += sum(1 for _, a in answers if isinstance(a, int) and a >= 500 and a != 503)
-    if five_hundreds:
-        failures.append(f"{five_hundreds} answers 5xx other than 503")
-    if booking_counts[302] != state["rows"]:
-        failures.append(f"{booking_counts[302]} redirects, {state['rows']} bookings stored")
-    if state["taken"] > CAPACITY:
-        failures.append("oversold")
-    if state["sent"] < state["notifications"]:
-        failures.append(f"{state['notifications'] - state['sent']} messages never sent")
-    return failures
-
-
-SCENARIOS = {"burst": burst, "redis": redis_cut}
+STORMS = ["redis", "kill", "pg-hole", "pg-terminate"]
+SCENARIOS = {
+    "burst": burst,
+    "storm": production_layout(STORMS),
+    **{name: production_layout([name]) for name in STORMS},
+}
 
 
 def main():
+    # A SIGTERM unwinds like Ctrl-C, so that the servers and processes started here stop.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     chosen = sys.argv[1:] or ["burst"]
     if chosen == ["all"]:
         chosen = list(SCENARIOS)

@@ -115,12 +115,17 @@ def serve(env, workers=2, threads=1, port=None, app="config.wsgi", start_timeout
         wait_until_up(base + "/robots.txt", timeout=start_timeout)
         yield base, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=20)
+
+
+def stop(process, timeout):
+    """Terminate a process started here; kill it if it is still there after ``timeout``."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def children(pid):

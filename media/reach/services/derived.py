@@ -5,6 +5,7 @@ import logging
 from collections import defaultdict
 
 from ..models import Channel, Metric, Place, Tally
+from .rows import key_fields
 from .tallies import CITY, city
 from .write import TallyRow, write_tallies
 
@@ -133,17 +134,7 @@ def derive_tallies(source, rows):
     for tally in Tally.objects.filter(source=Tally.Source.DERIVED, origin=source):
         key = (tally.metric_id, tally.channel_id, tally.place_id, tally.campaign_id)
         if (*key, tally.period_start) not in keys:
-            batch.append(
-                TallyRow(
-                    metric_id=tally.metric_id,
-                    channel_id=tally.channel_id,
-                    place_id=tally.place_id,
-                    campaign_id=tally.campaign_id,
-                    period_kind=tally.period_kind,
-                    day=tally.period_start,
-                    count=None,
-                )
-            )
+            batch.append(TallyRow(**key_fields(tally), day=tally.period_start, count=None))
     result = write_tallies(batch, source=Tally.Source.DERIVED, origin=source, reason=source)
     return {
         "created": result.created,
