@@ -51,6 +51,21 @@ def firebreak_version():
         return "unknown"
 
 
+# Storages renamed since a backup may have been made: the label in the archive → today's.
+# Contest originals had a storage of their own before all private files shared one.
+RENAMED = {"contest-private": "private"}
+
+
+def storage_targets(manifest):
+    """The storage here that takes each storage label of the archive."""
+    available = backed_up_storages()
+    targets = {label: available.get(RENAMED.get(label, label)) for label in manifest["storages"]}
+    unknown = [label for label, storage in targets.items() if storage is None]
+    if unknown:
+        raise BackupError(f"the backup holds files of a storage unknown here: {unknown[0]}")
+    return targets
+
+
 def backed_up_storages():
     """Every storage that holds uploads, by a stable name (static files are rebuilt)."""
     return {alias: storages[alias] for alias in settings.STORAGES if alias != "staticfiles"}
@@ -322,17 +337,15 @@ def restore_backup(path):
         manifest = read_manifest(archive)
         check_compatible(manifest)
         check_empty()
+        targets = storage_targets(manifest)  # refused before anything is written
         extracted = Path(tmp)
         _extract_verified(archive, manifest, extracted)
         _load_database(extracted)
-        available = backed_up_storages()
         for label in manifest["storages"]:
             root = extracted / "storage" / label
             if not root.is_dir():
                 continue
-            if label not in available:
-                raise BackupError(f"the backup holds files of a storage unknown here: {label}")
-            storage = available[label]
+            storage = targets[label]
             for file_path in sorted(p for p in root.rglob("*") if p.is_file()):
                 name = file_path.relative_to(root).as_posix()
                 with open(file_path, "rb") as handle:

@@ -4,6 +4,7 @@ withdrawal and retention. Views, admin screens, tasks and the demo call these.""
 import hashlib
 import secrets
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -154,9 +155,20 @@ def flag_duplicate(entry, *, by, of=None):
 
 
 def _delete_public_files(entry):
-    for field in (entry.display_image, entry.thumbnail):
-        if field:
-            field.delete(save=False)
+    _delete_on_commit(entry.display_image, entry.thumbnail)
+
+
+def _delete_on_commit(*files):
+    """Detach each file from its entry now; delete it once the transaction commits.
+
+    A rollback then leaves the row and its files together, and a storage that fails
+    after the commit is logged (``robust``), never turned into an error for a change
+    already saved.
+    """
+    for file in files:
+        if file:
+            transaction.on_commit(partial(file.storage.delete, file.name), robust=True)
+            setattr(file.instance, file.field.attname, None)
 
 
 def _erase_personal_data(entry, now):
@@ -192,8 +204,7 @@ def withdraw(entry):
     entry.withdrawn_at = now
     entry.award = ""
     _delete_public_files(entry)
-    if entry.original:
-        entry.original.delete(save=False)
+    _delete_on_commit(entry.original)
     entry.essay_text = ""
     entry.display_name = ""
     _erase_personal_data(entry, now)
@@ -331,7 +342,7 @@ def apply_retention(now=None):
                     _erase_personal_data(entry, now)
                     dirty = True
                 if not entry.award and entry.original:
-                    entry.original.delete(save=False)
+                    _delete_on_commit(entry.original)
                     dirty = True
                 if entry.status != Status.APPROVED and (entry.display_image or entry.thumbnail):
                     _delete_public_files(entry)

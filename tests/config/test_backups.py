@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.db import connection
 from PIL import Image as PILImage
@@ -225,3 +226,11 @@ def test_the_backup_command_rotates_and_the_schedule_runs_it(content, settings, 
     out = io.StringIO()
     call_command("backup", output=str(tmp_path / "manual"), stdout=out)
     assert "members" in out.getvalue()
+
+
+def test_an_archive_from_before_private_files_shared_one_storage_still_restores(db):
+    """Contest originals had a storage labelled ``contest-private`` of their own."""
+    targets = backups.storage_targets({"storages": ["default", "private", "contest-private"]})
+    assert targets["contest-private"] is targets["private"] is storages["private"]
+    with pytest.raises(backups.BackupError, match="unknown here: mystery"):
+        backups.storage_targets({"storages": ["default", "mystery"]})

@@ -58,7 +58,8 @@ def test_rejecting_an_approved_entry_removes_its_public_files(
         services.approve(entry, by=moderator)
     entry.refresh_from_db()
     display_path = entry.display_image.path
-    services.reject(entry, by=moderator, reason="重复投稿")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reject(entry, by=moderator, reason="重复投稿")
     entry.refresh_from_db()
     assert not entry.display_image and not entry.thumbnail
     import os
@@ -311,7 +312,9 @@ def test_retention_removes_exactly_what_it_must(
         e.pk: (e.original.path, e.display_image.path if e.display_image else None)
         for e in (awarded, plain)
     }
-    assert services.apply_retention(now=contest.retention_ends_at() + timedelta(seconds=1)) == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = services.apply_retention(now=contest.retention_ends_at() + timedelta(seconds=1))
+    assert changed == 4
     import os
 
     for entry in (awarded, plain, rejected, essay):
@@ -354,3 +357,28 @@ def test_retention_runs_daily_from_the_schedule(contest):
     assert import_string(periodic.func)() == 1
     entry.refresh_from_db()
     assert entry.guardian_phone == "" and not entry.original
+
+
+def test_a_withdrawal_rolled_back_keeps_the_files_it_would_have_deleted(
+    contest, moderator, django_capture_on_commit_callbacks
+):
+    entry = make_entry(contest)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(entry, by=moderator)
+    entry.refresh_from_db()
+    files = [(f.storage, f.name) for f in (entry.original, entry.display_image, entry.thumbnail)]
+    assert all(storage.exists(name) for storage, name in files)
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        services.withdraw(entry)
+        raise Abort
+    entry.refresh_from_db()
+    assert entry.status == S.APPROVED
+    assert all(storage.exists(name) for storage, name in files)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(entry)
+    assert not any(storage.exists(name) for storage, name in files)
