@@ -95,6 +95,7 @@ class Notification(models.Model):
         ENTRY_APPROVED = "entry_approved", _("Contest entry approved")
         ENTRY_REJECTED = "entry_rejected", _("Contest entry not accepted")
         ENTRY_WITHDRAWN = "entry_withdrawn", _("Contest entry withdrawn")
+        ENTRY_AWARDED = "entry_awarded", _("Contest award")
 
     booking = models.ForeignKey(
         "events.Booking",

@@ -17,7 +17,7 @@ from core.admin_delete import HeldSnippetDeleteView
 from education.exports import FormulaSafeIndexView
 from education.inspect import LocalInspectView
 
-from . import admin_views
+from . import admin_stages, admin_views
 from .models import ConsentNotice, Entry
 
 admin_urlpatterns = [
@@ -32,7 +32,12 @@ admin_urlpatterns = [
     path("judging/<str:judging_code>/image/", admin_views.judge_image, name="judge_image"),
     path("results/", admin_views.results_index, name="results_index"),
     path("results/<int:contest_id>/", admin_views.results, name="results"),
-    path("results/<int:contest_id>/stage/", admin_views.change_stage, name="stage"),
+    path(
+        "results/<int:contest_id>/stage/<str:stage>/",
+        admin_stages.confirm_stage,
+        name="stage",
+    ),
+    path("results/<int:contest_id>/undo/<str:action>/", admin_stages.undo_stage, name="undo"),
     path("awards/<int:entry_id>/", admin_views.set_award, name="award"),
 ]
 
