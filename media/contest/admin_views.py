@@ -31,12 +31,27 @@ def _contests():
     return ContestPage.objects.filter(entries__isnull=False).distinct().order_by("-opens_at")
 
 
+CURRENT, CLOSED = "current", "closed"
+
+
+def _queue_scope(entries, scope):
+    """Entries of the contests chosen: those still open or in judging (the default),
+    those whose results are published (their leftovers), or one contest by id."""
+    published = ContestPage.Status.RESULTS_PUBLISHED
+    if scope == CLOSED:
+        return entries.filter(contest__status=published), CLOSED
+    if scope.isdigit() and len(scope) < 12:
+        return entries.filter(contest_id=int(scope)), scope
+    return entries.exclude(contest__status=published), CURRENT
+
+
 @moderator_required
 def moderation_queue(request):
     status = request.GET.get("status", Entry.Status.SUBMITTED)
     if status not in Entry.Status.values:
         status = Entry.Status.SUBMITTED
     entries = Entry.objects.filter(status=status).select_related("contest", "age_group")
+    entries, scope = _queue_scope(entries, request.GET.get("contest", ""))
     category = request.GET.get("category", "")
     if category in Category.values:
         entries = entries.filter(category=category)
@@ -50,6 +65,9 @@ def moderation_queue(request):
     page = Paginator(entries.order_by("submitted_at", "pk"), 50).get_page(
         request.GET.get("page", "1") if request.GET.get("page", "1").isdigit() else 1
     )
+    leftovers = Entry.objects.filter(
+        status=Entry.Status.SUBMITTED, contest__status=ContestPage.Status.RESULTS_PUBLISHED
+    ).count()
     return render(
         request,
         "contest/admin/moderation_queue.html",
@@ -59,6 +77,9 @@ def moderation_queue(request):
             "entries": page,
             "statuses": Entry.Status.choices,
             "status": status,
+            "contests": _contests(),
+            "scope": scope,
+            "leftovers": leftovers if scope != CLOSED else 0,
             "categories": Category.choices,
             "category": category,
             "query": query,
