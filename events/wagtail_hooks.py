@@ -28,7 +28,7 @@ from core.admin_delete import HeldDeleteView
 from education.exports import FormulaSafeIndexView
 from education.inspect import LocalInspectView
 
-from . import admin_views, impact, services
+from . import admin_roster, admin_views, impact, services
 from .bulk_actions import BULK_ACTIONS
 from .models import Booking, Event, Notification, Session
 
@@ -483,7 +483,8 @@ def register_booking_admin_urls():
     urls = [
         path("check-in/", admin_views.check_in, name="check_in"),
         path("booking/<int:pk>/actions/", admin_views.booking_actions, name="booking_actions"),
-        path("session/<int:pk>/roster/", admin_views.roster, name="roster"),
+        path("session/<int:pk>/roster/", admin_roster.roster, name="roster"),
+        path("session/<int:pk>/message/", admin_roster.message_bookers, name="message_bookers"),
         path(
             "notifications/<int:pk>/retry/",
             admin_views.retry_notifications,
