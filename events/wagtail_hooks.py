@@ -2,14 +2,17 @@
 the desk screens' URLs, the check-in menu item and the home-page panels."""
 
 from django.urls import include, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ViewSetGroup
 
+from core.admin_panels import JobsPanel
+
 from . import admin_roster, admin_views
 from .bulk_actions import BULK_ACTIONS
-from .models import Notification
+from .models import Notification, Session
 from .viewsets.bookings import BookingViewSet
 from .viewsets.notifications import FailedNotificationsPanel, NotificationViewSet
 from .viewsets.sessions import EventViewSet, SessionViewSet
@@ -71,3 +74,35 @@ def add_failed_notifications_panel(request, panels):
     count = Notification.objects.failed().count()
     if count:
         panels.append(FailedNotificationsPanel(count))
+
+
+@hooks.register("construct_homepage_panels")
+def add_todays_sessions_panel(request, panels):
+    """Booking staff see today's sessions, each with its places taken and its roster."""
+    if not request.user.has_perm(admin_views.MANAGE):
+        return
+    today = timezone.localdate()
+    sessions = (
+        Session.objects.filter(starts_at__date=today)
+        .exclude(status=Session.Status.CANCELLED)
+        .select_related("event")
+        .with_places_taken()
+        .order_by("starts_at")
+    )
+    jobs = [
+        (
+            _("%(time)s %(event)s · %(venue)s: %(taken)s of %(capacity)s places taken")
+            % {
+                "time": timezone.localtime(session.starts_at).strftime("%H:%M"),
+                "event": session.event.title,
+                "venue": session.venue,
+                "taken": session.places_taken,
+                "capacity": session.capacity,
+            },
+            reverse("events_admin:roster", args=[session.pk]),
+        )
+        for session in sessions
+    ]
+    panels.append(
+        JobsPanel("todays_sessions", _("Today's sessions"), jobs, empty=_("No session today."))
+    )

@@ -81,3 +81,17 @@ def test_people_without_the_permission_get_no_roster(client, session):
     url = reverse("events_admin:roster", args=[session.pk])
     for query in ({}, {"print": "1"}, {"export": "csv"}):
         assert client.get(url, query).status_code in (302, 403)
+
+
+def test_booking_staff_home_lists_todays_sessions_with_their_rosters(staff):
+    from django.utils import timezone
+
+    today = SessionFactory(
+        capacity=40, starts_at=timezone.now().replace(hour=2, minute=0), venue="科普馆"
+    )
+    BookingFactory(session=today, party_size=25)
+    SessionFactory(starts_at=timezone.now() + timezone.timedelta(days=3), venue="明天以后")
+    html = staff.get(reverse("wagtailadmin_home")).content.decode()
+    assert "今天的场次" in html and "已占 25 / 40 个名额" in html
+    assert reverse("events_admin:roster", args=[today.pk]) in html
+    assert "明天以后" not in html

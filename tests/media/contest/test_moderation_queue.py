@@ -33,3 +33,23 @@ def test_queue_shows_current_contests_by_default_and_leftovers_apart(client, con
         response = client.get(url, {"contest": value})
         assert response.status_code == 200
         assert [e.pk for e in response.context["entries"]] == [waiting.pk]
+
+
+def test_home_panels_show_moderators_and_judges_their_next_jobs(client, contest):
+    from tests.media.contest.factories import judge
+
+    make_entry(contest)
+    make_entry(contest)
+    scored = make_entry(contest, status=Entry.Status.APPROVED)
+    make_entry(contest, status=Entry.Status.APPROVED)
+    client.force_login(staff())
+    home = reverse("wagtailadmin_home")
+    assert "2 件作品等待审核" in client.get(home).content.decode()
+    contest = services.start_judging(contest)
+    marker = judge()
+    services.record_score(
+        scored, judge=marker, marks={str(c.pk): 5 for c in contest.criteria.all()}
+    )
+    client.force_login(marker)
+    html = client.get(home).content.decode()
+    assert "还有 1 件作品待评分" in html and "等待审核" not in html
