@@ -33,6 +33,7 @@ SCHEDULES = [
     Periodic("contest: retention", "media.contest.tasks.run_retention", DAILY),
     Periodic("events: retention", "events.retention.apply_retention", DAILY),
     Periodic("contest: held drawings", "media.contest.tasks.sweep_held_drawings", HOURLY),
+    Periodic("contest: award messages", "media.contest.tasks.send_award_messages", MINUTES, 5),
     Periodic("events: reminders", "events.tasks.send_reminders", MINUTES, 15),
     Periodic("reach: derive tallies", "media.reach.tasks.derive_tallies_job", MINUTES, 10),
     Periodic("reach: fold scans", "media.reach.tasks.fold_scans_job", MINUTES, 1),

@@ -19,3 +19,17 @@ class CoreConfig(AppConfig):
         post_save.connect(
             queue_renditions, sender=image_model, dispatch_uid="core.queue_renditions"
         )
+        self.use_pinyin_slugs()
+
+    @staticmethod
+    def use_pinyin_slugs():
+        """Give every page type the pinyin-slug form (core/slugs.py), unless it has a
+        form of its own. Set on each model: wagtail.admin, whose ready() runs after
+        ours, sets ``Page.base_form_class`` itself."""
+        from wagtail.models import get_page_models
+
+        from .slugs import PinyinSlugPageForm
+
+        for model in get_page_models():
+            if "base_form_class" not in model.__dict__:
+                model.base_form_class = PinyinSlugPageForm

@@ -1,5 +1,5 @@
 """Staff screens in the Wagtail admin beyond the viewsets: a booking's actions, check-in
-at the door, a session's roster, and retrying failed messages to bookers. Each view
+at the door, and retrying failed messages to bookers. Each view
 calls a service; the rules live there."""
 
 from django.contrib import messages
@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import permission_required
 from wagtail.admin.utils import get_valid_next_url_from_request
 
-from . import notifications, selectors, services
+from . import notifications, services
 from .forms import CheckInForm, PartySizeForm, RejectForm
-from .models import Booking, Notification, Session
+from .models import Booking, Notification
 
 MANAGE = "events.manage_booking"
 VIEW_NOTIFICATION = "events.view_notification"
@@ -161,22 +161,6 @@ def check_in(request):
             "header_icon": "calendar-check",
         },
         status=status,
-    )
-
-
-@permission_required("events.view_booking")
-def roster(request, pk):
-    session = get_object_or_404(Session.objects.select_related("event").with_places_taken(), pk=pk)
-    return render(
-        request,
-        "events/admin/roster.html",
-        {
-            "session": session,
-            "bookings": selectors.roster(session),
-            "places_left": selectors.places_left(session),
-            "page_title": _("Roster"),
-            "header_icon": "group",
-        },
     )
 
 

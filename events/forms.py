@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.validators import normalize_mainland_mobile, validate_mainland_mobile
 
 from . import services
-from .models import Arrival, Event, OrganizationType
+from .models import Arrival, Event, OrganizationType, SessionMessage
 
 
 def _plain(message, field):
@@ -269,3 +269,21 @@ class PartySizeForm(forms.Form):
     """Staff change a party's size, e.g. at the door when more came than were booked."""
 
     party_size = forms.IntegerField(label=_("Party size"), min_value=1, max_value=999)
+
+
+class SessionMessageForm(forms.Form):
+    """Staff's message to a session's bookers (events/broadcast.py)."""
+
+    text = forms.CharField(
+        label=_("Message"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent as it stands, after the booking's reference and date, in Chinese."),
+    )
+    audience = forms.ChoiceField(
+        label=_("Recipients"),
+        choices=SessionMessage.Audience.choices,
+        initial=SessionMessage.Audience.HOLDING,
+        widget=forms.RadioSelect,
+    )
+    key = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)

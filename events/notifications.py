@@ -68,6 +68,7 @@ SUBJECTS = {
     Kind.CANCELLED: _("Booking cancelled: %(ref)s"),
     Kind.REJECTED: _("Booking not approved: %(ref)s"),
     Kind.REMINDER: _("Reminder: your visit is coming up (%(ref)s)"),
+    Kind.SESSION_NOTICE: _("About your visit: %(ref)s"),
 }
 MESSAGE_LANGUAGE = "zh-hans"
 SWEEP_BATCH = 500

@@ -3,6 +3,7 @@ from .booking import Arrival, Booking, OrganizationType
 from .event import Event
 from .notification import Notification
 from .session import Session
+from .session_message import SessionMessage
 
 __all__ = [
     "Arrival",
@@ -12,4 +13,5 @@ __all__ = [
     "Notification",
     "OrganizationType",
     "Session",
+    "SessionMessage",
 ]

@@ -91,10 +91,12 @@ class Notification(models.Model):
         REJECTED = "rejected", _("Booking not approved")
         REMINDER = "reminder", _("Reminder")
         ACCESS_CODE = "access_code", _("Code to find a booking")
+        SESSION_NOTICE = "session_notice", _("Message about the session")
         ENTRY_RECEIVED = "entry_received", _("Contest entry received")
         ENTRY_APPROVED = "entry_approved", _("Contest entry approved")
         ENTRY_REJECTED = "entry_rejected", _("Contest entry not accepted")
         ENTRY_WITHDRAWN = "entry_withdrawn", _("Contest entry withdrawn")
+        ENTRY_AWARDED = "entry_awarded", _("Contest award")
 
     booking = models.ForeignKey(
         "events.Booking",

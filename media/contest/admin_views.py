@@ -31,12 +31,27 @@ def _contests():
     return ContestPage.objects.filter(entries__isnull=False).distinct().order_by("-opens_at")
 
 
+CURRENT, CLOSED = "current", "closed"
+
+
+def _queue_scope(entries, scope):
+    """Entries of the contests chosen: those still open or in judging (the default),
+    those whose results are published (their leftovers), or one contest by id."""
+    published = ContestPage.Status.RESULTS_PUBLISHED
+    if scope == CLOSED:
+        return entries.filter(contest__status=published), CLOSED
+    if scope.isdigit() and len(scope) < 12:
+        return entries.filter(contest_id=int(scope)), scope
+    return entries.exclude(contest__status=published), CURRENT
+
+
 @moderator_required
 def moderation_queue(request):
     status = request.GET.get("status", Entry.Status.SUBMITTED)
     if status not in Entry.Status.values:
         status = Entry.Status.SUBMITTED
     entries = Entry.objects.filter(status=status).select_related("contest", "age_group")
+    entries, scope = _queue_scope(entries, request.GET.get("contest", ""))
     category = request.GET.get("category", "")
     if category in Category.values:
         entries = entries.filter(category=category)
@@ -50,6 +65,9 @@ def moderation_queue(request):
     page = Paginator(entries.order_by("submitted_at", "pk"), 50).get_page(
         request.GET.get("page", "1") if request.GET.get("page", "1").isdigit() else 1
     )
+    leftovers = Entry.objects.filter(
+        status=Entry.Status.SUBMITTED, contest__status=ContestPage.Status.RESULTS_PUBLISHED
+    ).count()
     return render(
         request,
         "contest/admin/moderation_queue.html",
@@ -59,6 +77,9 @@ def moderation_queue(request):
             "entries": page,
             "statuses": Entry.Status.choices,
             "status": status,
+            "contests": _contests(),
+            "scope": scope,
+            "leftovers": leftovers if scope != CLOSED else 0,
             "categories": Category.choices,
             "category": category,
             "query": query,
@@ -192,8 +213,14 @@ def judge_entry(request, judging_code):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, _("Your score is saved."))
-                return redirect("contest_admin:judge_entry", judging_code=entry.judging_code)
+                following = selectors.next_to_judge(entry, request.user)
+                if following is None:
+                    messages.success(
+                        request, _("Your score is saved. You have scored every entry.")
+                    )
+                    return redirect("contest_admin:judging")
+                messages.success(request, _("Your score is saved. Here is the next entry."))
+                return redirect("contest_admin:judge_entry", judging_code=following.judging_code)
         status = 400
     else:
         form = form_class(initial=initial)
@@ -206,7 +233,7 @@ def judge_entry(request, judging_code):
             "entry": entry,
             "form": form,
             "mine": mine,
-            "others": selectors.other_scores(entry, request.user),
+            "next_entry": selectors.next_to_judge(entry, request.user),
             "criteria": criteria,
         },
         status=status,
@@ -243,6 +270,17 @@ def _file_response(field):
 # Results, awards, stages
 
 
+def stage_undo(contest):
+    """The undo on offer for the contest's last stage change: (action, until) or None."""
+    if contest.status == ContestPage.Status.JUDGING and not services.reopen_blocker(contest):
+        return ("reopen", contest.entries_closed_at + services.UNDO_WINDOW)
+    if contest.status == ContestPage.Status.RESULTS_PUBLISHED and not (
+        services.unpublish_blocker(contest)
+    ):
+        return ("unpublish", contest.results_published_at + services.UNDO_WINDOW)
+    return None
+
+
 @results_required
 def results(request, contest_id):
     contest = get_object_or_404(ContestPage, pk=contest_id)
@@ -256,6 +294,7 @@ def results(request, contest_id):
             "table": selectors.results(contest),
             "award_choices": Entry.Award.choices,
             "can_award": contest.status == ContestPage.Status.JUDGING,
+            "undo": stage_undo(contest),
         },
     )
 
@@ -286,23 +325,3 @@ def set_award(request, entry_id):
     return redirect(
         reverse("contest_admin:results", args=[entry.contest_id]) + f"#entry-{entry.pk}"
     )
-
-
-@results_required
-@require_POST
-def change_stage(request, contest_id):
-    contest = get_object_or_404(ContestPage, pk=contest_id)
-    action = {"judging": services.start_judging, "publish": services.publish_results}.get(
-        request.POST.get("stage", "")
-    )
-    try:
-        if action is None:
-            raise ValidationError(_("Unknown action."))
-        contest = action(contest)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("The contest is now: %(s)s") % {"s": contest.get_status_display()}
-        )
-    return redirect("contest_admin:results", contest_id=contest.pk)

@@ -198,7 +198,7 @@ def score_form_class(criteria):
     """A form with one 0–10 mark per criterion of the contest."""
     fields = {
         f"c{criterion.pk}": forms.IntegerField(
-            label=f"{criterion.name} (×{criterion.weight})",
+            label=f"{criterion.name} (×{criterion.weight}, 0–10)",
             help_text=criterion.description,
             min_value=0,
             max_value=10,

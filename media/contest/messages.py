@@ -29,6 +29,7 @@ CONTEST_KINDS = (
     Kind.ENTRY_APPROVED,
     Kind.ENTRY_REJECTED,
     Kind.ENTRY_WITHDRAWN,
+    Kind.ENTRY_AWARDED,
 )
 
 
@@ -49,6 +50,30 @@ def sms_withdrawal_token(notification):
     ).hexdigest()[:40]
 
 
+def results_url(contest):
+    """The contest page's address, where the published results are."""
+    _site_id, _root, page_path = contest.get_url_parts()
+    return settings.SITE_URL.rstrip("/") + page_path
+
+
+def award_sms(entry):
+    """The award text exactly as the guardian gets it; also shown before publishing."""
+    values = {
+        "title": entry.title,
+        "contest": entry.contest.title,
+        "award": Entry.Award(entry.award).label,
+        "url": results_url(entry.contest),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        return (
+            _(
+                "Congratulations: “%(title)s” has won the %(award)s in %(contest)s. "
+                "The results: %(url)s"
+            )
+            % values
+        )
+
+
 @notifications.renders(*CONTEST_KINDS)
 def render(notification):
     entry = Entry.objects.select_related("contest").filter(pk=notification.source_id).first()
@@ -58,6 +83,13 @@ def render(notification):
     phone = notification.phone if kind == Kind.ENTRY_WITHDRAWN else entry.guardian_phone
     if not phone or (kind != Kind.ENTRY_WITHDRAWN and entry.status == Entry.Status.WITHDRAWN):
         return None
+    if kind == Kind.ENTRY_AWARDED:
+        # An award taken back meanwhile, or results hidden again, is not texted.
+        if not entry.award or not entry.contest.results_are_public:
+            return None
+        return notifications.Outgoing(
+            email="", subject="", body="", phone=phone, sms=award_sms(entry)
+        )
     values = {
         "title": entry.title,
         "contest": entry.contest.title,

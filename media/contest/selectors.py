@@ -125,6 +125,7 @@ BLIND_FIELDS = (
     "original",
     "contest_id",
     "age_group__name",
+    "age_group__sort_order",
 )
 
 
@@ -156,16 +157,17 @@ def blind_entry(judging_code):
     )
 
 
-def other_scores(entry, judge):
-    """Other judges' scores of this entry — only for a judge who has scored it."""
-    if not Score.objects.filter(entry=entry, judge=judge).exists():
+def next_to_judge(entry, judge):
+    """The next entry of the same contest this judge has not scored yet, after ``entry``
+    in queue order (then from the start), or None when every entry has their score."""
+    queue = [e for e, mine in judging_queue(entry.contest_id, judge) if mine is None]
+    queue = [e for e in queue if e.pk != entry.pk]
+    if not queue:
         return None
-    return list(
-        Score.objects.filter(entry=entry)
-        .exclude(judge=judge)
-        .select_related("judge")
-        .order_by("scored_at")
-    )
+    keys = [(e.category, e.age_group.sort_order, e.judging_code) for e in queue]
+    here = (entry.category, entry.age_group.sort_order, entry.judging_code)
+    later = [e for e, key in zip(queue, keys, strict=True) if key > here]
+    return (later or queue)[0]
 
 
 # Results

@@ -3,6 +3,7 @@ withdrawal and retention. Views, admin screens, tasks and the demo call these.""
 
 import hashlib
 import secrets
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
@@ -105,7 +106,7 @@ def _notify(entry, kind, *, phone=""):
     """Write the guardian's SMS to the outbox in the caller's transaction."""
     from . import messages
 
-    messages.record(entry, kind, phone=phone)
+    return messages.record(entry, kind, phone=phone)
 
 
 @transaction.atomic
@@ -281,11 +282,46 @@ def record_score(entry, *, judge, marks, comment=""):
     return score
 
 
+# Stages. Closing entries and publishing results each say their consequences first
+# (media/contest/stages.py) and can be undone for UNDO_WINDOW: the award texts go to
+# the outbox only once publishing can no longer be undone.
+
+UNDO_WINDOW = timedelta(minutes=30)
+
+
+def _locked_contest(contest):
+    return ContestPage.objects.select_for_update().get(pk=contest.pk)
+
+
 @transaction.atomic
 def start_judging(contest):
-    contest = ContestPage.objects.select_for_update().get(pk=contest.pk)
+    """Close entries (perhaps before the deadline) and open judging."""
+    contest = _locked_contest(contest)
     _require_stage(contest, ContestPage.Status.OPEN, _("Judging can start only while open."))
-    _set_stage(contest, status=ContestPage.Status.JUDGING)
+    _set_stage(contest, status=ContestPage.Status.JUDGING, entries_closed_at=timezone.now())
+    return ContestPage.objects.get(pk=contest.pk)
+
+
+def reopen_blocker(contest, now=None):
+    """Why closing entries can no longer be undone, or None while it can."""
+    now = now or timezone.now()
+    if contest.status != ContestPage.Status.JUDGING or contest.entries_closed_at is None:
+        return _("Entries are not closed.")
+    if now >= contest.entries_closed_at + UNDO_WINDOW:
+        return _("The time to undo has passed.")
+    if Score.objects.filter(entry__contest=contest).exists():
+        return _("Judges have started scoring.")
+    return None
+
+
+@transaction.atomic
+def reopen_entries(contest):
+    """Undo ``start_judging`` within the window, before any judge has scored."""
+    contest = _locked_contest(contest)
+    blocker = reopen_blocker(contest)
+    if blocker:
+        raise TransitionError(blocker, code="too_late")
+    _set_stage(contest, status=ContestPage.Status.OPEN, entries_closed_at=None)
     return ContestPage.objects.get(pk=contest.pk)
 
 
@@ -305,7 +341,7 @@ def set_award(entry, award):
 @transaction.atomic
 def publish_results(contest):
     """The separate, deliberate step that makes the awards public."""
-    contest = ContestPage.objects.select_for_update().get(pk=contest.pk)
+    contest = _locked_contest(contest)
     _require_stage(contest, ContestPage.Status.JUDGING, _("Results are published after judging."))
     _set_stage(
         contest,
@@ -313,6 +349,57 @@ def publish_results(contest):
         results_published_at=timezone.now(),
     )
     return ContestPage.objects.get(pk=contest.pk)
+
+
+def unpublish_blocker(contest, now=None):
+    """Why publishing can no longer be undone, or None while it can."""
+    now = now or timezone.now()
+    if contest.status != ContestPage.Status.RESULTS_PUBLISHED:
+        return _("The results are not published.")
+    if contest.award_messages_at or now >= contest.results_published_at + UNDO_WINDOW:
+        return _("The time to undo has passed.")
+    return None
+
+
+@transaction.atomic
+def unpublish_results(contest):
+    """Undo ``publish_results`` within the window: the awards are hidden again and
+    judging resumes; no award text has gone out yet."""
+    contest = _locked_contest(contest)
+    blocker = unpublish_blocker(contest)
+    if blocker:
+        raise TransitionError(blocker, code="too_late")
+    _set_stage(contest, status=ContestPage.Status.JUDGING, results_published_at=None)
+    return ContestPage.objects.get(pk=contest.pk)
+
+
+def awarded_entries(contest):
+    return Entry.objects.filter(contest=contest, status=Status.APPROVED).exclude(award="")
+
+
+def send_award_messages(now=None):
+    """Text each awarded entry's guardian once publishing can no longer be undone.
+
+    Run by the "contest: award messages" schedule; returns the number of messages.
+    Each contest is stamped in the transaction that writes its messages, so a second
+    run writes none.
+    """
+    now = now or timezone.now()
+    sent = 0
+    due = ContestPage.objects.filter(
+        status=ContestPage.Status.RESULTS_PUBLISHED,
+        award_messages_at__isnull=True,
+        results_published_at__lte=now - UNDO_WINDOW,
+    )
+    for contest_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            contest = ContestPage.objects.select_for_update().get(pk=contest_id)
+            if contest.award_messages_at or contest.status != ContestPage.Status.RESULTS_PUBLISHED:
+                continue
+            for entry in awarded_entries(contest):
+                sent += _notify(entry, Notification.Kind.ENTRY_AWARDED) is not None
+            _set_stage(contest, award_messages_at=now)
+    return sent
 
 
 def _set_stage(contest, **fields):

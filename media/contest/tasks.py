@@ -21,3 +21,9 @@ def run_retention():
 def sweep_held_drawings():
     """The hourly django-q2 schedule ("contest: held drawings")."""
     return held.sweep()
+
+
+def send_award_messages():
+    """The django-q2 schedule ("contest: award messages"): the award texts once
+    publishing results can no longer be undone."""
+    return services.send_award_messages()

@@ -5,6 +5,7 @@ import django_filters
 from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
@@ -14,11 +15,12 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.admin_delete import HeldSnippetDeleteView
+from core.admin_panels import JobsPanel
 from core.exports import FormulaSafeIndexView
 from core.inspect import LocalInspectView
 
-from . import admin_views
-from .models import ConsentNotice, Entry
+from . import admin_stages, admin_views
+from .models import ConsentNotice, ContestPage, Entry
 
 admin_urlpatterns = [
     path("moderation/", admin_views.moderation_queue, name="moderation"),
@@ -32,7 +34,12 @@ admin_urlpatterns = [
     path("judging/<str:judging_code>/image/", admin_views.judge_image, name="judge_image"),
     path("results/", admin_views.results_index, name="results_index"),
     path("results/<int:contest_id>/", admin_views.results, name="results"),
-    path("results/<int:contest_id>/stage/", admin_views.change_stage, name="stage"),
+    path(
+        "results/<int:contest_id>/stage/<str:stage>/",
+        admin_stages.confirm_stage,
+        name="stage",
+    ),
+    path("results/<int:contest_id>/undo/<str:action>/", admin_stages.undo_stage, name="undo"),
     path("awards/<int:entry_id>/", admin_views.set_award, name="award"),
 ]
 
@@ -174,3 +181,46 @@ class ContestGroup(ViewSetGroup):
 
 
 register_snippet(ContestGroup)
+
+
+@hooks.register("construct_homepage_panels")
+def add_contest_jobs_panel(request, panels):
+    """Moderators see what awaits moderation; judges, what they have left to score."""
+    user = request.user
+    jobs = []
+    if user.has_perm("contest.moderate_entry"):
+        waiting = (
+            Entry.objects.filter(status=Entry.Status.SUBMITTED)
+            .exclude(contest__status=ContestPage.Status.RESULTS_PUBLISHED)
+            .count()
+        )
+        jobs.append(
+            (
+                ngettext(
+                    "%(n)s entry awaits moderation",
+                    "%(n)s entries await moderation",
+                    waiting,
+                )
+                % {"n": waiting},
+                reverse("contest_admin:moderation"),
+            )
+        )
+    if user.has_perm("contest.judge_entry"):
+        left = (
+            Entry.objects.filter(
+                status=Entry.Status.APPROVED, contest__status=ContestPage.Status.JUDGING
+            )
+            .exclude(scores__judge=user)
+            .count()
+        )
+        jobs.append(
+            (
+                ngettext("%(n)s entry left to score", "%(n)s entries left to score", left)
+                % {"n": left},
+                reverse("contest_admin:judging"),
+            )
+        )
+    if jobs:
+        panels.append(
+            JobsPanel("contest_jobs", _("作品征集 Contest"), jobs, empty=_("Nothing waiting."))
+        )

@@ -123,6 +123,11 @@ class ContestPage(RoutablePageMixin, Page):
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     results_published_at = models.DateTimeField(_("results published"), null=True, blank=True)
+    # When staff closed entries (start of judging), which may be before ``closes_at``;
+    # the public page shows it. Cleared when the closing is undone.
+    entries_closed_at = models.DateTimeField(_("entries closed"), null=True, blank=True)
+    # When the award texts went to the outbox: after that, publishing cannot be undone.
+    award_messages_at = models.DateTimeField(_("award messages sent"), null=True, blank=True)
 
     content_panels = [
         *Page.content_panels,
@@ -165,6 +170,8 @@ class ContestPage(RoutablePageMixin, Page):
         page = super().with_content_json(content)
         page.status = self.status
         page.results_published_at = self.results_published_at
+        page.entries_closed_at = self.entries_closed_at
+        page.award_messages_at = self.award_messages_at
         return page
 
     # Entries, age groups and criteria hang off the default-locale page; an English
@@ -190,6 +197,13 @@ class ContestPage(RoutablePageMixin, Page):
     def is_accepting_entries(self, now=None):
         now = now or timezone.now()
         return self.status == self.Status.OPEN and self.opens_at <= now < self.closes_at
+
+    @property
+    def entries_end(self):
+        """When entries actually ended: the deadline, or earlier if staff closed them."""
+        if self.entries_closed_at and self.entries_closed_at < self.closes_at:
+            return self.entries_closed_at
+        return self.closes_at
 
     @property
     def results_are_public(self):

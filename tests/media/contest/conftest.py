@@ -19,3 +19,19 @@ def notice(db):
     from tests.media.contest.factories import make_notice
 
     return make_notice()
+
+
+class Phone:
+    """A gateway that keeps what it delivers, links unmasked, as a guardian's phone does."""
+
+    received = []
+
+    def send(self, phone, message, *, idempotency_id):
+        Phone.received.append(message)
+
+
+@pytest.fixture
+def phone(settings):
+    settings.SMS_BACKEND = f"{__name__}.Phone"
+    Phone.received = []
+    return Phone.received

@@ -26,22 +26,6 @@ def sms_log(caplog):
     return [r.getMessage() for r in caplog.records if r.name == "firebreak.sms"]
 
 
-class Phone:
-    """A gateway that keeps what it delivers, links unmasked, as a guardian's phone does."""
-
-    received = []
-
-    def send(self, phone, message, *, idempotency_id):
-        Phone.received.append(message)
-
-
-@pytest.fixture
-def phone(settings):
-    settings.SMS_BACKEND = f"{__name__}.Phone"
-    Phone.received = []
-    return Phone.received
-
-
 def submit(contest, notice, phone="13912345678"):
     data = {
         "category": "essay",
@@ -136,6 +120,13 @@ def queued_text():
     )
 
 
+def award_and_text(entry):
+    contest = services.start_judging(entry.contest)
+    services.set_award(entry, Entry.Award.FIRST)
+    contest = services.publish_results(contest)
+    return services.send_award_messages(now=contest.results_published_at + services.UNDO_WINDOW)
+
+
 def test_no_task_argument_or_result_holds_a_number_an_address_or_a_secret(
     contest, notice, phone, django_capture_on_commit_callbacks
 ):
@@ -169,6 +160,7 @@ def test_no_task_argument_or_result_holds_a_number_an_address_or_a_secret(
         ),
         lambda: services.withdraw(services.find_by_token(made[7][1])),
         lambda: find.request_code(made[1].reference, "13700001111"),
+        lambda: award_and_text(made[8]),
     ]
     made = []
     for change in changes:  # each change commits, then its messages go out
