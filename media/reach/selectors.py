@@ -69,17 +69,35 @@ def tallies(
     if end is not None:
         qs = qs.filter(period_end__lte=end)
     if public:
-        qs = qs.filter(approved=True, metric__public=True)
+        qs = qs.filter(approved=True, metric__in=_metric_ids(public=True))
     return qs
 
 
-def _latest_rows(qs, fields):
+def _metric_ids(**conditions):
+    """Ids of the metrics that meet ``conditions``: a list, so that the tally query
+    filters on its own column instead of joining the metric to every row (a handful of
+    metrics against up to millions of tallies)."""
+    return list(Metric.objects.filter(**conditions).values_list("pk", flat=True))
+
+
+def _flows_and_running(qs):
+    """``qs`` split into flows (summed) and running totals (latest value), by metric ids
+    read in one query."""
+    ids = defaultdict(list)
+    for pk, aggregation in Metric.objects.values_list("pk", "aggregation"):
+        ids[aggregation].append(pk)
+    return (
+        qs.filter(metric__in=ids[Metric.Aggregation.SUM]).order_by(),
+        qs.filter(metric__in=ids[Metric.Aggregation.LAST]).order_by(),
+    )
+
+
+def _latest_rows(running, fields):
     """Rows of running-total metrics at the latest period of each metric × channel × place.
 
     Two cheap queries instead of a correlated subquery: the latest day per group (one
     GROUP BY), then the rows on those days; matched in Python (a few hundred groups).
     """
-    running = qs.filter(metric__aggregation=Metric.Aggregation.LAST).order_by()
     latest = {
         (row["metric"], row["channel"], row["place"]): row["latest"]
         for row in running.values("metric", "channel", "place").annotate(latest=Max("period_start"))
@@ -98,12 +116,12 @@ def _latest_rows(qs, fields):
 
 def _grouped(qs, *fields):
     """Sum and weakest qualifier per metric and ``fields``, summing flows, latest for totals."""
-    flows = qs.filter(metric__aggregation=Metric.Aggregation.SUM).order_by()
+    flows, running = _flows_and_running(qs)
     rows = list(
         flows.values("metric", *fields).annotate(total=Sum("count"), qualifier=Min("qualifier"))
     )
     groups = {}
-    for row in _latest_rows(qs, fields):
+    for row in _latest_rows(running, fields):
         key = (row["metric"], *(row[f] for f in fields))
         group = groups.setdefault(
             key,
@@ -221,15 +239,13 @@ def time_series(qs, bucket="week"):
     series = defaultdict(dict)
     # Group by day in the database (fast everywhere; SQLite's week/month truncation runs
     # in Python per row), then fold the days into weeks or months here.
-    flows = qs.filter(metric__aggregation=Metric.Aggregation.SUM).order_by()
+    flows, running = _flows_and_running(qs)
     for row in flows.values("metric", "period_start").annotate(total=Sum("count")):
         start = _bucket_of(row["period_start"], bucket)
         series[row["metric"]][start] = series[row["metric"]].get(start, 0) + row["total"]
 
-    running = (
-        qs.filter(metric__aggregation=Metric.Aggregation.LAST)
-        .order_by("period_start")
-        .values_list("metric", "channel", "place", "period_start", "count")
+    running = running.order_by("period_start").values_list(
+        "metric", "channel", "place", "period_start", "count"
     )
     current, totals = defaultdict(dict), defaultdict(int)
     for metric_id, channel_id, place_id, day, count in running.iterator(chunk_size=5000):

@@ -42,6 +42,24 @@ def normalise_period_start(kind, day):
     return day
 
 
+def one_per_key(prefix):
+    """One figure per metric, channel, period, place and campaign. Two constraints,
+    because a UNIQUE index treats every NULL campaign as different from the others."""
+    key = ["metric", "channel", "period_kind", "period_start", "place"]
+    return [
+        models.UniqueConstraint(
+            fields=[*key, "campaign"],
+            condition=models.Q(campaign__isnull=False),
+            name=f"{prefix}_one_per_campaign_key",
+        ),
+        models.UniqueConstraint(
+            fields=key,
+            condition=models.Q(campaign__isnull=True),
+            name=f"{prefix}_one_per_key",
+        ),
+    ]
+
+
 class Tally(models.Model):
     """A count for one metric × channel × period × place × campaign.
 
@@ -115,24 +133,27 @@ class Tally(models.Model):
         verbose_name = _("tally")
         verbose_name_plural = _("tallies")
         constraints = [
-            models.UniqueConstraint(
-                fields=["metric", "channel", "period_kind", "period_start", "place", "campaign"],
-                condition=models.Q(campaign__isnull=False),
-                name="reach_tally_one_per_campaign_key",
-            ),
-            models.UniqueConstraint(
-                fields=["metric", "channel", "period_kind", "period_start", "place"],
-                condition=models.Q(campaign__isnull=True),
-                name="reach_tally_one_per_key",
-            ),
+            *one_per_key("reach_tally"),
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")),
                 name="reach_tally_period_ordered",
             ),
         ]
         indexes = [
+            # Covers what a campaign's totals, series and breakdowns read, so they scan
+            # this index alone, in metric × day order, never the table.
             models.Index(
-                fields=["campaign", "metric", "period_start"], name="reach_tally_campaign_idx"
+                fields=[
+                    "campaign",
+                    "metric",
+                    "period_start",
+                    "channel",
+                    "place",
+                    "count",
+                    "qualifier",
+                    "approved",
+                ],
+                name="reach_tally_campaign_cover",
             ),
             models.Index(fields=["metric", "period_start"], name="reach_tally_metric_idx"),
             models.Index(fields=["place", "period_start"], name="reach_tally_place_idx"),
@@ -233,16 +254,7 @@ class PendingCorrection(models.Model):
         verbose_name = _("pending correction")
         verbose_name_plural = _("pending corrections")
         constraints = [
-            models.UniqueConstraint(
-                fields=["metric", "channel", "period_kind", "period_start", "place", "campaign"],
-                condition=models.Q(campaign__isnull=False),
-                name="reach_pending_one_per_campaign_key",
-            ),
-            models.UniqueConstraint(
-                fields=["metric", "channel", "period_kind", "period_start", "place"],
-                condition=models.Q(campaign__isnull=True),
-                name="reach_pending_one_per_key",
-            ),
+            *one_per_key("reach_pending"),
         ]
 
     def __str__(self):

@@ -14,10 +14,10 @@ def key_fields(item):
     return {name: getattr(item, name) for name in KEY_FIELDS}
 
 
-@dataclass
+@dataclass(slots=True)
 class TallyRow:
     """One figure to write. ``count=None`` removes the figure. ``line`` is the row number
-    in an imported file, for messages."""
+    in an imported file, for messages. Slots: an import holds up to 200,000 of these."""
 
     metric_id: int
     channel_id: int
