@@ -25,6 +25,7 @@ BYPASS_PREFIXES = (
     "/documents/",
     "/static/",
     "/media/",
+    "/q/",  # QR scans: every one must reach its view to be counted
 )
 BYPASS_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 CACHEABLE_STATUS = {200, 404}
