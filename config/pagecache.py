@@ -37,6 +37,7 @@ BYPASS_PREFIXES = (
     "/static/",
     "/media/",
     "/metrics/",
+    "/q/",  # QR scans: every one must reach its view to be counted
 )
 #: Cookies a cached page may be served with: the display mode keys the entry; a CSRF
 #: cookie alone says nothing about the visitor (cached pages hold no token).

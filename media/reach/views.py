@@ -21,6 +21,18 @@ from .models.material import CODE_ALPHABET
 from .scans import count_scan
 
 CODE_PATTERN = re.compile(rf"[{CODE_ALPHABET}]{{4,12}}")
+# What a scan reads, in one query: compiling the full rows of two page models cost
+# more than everything else a scan does.
+SCAN_FIELDS = (
+    "code",
+    "kind",
+    "retired",
+    "target_page__url_path",
+    "target_page__live",
+    "campaign__slug",
+    "campaign__url_path",
+    "campaign__live",
+)
 
 
 def _live(page):
@@ -64,5 +76,6 @@ def scan(request, code):
     if material.retired or not _live(target):
         return _landing(request, material, 410)
     count_scan(request, material)
-    url = target.get_url(request)
+    # Without the request: Wagtail's cached site root paths, no Site query per scan.
+    url = target.get_url()
     return HttpResponseRedirect(f"{url}{'&' if '?' in url else '?'}{campaign_parameters(material)}")
