@@ -138,8 +138,17 @@ def storm(port, path, make_body, attempts, clients):
 
     def client_run(indices):
         client = Client(port)
-        _, page = client.request("GET", path)
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        try:
+            token = None
+            while token is None:  # a busy 503 has no form: wait as it asks, and ask again
+                status, page = client.request("GET", path)
+                token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+                if token is None:
+                    time.sleep(1)
+            token = token.group(1).decode()
+        except BaseException:
+            start.abort()  # never leave the others waiting for a client that failed
+            raise
         start.wait()
         for i in indices:
             body = make_body(i, token)

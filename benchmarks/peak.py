@@ -1,0 +1,266 @@
+"""The peak: summer-camp registration opens and every school arrives at once.
+
+N virtual users arrive over M minutes, front-loaded (arrival = span × u², u uniform:
+half of them in the first quarter). A third are bookers: home → camp page → booking
+list → a camp batch's booking form → submit (a party of 5 to 8 with one adult; half
+would join the waitlist). The others read: home → guide index → a guide → news index
+→ a news item. Pages are fetched as a browser would, one after another, with a short
+think time, each user with its own connection and cookies.
+
+Set-up as in production on this machine: the demo content (the camp's 10 batches of
+60 places), production settings, gunicorn with 2 web processes, 1 django-q2 worker;
+PostgreSQL + Redis, then SQLite (file cache, ORM broker) for contrast; optionally with
+the page cache off. Reports per page type p50/p95/p99, errors, busy answers (503),
+page-cache hit rate (X-Page-Cache), places booked against capacity (0 oversold), and
+the web processes' CPU per request.
+
+    .venv/bin/python benchmarks/peak.py                       # 2,000 users, 5 minutes
+    .venv/bin/python benchmarks/peak.py --users 300 --minutes 1 --database postgresql
+    BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/<db>  BENCH_REDIS_URL=redis://…/<n>
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from booking import (  # noqa: E402
+    Client,
+    booking_form,
+    percentile,
+    recreate_postgres_database,
+    shell,
+)
+from harness import (  # noqa: E402
+    BENCH_DIR,
+    PYTHON,
+    ROOT,
+    bench_env,
+    children,
+    cpu_seconds,
+    prepare,
+    serve,
+)
+
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/firebreak_peak_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+SITE_MAP = """
+import json
+from education.models import CampPage, NewsPage, SafetyGuideIndexPage, SafetyGuidePage
+from education.models import NewsIndexPage
+from events.models import Event
+camp = CampPage.objects.live().filter(locale__language_code='zh-hans').first()
+event = Event.objects.get(title='消防夏令营')
+print(json.dumps({
+    'camp': camp.url,
+    'sessions': list(event.sessions.values_list('pk', flat=True)),
+    'guide_index': SafetyGuideIndexPage.objects.live().filter(locale=camp.locale).first().url,
+    'guides': [p.url for p in SafetyGuidePage.objects.live().filter(locale=camp.locale)],
+    'news_index': NewsIndexPage.objects.live().filter(locale=camp.locale).first().url,
+    'news': [p.url for p in NewsPage.objects.live().filter(locale=camp.locale)],
+}))
+"""
+
+PLACES = """
+from events import selectors
+from events.models import Event
+event = Event.objects.get(title='消防夏令营')
+rows = [(s.capacity, selectors.places_taken(s.pk), s.taken) for s in event.sessions.all()]
+print(rows)
+"""
+
+
+class User:
+    """One visitor: their pages in order, each recorded as (page type, status, s, cache)."""
+
+    def __init__(self, port, site, record, think):
+        self.client = Client(port)
+        self.site = site
+        self.record = record
+        self.think = think
+
+    def get(self, kind, path):
+        began = time.perf_counter()
+        try:
+            status, body = self.client.request("GET", path)
+            cache = self.client.last_cache
+        except (OSError, http.client.HTTPException):
+            status, body, cache = 0, b"", ""
+        self.record(kind, status, time.perf_counter() - began, cache)
+        time.sleep(random.uniform(*self.think))
+        return body
+
+    def book(self, i):
+        self.get("home", "/")
+        self.get("camp", self.site["camp"])
+        self.get("booking list", "/booking/?kind=camp_batch")
+        path = f"/booking/session/{random.choice(self.site['sessions'])}/"
+        form = self.get("booking form", path)
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+        if token is None:  # the form itself was answered "busy": nothing to submit
+            return
+        body = booking_form(
+            token[1].decode(), i, run="peak", party_size=random.randint(5, 8), phone_prefix="137"
+        )
+        began = time.perf_counter()
+        try:
+            status, _ = self.client.request("POST", path, body)
+        except (OSError, http.client.HTTPException):
+            status = 0
+        self.record("submit", status, time.perf_counter() - began, "")
+
+    def read(self, i):
+        self.get("home", "/")
+        self.get("guide index", self.site["guide_index"])
+        self.get("guide", random.choice(self.site["guides"]))
+        self.get("news index", self.site["news_index"])
+        self.get("news", random.choice(self.site["news"]))
+
+
+def storm(port, site, users, minutes, concurrency, think):
+    records = []
+    lock = threading.Lock()
+
+    def record(kind, status, seconds, cache):
+        with lock:
+            records.append((kind, status, seconds, cache))
+
+    span = minutes * 60
+    arrivals = sorted(span * random.random() ** 2 for _ in range(users))
+    began = time.monotonic()
+
+    def visit(i):
+        user = User(port, site, record, think)
+        (user.book if i % 3 == 0 else user.read)(i)
+        user.client.conn.close()
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        futures = []
+        for i, at in enumerate(arrivals):
+            time.sleep(max(0.0, began + at - time.monotonic()))
+            futures.append(pool.submit(visit, i))
+        for future in futures:
+            future.result()
+    return records, time.monotonic() - began
+
+
+def report(records):
+    kinds = sorted({kind for kind, *_ in records})
+    rows = []
+    for kind in kinds:
+        mine = [r for r in records if r[0] == kind]
+        latencies = sorted(seconds for _, _, seconds, _ in mine)
+        statuses = [status for _, status, _, _ in mine]
+        ok = {200, 302, 303} | ({409} if kind == "submit" else set())
+        cached = [cache for *_, cache in mine if cache]
+        rows.append(
+            {
+                "page": kind,
+                "requests": len(mine),
+                "p50 ms": percentile(latencies, 0.50),
+                "p95 ms": percentile(latencies, 0.95),
+                "p99 ms": percentile(latencies, 0.99),
+                "busy 503": statuses.count(503),
+                "errors": sum(1 for s in statuses if s not in ok and s != 503),
+                "cache hit rate": (round(cached.count("hit") / len(cached), 2) if cached else "–"),
+            }
+        )
+    return rows
+
+
+def run(name, database_url, redis_url, args):
+    env = bench_env(
+        f"peak-{name}",
+        database_url=database_url,
+        redis_url=redis_url,
+        CACHE_KEY_PREFIX=f"bench-peak-{secrets.token_hex(4)}",
+        # A queue of its own on a shared Redis: this run's worker takes this run's tasks.
+        Q_CLUSTER_NAME=f"bench-peak-{secrets.token_hex(4)}",
+        # Every virtual user comes from 127.0.0.1; the per-address limit is for people.
+        BOOKING_RATE_LIMIT_PER_IP=args.users * 10,
+        PAGE_CACHE_SECONDS=600 if args.page_cache else 0,
+        Q_WORKERS=1,
+    )
+    prepare(env)
+    site = json.loads(shell(env, SITE_MAP))
+    worker = subprocess.Popen(
+        [PYTHON, "manage.py", "qcluster"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        with serve(env, workers=2, threads=args.threads, start_timeout=300) as (base, master):
+            port = int(base.rsplit(":", 1)[1])
+            pids = children(master.pid)
+            cpu_before = sum(cpu_seconds(pid) for pid in pids)
+            records, elapsed = storm(
+                port, site, args.users, args.minutes, args.concurrency, (0.2, 1.0)
+            )
+            cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    places = eval(shell(env, PLACES))  # noqa: S307 - a list of tuples printed just above
+    rows = report(records)
+    capacity = sum(c for c, _, _ in places)
+    booked = sum(t for _, t, _ in places)
+    return {
+        "database": name,
+        "page cache": "on" if args.page_cache else "off",
+        "users": args.users,
+        "minutes": args.minutes,
+        "elapsed s": round(elapsed, 1),
+        "requests": len(records),
+        "CPU ms per request": round(cpu * 1000 / max(len(records), 1), 1),
+        "places booked / capacity": f"{booked} / {capacity}",
+        "oversold": sum(max(t - c, 0) for c, t, _ in places),
+        "counter == rows": all(t == counter for _, t, counter in places),
+        "pages": rows,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=2000)
+    parser.add_argument("--minutes", type=float, default=5)
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--no-page-cache", dest="page_cache", action="store_false")
+    parser.add_argument("--concurrency", type=int, default=300, help="client threads at most")
+    parser.add_argument("--threads", type=int, default=4, help="threads per web process")
+    args = parser.parse_args()
+    results = []
+    if args.database in ("postgresql", "both") and recreate_postgres_database(PG_URL):
+        results.append(run("postgresql", PG_URL, REDIS_URL, args))
+    if args.database in ("sqlite", "both"):
+        sqlite = BENCH_DIR / "peak-sqlite.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{sqlite}{suffix}").unlink(missing_ok=True)
+        results.append(run("sqlite", f"sqlite:///{sqlite}", "", args))
+    for result in results:
+        pages = result.pop("pages")
+        print("\n" + ", ".join(f"{k}: {v}" for k, v in result.items()))
+        print("| page | requests | p50 ms | p95 ms | p99 ms | busy 503 | errors | cache hit rate |")
+        print("|---|---|---|---|---|---|---|---|")
+        for row in pages:
+            print("| " + " | ".join(str(v) for v in row.values()) + " |")
+        result["pages"] = pages
+    failed = [r for r in results if r["oversold"] or any(p["errors"] for p in r["pages"])]
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
