@@ -59,6 +59,10 @@ def _form_states(page, base, problems):
     page.wait_for_load_state()
     assert page.locator("#result").count() == 1
     _check(page, "self-check result", problems)
+    page.locator("#result a[href*='print=1']").click()
+    page.wait_for_load_state()
+    assert page.locator("table.answers").count() == 1
+    _check(page, "self-check print view", problems)
 
     session = selectors.upcoming_bookable(limit=1)[0]
     page.goto(f"{base}/booking/session/{session.pk}/")
