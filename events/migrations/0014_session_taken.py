@@ -21,7 +21,7 @@ def count_places(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0012_booking_access_code"),
+        ("events", "0013_english_titles"),
     ]
 
     operations = [

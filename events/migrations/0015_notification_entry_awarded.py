@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0012_booking_access_code'),
+        ('events', '0014_session_taken'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reach", "0005_move_import_files_out_of_public_media"),
+        ("reach", "0006_materials_and_scans"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0013_notification_entry_awarded'),
+        ('events', '0015_notification_entry_awarded'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
