@@ -16,7 +16,7 @@ BASE_PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES) python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test lint format messages check-python install browser-deps bench lighthouse clean
+.PHONY: run test lint format messages check-python install lock browser-deps bench lighthouse clean
 
 check-python:
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -29,11 +29,18 @@ $(PY): | check-python
 	$(BASE_PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test]'
+# pyproject.toml declares what the code needs; requirements.lock pins the exact versions
+# every install gets, so two clones a month apart run the same code. `make lock` refreshes it.
+$(STAMP): pyproject.toml requirements.lock | $(PY)
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[test]'
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+lock: | $(PY)
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --upgrade --extra test --strip-extras --no-emit-index-url \
+		--no-emit-find-links --output-file requirements.lock pyproject.toml
 
 messages: install
 	@command -v msgfmt >/dev/null || { echo "Installing gettext (msgfmt)"; apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
