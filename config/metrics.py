@@ -21,6 +21,7 @@ add hundreds of series nobody alerts on.
 """
 
 import hmac
+import logging
 import os
 import time
 from pathlib import Path
@@ -38,6 +39,13 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.core import GaugeMetricFamily
+
+logger = logging.getLogger(__name__)
+
+# A process started with the folder named but not made (a command run beside the server,
+# a folder cleaned away) would fail at its first count: make it.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 REQUESTS = Counter(
     "firebreak_http_requests",
@@ -74,13 +82,20 @@ class MetricsMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         response = self.get_response(request)
+        try:
+            self.count(request, response, time.perf_counter() - started)
+        except Exception:  # counting is for the operators: it never costs a visitor an answer
+            logger.warning("a request could not be counted in the metrics", exc_info=True)
+        return response
+
+    @staticmethod
+    def count(request, response, seconds):
         view = _view_label(request, response)
         method = request.method if request.method in METHODS else "other"
         REQUESTS.labels(view, method, f"{response.status_code // 100}xx").inc()
-        LATENCY.labels(view).observe(time.perf_counter() - started)
+        LATENCY.labels(view).observe(seconds)
         if response.get("X-Page-Cache") in ("hit", "miss"):
             PAGE_CACHE.labels(response["X-Page-Cache"]).inc()
-        return response
 
 
 def _age(moment, now):

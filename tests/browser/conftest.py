@@ -124,6 +124,13 @@ def assert_accessible(page):
     """axe-core (WCAG 2.0–2.2 A and AA) finds no violation on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # A message still fading in (Wagtail's "saved" banner) would be measured half-drawn:
+    # let every finite animation and transition end first.
+    page.evaluate(
+        """() => Promise.all(document.getAnimations()
+            .filter(a => a.effect && a.effect.getTiming().iterations !== Infinity)
+            .map(a => a.finished.catch(() => null)))"""
+    )
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     violations = [
         f"{v['id']} ({v['impact']}): {v['help']} — "

@@ -34,7 +34,9 @@ def test_other_requests_keep_the_usual_access_log():
     assert "203.0.113.9" in line("/safety-guides/")
 
 
-def test_the_server_config_uses_it():
+def test_the_server_config_uses_it(monkeypatch, tmp_path):
+    # Importing the config names a metrics folder; keep it out of later tests' processes.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     from config import gunicorn
 
     assert gunicorn.logger_class == "config.access_log.AccessLogger"

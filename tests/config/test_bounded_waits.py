@@ -81,7 +81,9 @@ def test_a_sqlite_writer_waits_for_its_turn_only_for_what_is_left_of_the_bound(s
     assert time.monotonic() - began < 2
 
 
-def test_gunicorn_keeps_idle_connections_longer_than_the_documented_proxy():
+def test_gunicorn_keeps_idle_connections_longer_than_the_documented_proxy(monkeypatch, tmp_path):
+    # Importing the config names a metrics folder; keep it out of later tests' processes.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     from config import gunicorn
 
     nginx = (ROOT / "docs" / "deployment.md").read_text()

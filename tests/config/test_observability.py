@@ -74,6 +74,20 @@ def test_requests_are_counted_by_view_and_page_cache_result(scrape, home, settin
     assert 'view="wagtail_serve"' in body
 
 
+def test_a_count_that_fails_is_logged_and_the_visitor_still_gets_the_page(
+    home, monkeypatch, caplog
+):
+    from config import metrics
+
+    def broken(*args):
+        raise FileNotFoundError("var/prometheus/counter_1.db")
+
+    monkeypatch.setattr(metrics.REQUESTS, "labels", broken)
+    caplog.set_level("WARNING", logger="config.metrics")
+    assert Client().get("/").status_code == 200
+    assert "could not be counted" in caplog.text
+
+
 def test_every_response_carries_a_request_id_and_junk_ids_are_replaced(client, home):
     own = client.get("/")["X-Request-ID"]
     assert observability.VALID.match(own)

@@ -19,7 +19,7 @@ from education.models import (
     ThemeParkPage,
 )
 from education.search.results import search_pages
-from tests.education.search_queries import QUERIES
+from tests.education.search_queries import QUERIES, relevant
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_search_query_set_finds_the_right_page_in_the_top_five(demo_site):
     for query, expected in QUERIES:
         results = search_pages(query, zh)
         top = [page.slug for page in results.object_list[:5]] if results else []
-        if not expected & set(top):
+        if not relevant(expected) & set(top):
             misses.append((query, top))
     hit_rate = 1 - len(misses) / len(QUERIES)
     assert len(QUERIES) >= 40

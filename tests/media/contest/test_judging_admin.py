@@ -22,7 +22,8 @@ def marks_post(contest, value):
 
 def test_a_judge_never_sees_another_judges_score(client, judging):
     entry = make_entry(judging, status=S.APPROVED)
-    first, second = judge("j1"), judge("j2")
+    # Names no random token on the page could contain by chance.
+    first, second = judge("judge-first-qz"), judge("judge-second-qz")
     client.force_login(first)
     url = reverse("contest_admin:judge_entry", args=[entry.judging_code])
     assert client.post(url, {**marks_post(judging, 9), "comment": "构图很好"}).status_code == 302
@@ -30,7 +31,7 @@ def test_a_judge_never_sees_another_judges_score(client, judging):
     assert client.post(url, marks_post(judging, 6)).status_code == 302
     for page in (url, reverse("contest_admin:judging")):
         html = client.get(page).content.decode()
-        assert "构图很好" not in html and "90.00" not in html and "j1" not in html
+        assert "构图很好" not in html and "90.00" not in html and "judge-first-qz" not in html
     assert "60.00" in client.get(url).content.decode()  # their own total
     assert Score.objects.filter(entry=entry).count() == 2
 

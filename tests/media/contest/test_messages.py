@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from events import find, notifications
+from events import broadcast, find, notifications
 from events import services as booking_services
 from events.links import manage_token
-from events.models import Booking, Notification
+from events.models import Booking, Notification, SessionMessage
 from media.contest import services
 from media.contest.models import Entry
 from tests.events.factories import SessionFactory, booking_data
@@ -161,6 +161,12 @@ def test_no_task_argument_or_result_holds_a_number_an_address_or_a_secret(
         lambda: services.withdraw(services.find_by_token(made[7][1])),
         lambda: find.request_code(made[1].reference, "13700001111"),
         lambda: award_and_text(made[8]),
+        lambda: broadcast.send(
+            session,
+            text="请穿运动鞋，入口改到北门。",
+            audience=SessionMessage.Audience.HOLDING,
+            key="notice-1",
+        ),
     ]
     made = []
     for change in changes:  # each change commits, then its messages go out

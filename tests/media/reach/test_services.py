@@ -134,7 +134,7 @@ def test_schedules_run_the_derivations_and_the_weekly_summary():
     from config.schedules import SCHEDULES
 
     reach = {p.name: p.func for p in SCHEDULES if p.name.startswith("reach:")}
-    assert set(reach) == {"reach: derive tallies", "reach: weekly summary"}
+    assert set(reach) == {"reach: derive tallies", "reach: fold scans", "reach: weekly summary"}
     # Each source runs, or is skipped while its app is not installed: never an error.
     assert set(import_string(reach["reach: derive tallies"])()) == {"attendance", "contest"}
 
