@@ -1,29 +1,11 @@
 """The scans report in the reach admin: what the printed and played material did."""
 
-from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from . import scan_selectors
 from .admin_views import ReachView
 from .charts import bar_chart
-from .forms import campaigns
-
-
-class ScansFilterForm(forms.Form):
-    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=None, required=False)
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=pgettext_lazy("date range", "To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns()
+from .forms import CampaignPeriodForm
 
 
 class ScansReportView(ReachView):
@@ -33,7 +15,7 @@ class ScansReportView(ReachView):
     header_icon = "doc-full"
 
     def get(self, request, *args, **kwargs):
-        form = ScansFilterForm(request.GET or None)
+        form = CampaignPeriodForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         qs = scan_selectors.materials(campaign=filters.get("campaign"))
         start, end = filters.get("start"), filters.get("end")

@@ -107,8 +107,28 @@ class ImportForm(forms.Form):
     )
 
 
-class DashboardFilterForm(forms.Form):
+class CampaignPeriodForm(forms.Form):
+    """A campaign and a date range: the filters every reach report starts from."""
+
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=None, required=False)
+    start = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    end = forms.DateField(
+        label=pgettext_lazy("date range", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns()
+
+
+class DashboardFilterForm(CampaignPeriodForm):
+    field_order = ["campaign", "metric", "channel", "place", "source", "start", "end"]
     metric = forms.ModelChoiceField(
         label=_("Metric"), queryset=Metric.objects.all(), required=False
     )
@@ -122,24 +142,10 @@ class DashboardFilterForm(forms.Form):
     source = forms.ChoiceField(
         label=_("Source"), choices=Tally._meta.get_field("source").get_choices, required=False
     )
-    start = forms.DateField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    end = forms.DateField(
-        label=pgettext_lazy("date range", "To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
     bucket = forms.ChoiceField(
         label=_("Time series by"), choices=PeriodKind.choices, required=False
     )
     approved = forms.BooleanField(label=_("Approved figures only"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns()
 
     def filters(self):
         """The valid filters; an invalid value (e.g. ?metric=abc) is ignored, not a 500."""
