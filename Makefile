@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make test runs the suite in this many processes (pytest-xdist); auto = one per core.
+TEST_PROCESSES ?= auto
 STAMP := $(VENV)/.installed
 
 # The first Python >= 3.12 found: on PATH, then pyenv's versions, then /usr/local.
@@ -76,7 +78,7 @@ test: messages
 		echo "NOTE: /usr/bin/chromium is missing: browser tests will be SKIPPED."; \
 		echo "      Install with: apt-get install chromium fonts-wqy-microhei"; fi
 	$(PY) manage.py makemigrations --check --dry-run -v0
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 
 browser-deps:
 	@command -v chromium >/dev/null && fc-list | grep -qi wqy || { \

@@ -1,9 +1,28 @@
 """The test suite: fast hashing, local mail, tasks run at once through django-q2."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
-from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, Q_CLUSTER, storage_settings
+
+def redis_url_for_worker(url, worker):
+    """The Redis URL of one pytest-xdist process: the given database number plus its index.
+
+    Every test empties the cache it uses, so processes running at once must not share a
+    database. The test databases get their own names from pytest-django; worker processes a
+    test starts inherit the environment, hence the URL is rewritten before settings read it.
+    """
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("REDIS_URL"):
+    os.environ["REDIS_URL"] = redis_url_for_worker(
+        os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"]
+    )
+
+from .base import *  # noqa: E402, F403
+from .base import BASE_DIR, DATABASES, Q_CLUSTER, storage_settings  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = "test-only-key-not-secret"  # noqa: S105

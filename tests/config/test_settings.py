@@ -90,3 +90,14 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     )
     assert out.returncode != 0
     assert "SECRET_KEY" in out.stderr
+
+
+def test_each_test_process_gets_its_own_redis_database():
+    """make test runs the suite in several processes; each empties its cache per test."""
+    from config.settings.test import redis_url_for_worker
+
+    assert redis_url_for_worker("redis://127.0.0.1:6379/5", "gw0") == "redis://127.0.0.1:6379/5"
+    assert redis_url_for_worker("redis://127.0.0.1:6379/5", "gw1") == "redis://127.0.0.1:6379/6"
+    assert redis_url_for_worker("redis://h:1/", "gw2") == "redis://h:1/2"
+    if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("REDIS_URL"):
+        assert settings.CACHES["default"]["LOCATION"] == os.environ["REDIS_URL"]
