@@ -15,4 +15,4 @@ class JobsPanel(Component):
         self.empty = empty
 
     def get_context_data(self, parent_context):
-        return {"heading": self.heading, "jobs": self.jobs, "empty": self.empty}
+        return {"name": self.name, "heading": self.heading, "jobs": self.jobs, "empty": self.empty}

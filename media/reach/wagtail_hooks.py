@@ -20,7 +20,7 @@ from core.admin_delete import HeldDeleteView
 from core.exports import FormulaSafeIndexView
 from core.inspect import LocalInspectView
 
-from . import admin_views, services
+from . import admin_panels, admin_views, services
 from .admin_materials import MaterialViewSet
 from .admin_scans import ScansReportView
 from .forms import campaigns
@@ -277,6 +277,11 @@ class ApprovalCreateView(generic.CreateView):
 
     preview_template_name = "reach/admin/approve_preview.html"
 
+    def get_initial(self):
+        # A job on the approver's home links here with its campaign and period filled in.
+        fields = ("campaign", "start", "end")
+        return {name: self.request.GET[name] for name in fields if name in self.request.GET}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["pending"] = services.pending_corrections()
@@ -420,3 +425,9 @@ class ReachGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_reach_admin():
     return ReachGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def add_figures_to_approve_panel(request, panels):
+    if request.user.has_perm("reach.add_approvedperiod"):
+        panels.append(admin_panels.figures_to_approve())
