@@ -126,6 +126,7 @@ def test_booking_staff_check_in_message_bookers_and_cancel_with_a_reason(
     # Next week's bookers get a notice: previewed exactly, then sent once.
     page.goto(base + reverse("events_admin:roster", args=[week.pk]))
     page.get_by_role("link", name="给本场次的预约人发消息").click()
+    assert_accessible(page)
     page.fill("#id_text", NOTICE)
     page.get_by_role("button", name="预览").click()
     preview = page.locator("section[aria-labelledby=preview-title]")
@@ -145,6 +146,8 @@ def test_booking_staff_check_in_message_bookers_and_cancel_with_a_reason(
 
     # Cancelling one booking with a reason, through the confirmation screen.
     page.goto(base + reverse("events_booking:index") + f"?session={week.pk}")
+    expect(page.locator("main table")).to_contain_text(leaving.reference)
+    assert_accessible(page)
     page.locator(f"input[data-bulk-action-checkbox][data-object-id='{leaving.pk}']").check()
     page.locator("[data-bulk-action-footer] a[href*='/booking/cancel/']").click()
     page.wait_for_url(lambda url: "/bulk/events/booking/cancel/" in url)
