@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -68,6 +68,12 @@ def moderation_queue(request):
     leftovers = Entry.objects.filter(
         status=Entry.Status.SUBMITTED, contest__status=ContestPage.Status.RESULTS_PUBLISHED
     ).count()
+    unmoderated = (
+        services.leftover_entries()
+        .values("contest_id", "contest__title")
+        .annotate(n=Count("pk"))
+        .order_by("contest_id")
+    )
     return render(
         request,
         "contest/admin/moderation_queue.html",
@@ -80,6 +86,7 @@ def moderation_queue(request):
             "contests": _contests(),
             "scope": scope,
             "leftovers": leftovers if scope != CLOSED else 0,
+            "unmoderated": unmoderated,
             "categories": Category.choices,
             "category": category,
             "query": query,
@@ -295,6 +302,7 @@ def results(request, contest_id):
             "award_choices": Entry.Award.choices,
             "can_award": contest.status == ContestPage.Status.JUDGING,
             "undo": stage_undo(contest),
+            "unmoderated": services.leftover_entries(contest).count(),
         },
     )
 

@@ -141,6 +141,29 @@ def reject(entry, *, by, reason):
     return entry
 
 
+def leftover_entries(contest=None):
+    """Entries still awaiting moderation although their call has closed (judging started
+    or results published): nobody will judge them unless staff act. Of one contest, or
+    of all."""
+    entries = Entry.objects.filter(status=Status.SUBMITTED).exclude(
+        contest__status=ContestPage.Status.OPEN
+    )
+    return entries if contest is None else entries.filter(contest=contest)
+
+
+@transaction.atomic
+def reject_leftovers(contest, *, by, reason, only):
+    """Reject the leftovers among ``only`` (the entry ids staff confirmed), each through
+    ``reject``: the same move, reason and SMS as one by one. Returns those rejected.
+
+    The contest is locked first, so a reopening cannot slip in between; an entry moderated
+    meanwhile is no longer a leftover and stays as it is.
+    """
+    contest = _locked_contest(contest)
+    entries = leftover_entries(contest).filter(pk__in=only).select_for_update().order_by("pk")
+    return [reject(entry, by=by, reason=reason) for entry in entries]
+
+
 @transaction.atomic
 def flag_duplicate(entry, *, by, of=None):
     entry = _locked(entry)

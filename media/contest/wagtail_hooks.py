@@ -40,6 +40,11 @@ admin_urlpatterns = [
         name="stage",
     ),
     path("results/<int:contest_id>/undo/<str:action>/", admin_stages.undo_stage, name="undo"),
+    path(
+        "results/<int:contest_id>/leftovers/",
+        admin_stages.reject_leftovers,
+        name="reject_leftovers",
+    ),
     path("awards/<int:entry_id>/", admin_views.set_award, name="award"),
 ]
 
