@@ -18,7 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, SCREENSHOTS, assert_accessible
-from tests.browser.staff.test_reach_journey import _log_in, _member
+from tests.browser.staff.accounts import log_in, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -90,7 +90,7 @@ def test_booking_staff_check_in_message_bookers_and_cancel_with_a_reason(
         phone="13800000013",
         status=Booking.Status.WAITLISTED,
     )
-    desk = _member(django_user_model, "booking-desk", BOOKING_STAFF)
+    desk = member(django_user_model, "booking-desk", BOOKING_STAFF)
     base = live_server.url
     public_url = base + reverse("events:book", args=[week.pk])
 
@@ -99,7 +99,7 @@ def test_booking_staff_check_in_message_bookers_and_cancel_with_a_reason(
     expect(visitor.locator("main .badge").first).to_have_text("已满，可候补")
 
     # Today's roster, from the admin home: every party with its adults and notes.
-    page = _log_in(browser, base, desk.username)
+    page = log_in(browser, base, desk.username)
     page.get_by_role("link", name="消防体验室参观", exact=False).first.click()
     page.wait_for_url(base + reverse("events_admin:roster", args=[today.pk]))
     roster = page.locator("main table")

@@ -18,8 +18,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.conftest import SCREENSHOTS, assert_accessible
+from tests.browser.staff.accounts import log_in, member
 from tests.browser.staff.test_booking_staff_journey import Phones, phone_shot, texts_to
-from tests.browser.staff.test_reach_journey import _log_in, _member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,9 +46,9 @@ def test_contest_staff_moderate_close_the_call_and_publish_the_results(
     kept = make_entry(contest, title="我家的逃生路线图", guardian_phone="13900000001")
     copied = make_entry(contest, title="消防员叔叔", guardian_phone="13900000002")
     late = make_entry(contest, title="灭火器在哪里", guardian_phone="13900000003")
-    staff = _member(django_user_model, "contest-staff", CONTEST_STAFF)
+    staff = member(django_user_model, "contest-staff", CONTEST_STAFF)
     base = live_server.url
-    page = _log_in(browser, base, staff.username)
+    page = log_in(browser, base, staff.username)
 
     # The queue of this contest: approve one drawing, reject another with a reason.
     page.goto(base + reverse("contest_admin:moderation") + f"?contest={contest.pk}")

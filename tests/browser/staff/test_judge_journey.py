@@ -18,8 +18,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.conftest import SCREENSHOTS, assert_accessible
+from tests.browser.staff.accounts import log_in, member
 from tests.browser.staff.test_booking_staff_journey import phone_shot
-from tests.browser.staff.test_reach_journey import _log_in, _member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,7 +52,7 @@ def test_a_judge_scores_blind_sees_only_their_own_scores_and_results_follow_them
     }
     contest = services.start_judging(contest)
     criteria = list(contest.criteria.all())
-    other = _member(django_user_model, "judge-two", JUDGES)
+    other = member(django_user_model, "judge-two", JUDGES)
     for title, entry in entries.items():
         services.record_score(
             entry,
@@ -60,10 +60,10 @@ def test_a_judge_scores_blind_sees_only_their_own_scores_and_results_follow_them
             marks={str(c.pk): THEIRS[title] for c in criteria},
             comment=THEIR_COMMENT,
         )
-    judge = _member(django_user_model, "judge-one", JUDGES)
-    staff = _member(django_user_model, "contest-staff", CONTEST_STAFF)
+    judge = member(django_user_model, "judge-one", JUDGES)
+    staff = member(django_user_model, "contest-staff", CONTEST_STAFF)
     base = live_server.url
-    page = _log_in(browser, base, judge.username)
+    page = log_in(browser, base, judge.username)
 
     page.goto(base + reverse("contest_admin:judging"))
     queue = page.locator("main table")
@@ -113,7 +113,7 @@ def test_a_judge_scores_blind_sees_only_their_own_scores_and_results_follow_them
     page.context.close()
 
     # Contest staff: the ranking follows both judges' means; they award and publish.
-    desk = _log_in(browser, base, staff.username)
+    desk = log_in(browser, base, staff.username)
     desk.goto(base + reverse("contest_admin:results", args=[contest.pk]))
     rows = desk.locator("main table tbody tr")
     expect(rows.nth(0)).to_contain_text("我家的逃生路线图")
@@ -137,7 +137,7 @@ def test_a_judge_scores_blind_sees_only_their_own_scores_and_results_follow_them
     gallery.context.close()
 
     # Judging is over: nothing left to score, and the entry pages are gone.
-    page = _log_in(browser, base, judge.username)
+    page = log_in(browser, base, judge.username)
     page.goto(base + reverse("contest_admin:judging"))
     expect(page.locator("main")).to_contain_text("目前没有正在评审的比赛。")
     response = page.goto(base + reverse("contest_admin:judge_entry", args=[winner.judging_code]))

@@ -19,12 +19,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, SCREENSHOTS, assert_accessible
+from tests.browser.staff.accounts import log_in, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SHOTS = SCREENSHOTS / "reach_journey"
 PHONE_WIDTH = {"width": 375, "height": 667}
-PASSWORD = "pw-reach-journey-1"
 # Every column of a table can be seen: it ends inside the window, or it scrolls inside a
 # box of its own that does.
 FITS = """s => {
@@ -47,27 +47,6 @@ def _shoot(page, name):
     page.set_viewport_size(PHONE_WIDTH)
     page.screenshot(path=str(SHOTS / f"{name}-375.png"), full_page=True)
     page.set_viewport_size(DESKTOP["viewport"])
-
-
-def _member(django_user_model, username, group_name):
-    from django.contrib.auth.models import Group
-
-    user = django_user_model.objects.create_user(username, f"{username}@example.cn", PASSWORD)
-    user.groups.add(Group.objects.get(name=group_name))
-    assert not user.is_superuser
-    return user
-
-
-def _log_in(browser, base, username):
-    context = browser.new_context(**DESKTOP)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(base + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/admin/")
-    return page
 
 
 def _approve(page, base, campaign, start, end, name):
@@ -128,13 +107,13 @@ def test_clerk_imports_approver_approves_late_check_in_waits_for_reapproval(
         venue="澄江街道",
     )
     booking = BookingFactory(session=session, party_size=28)
-    clerk = _member(django_user_model, "clerk", CLERKS_GROUP)
-    approver = _member(django_user_model, "approver", APPROVERS_GROUP)
-    desk = _member(django_user_model, "desk", BOOKING_STAFF)
+    clerk = member(django_user_model, "clerk", CLERKS_GROUP)
+    approver = member(django_user_model, "approver", APPROVERS_GROUP)
+    desk = member(django_user_model, "desk", BOOKING_STAFF)
     base = live_server.url
 
     # The clerk: the dry run says which figure the file overwrites, before anything is saved.
-    page = _log_in(browser, base, clerk.username)
+    page = log_in(browser, base, clerk.username)
     csv = tmp_path / "leaflets.csv"
     csv.write_text(
         "日期,指标,渠道,地点,数量,活动\n"
@@ -167,7 +146,7 @@ def test_clerk_imports_approver_approves_late_check_in_waits_for_reapproval(
     page.context.close()
 
     # The approver: the preview shows exactly what goes public; then the public page does.
-    page = _log_in(browser, base, approver.username)
+    page = log_in(browser, base, approver.username)
     figures = _approve(page, base, running, start, today, "3-approve-preview")
     assert figures["leaflets"] == "1,149"
     assert "attendance" not in figures
@@ -177,7 +156,7 @@ def test_clerk_imports_approver_approves_late_check_in_waits_for_reapproval(
 
     # Booking staff: the check-in desk refuses a late check-in without a reason, then
     # takes it with one. Attendance is derived, and its day lies in the approved period.
-    desk_page = _log_in(browser, base, desk.username)
+    desk_page = log_in(browser, base, desk.username)
     desk_page.goto(base + reverse("events_admin:check_in") + f"?reference={booking.reference}")
     expect(desk_page.get_by_test_id("session-day")).to_contain_text("不是今天")
     desk_page.fill("#id_attended_count", "26")

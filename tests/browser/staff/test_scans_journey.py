@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, SCREENSHOTS, assert_accessible
-from tests.browser.staff.test_reach_journey import _log_in, _member
+from tests.browser.staff.accounts import log_in, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = SCREENSHOTS / "scans_journey"
@@ -41,11 +41,11 @@ def test_clerk_prints_a_leaflet_batch_a_phone_scans_it_the_dashboard_counts_it(
         home, start=today - datetime.timedelta(days=10), end=today + datetime.timedelta(days=10)
     )
     running.save_revision().publish()
-    clerk = _member(django_user_model, "clerk", CLERKS_GROUP)
+    clerk = member(django_user_model, "clerk", CLERKS_GROUP)
     base = live_server.url
 
     # The clerk creates the batch: 500 e-bike leaflets for a truck session in 华士镇.
-    page = _log_in(browser, base, clerk.username)
+    page = log_in(browser, base, clerk.username)
     page.goto(base + "/admin/reach_materials/new/")
     page.select_option("#id_kind", "leaflet")
     page.fill("#id_label", "电动车安全充电 · 华士镇")
