@@ -50,6 +50,10 @@ def test_preview_shows_counts_and_the_exact_text_and_sends_nothing(staff, sessio
     preview = response.context["preview"]
     assert (preview["bookings"], preview["sms"], preview["emails"]) == (2, 2, 1)
     assert TEXT in preview["text"] and preview["text"] in response.content.decode()
+    # One sentence in the reader's punctuation; a long link wraps at phone width.
+    html = response.content.decode()
+    assert "2 个预约：2 条短信，1 封电子邮件。" in html
+    assert 'class="fb-preview-text"' in html and "events/admin.css" in html
     assert not Notification.objects.exists() and not SessionMessage.objects.exists()
     waitlist_too = post(staff, session, "preview", audience="active").context["preview"]
     assert waitlist_too["bookings"] == 3

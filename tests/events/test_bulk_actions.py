@@ -49,7 +49,9 @@ def test_bulk_approve_approves_pending_and_leaves_the_rest_with_a_warning(staff)
     second = BookingFactory(session=session, status=S.PENDING)
     cancelled = BookingFactory(session=session, status=S.CANCELLED)
     url = bulk_url("booking", "approve", [first, second, cancelled])
-    assert "江阴市实验小学" in staff.get(url).content.decode()  # the confirmation lists them
+    confirmation = staff.get(url).content.decode()
+    assert "江阴市实验小学" in confirmation  # the confirmation lists them, and says how many
+    assert "已选择 3 项。" in confirmation
     response = staff.post(url, follow=True)
     assert statuses(first, second, cancelled) == [S.CONFIRMED, S.CONFIRMED, S.CANCELLED]
     html = response.content.decode()
