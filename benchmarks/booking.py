@@ -153,10 +153,17 @@ def storm(port, path, make_body, attempts, clients):
         for i in indices:
             body = make_body(i, token)
             began = time.perf_counter()
-            status, _ = client.request("POST" if body else "GET", path, body)
+            status, page = client.request("POST" if body else "GET", path, body)
+            seconds = time.perf_counter() - began
+            note = answer_note(page) if body and status not in EXPECTED else ""
             with lock:
-                results.append((status, time.perf_counter() - began))
+                results.append((status, seconds))
+                if note:
+                    unexpected[f"{status} {note}"] = unexpected.get(f"{status} {note}", 0) + 1
+                if DEBUG and body:
+                    print(i, status, note, file=sys.stderr)
 
+    unexpected = {}
     with ThreadPoolExecutor(clients) as pool:
         futures = [pool.submit(client_run, indices) for indices in per_client]
         start.wait()
@@ -164,7 +171,25 @@ def storm(port, path, make_body, attempts, clients):
         for future in futures:
             future.result()
         elapsed = time.perf_counter() - began
+    # Say what went wrong, in the site's words: a benchmark that books nothing says why.
+    for answer, count in sorted(unexpected.items(), key=lambda item: -item[1])[:5]:
+        print(f"{path}: {count} × {answer}", file=sys.stderr)
     return results, elapsed
+
+
+# BENCH_DEBUG=1 prints every booking attempt's status and what its page said.
+DEBUG = bool(os.environ.get("BENCH_DEBUG"))
+# Answers a booking storm expects: booked or waitlisted (302), full (409), busy (503).
+EXPECTED = {302, 303, 409, 503}
+
+
+def answer_note(page):
+    """What a booking answer says, in a few words: the form's errors, or the page title."""
+    errors = re.findall(rb'class="error-summary".*?<ul>(.*?)</ul>', page, re.S)
+    if errors:
+        return re.sub(rb"<[^>]+>|\s+", b" ", b" / ".join(errors)).decode(errors="replace").strip()
+    title = re.search(rb"<title>(.*?)</title>", page, re.S)
+    return title.group(1).decode(errors="replace").strip() if title else ""
 
 
 def booking_form(token, i, *, run, party_size, phone_prefix="139"):
@@ -179,7 +204,9 @@ def booking_form(token, i, *, run, party_size, phone_prefix="139"):
         "party_size": str(party_size),
         "adults": "1",
         "privacy_consent": "on",
-        "idempotency_key": f"bench-{run}-{i:06d}-{secrets.token_hex(8)}",
+        # The key takes letters, digits, "-" and "_" only: a run's name may have spaces.
+        "idempotency_key": f"bench-{re.sub(r'[^A-Za-z0-9_-]+', '-', run)}-{i:06d}-"
+        + secrets.token_hex(8),
         "confirm": "1",
     }
     if i % 2:
