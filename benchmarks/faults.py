@@ -39,7 +39,7 @@ from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
-from booking import Client  # noqa: E402
+from booking import Client, answer_note  # noqa: E402
 
 BURST = int(os.environ.get("BENCH_BURST", "1000"))
 THREADS = int(os.environ.get("GUNICORN_THREADS", "16"))
@@ -130,7 +130,7 @@ class BurstClient(Client):
             headers["Referer"] = f"http://127.0.0.1:{self.conn.port}{path}"
         self.conn.request(method, path, body=body, headers=headers)
         response = self.conn.getresponse()
-        response.read()
+        self.last_page = response.read()  # for saying what an unexpected answer said
         return response.status, dict(response.headers)
 
 
@@ -158,6 +158,8 @@ def one_shot_storm(port, path, count, prefix, timeout=180):
                 "POST", path, booking_body(i, token, prefix)
             )
             answer = classify(status, headers)
+            if answer not in (302, 409, 503):  # what the page said, in the site's words
+                answer = f"{answer} {answer_note(client.last_page)}"
         except ConnectionResetError:
             answer = "reset"
         except OSError as error:
