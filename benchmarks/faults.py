@@ -46,6 +46,7 @@ THREADS = int(os.environ.get("GUNICORN_THREADS", "16"))
 CAPACITY = 60
 PARTY = 3
 CUT_SECONDS = 12
+FORM_TRIES = 30  # times a client asks for the form while the server answers "busy"
 
 MAKE_SESSION = f"""
 from datetime import timedelta
@@ -141,9 +142,14 @@ def one_shot_storm(port, path, count, prefix, timeout=180):
 
     def run(i):
         client = BurstClient(port)
+        client.stamp = False  # make run has no proxy in front to stamp the requests
         client.conn.timeout = timeout
         try:
-            _, page = client.request("GET", path)
+            for _ in range(FORM_TRIES):
+                _, page = client.request("GET", path)
+                if b'name="csrfmiddlewaretoken"' in page:
+                    break
+                time.sleep(1)  # a busy 503 has no form: wait as it asks, and ask again
             token = csrf_token(page)
         except (OSError, AttributeError) as error:
             barrier.abort()
