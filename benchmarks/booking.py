@@ -19,13 +19,20 @@ Per database, in one run:
 
     .venv/bin/python benchmarks/booking.py                      # SQLite, then PostgreSQL
     .venv/bin/python benchmarks/booking.py --database postgresql --attempts 2000
+    .venv/bin/python benchmarks/booking.py --database postgresql --keep-database
     BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/<db>  BENCH_REDIS_URL=redis://…/<n>
+
+Each run also gives the CPU the server used per request: the web workers and, on
+PostgreSQL, the database's backends for the benchmark database. On a shared machine
+the throughput follows the load; the CPU per request says what two idle cores would
+serve.
 
 Exits non-zero on any oversold place in a guarded run, any unexpected answer, or a
 control run that did not oversell.
 """
 
 import argparse
+import contextlib
 import http.client
 import os
 import re
@@ -39,7 +46,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import BENCH_DIR, PYTHON, ROOT, bench_env, manage, serve  # noqa: E402
+from harness import (  # noqa: E402
+    BENCH_DIR,
+    PYTHON,
+    ROOT,
+    bench_env,
+    children,
+    cpu_seconds,
+    manage,
+    serve,
+)
 
 PARTY = 3
 PG_URL = os.environ.get(
@@ -94,6 +110,10 @@ def outcome(env, session_pk):
 class Client:
     """One keep-alive HTTP connection with its own cookies, like one browser."""
 
+    # Stamp each request as the proxy in front of the production layout does; a client of
+    # a server with no proxy in front (make run) leaves it off.
+    stamp = True
+
     def __init__(self, port):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies = {}
@@ -104,9 +124,9 @@ class Client:
         headers = {
             "Host": f"127.0.0.1:{self.conn.port}",
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-            # What the proxy stamps: when the request arrived (config/faults.py).
-            "X-Request-Start": f"t={time.time():.3f}",
         }
+        if self.stamp:  # what the proxy stamps: when the request arrived (config/faults.py)
+            headers["X-Request-Start"] = f"t={time.time():.3f}"
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Origin"] = origin
@@ -153,10 +173,17 @@ def storm(port, path, make_body, attempts, clients):
         for i in indices:
             body = make_body(i, token)
             began = time.perf_counter()
-            status, _ = client.request("POST" if body else "GET", path, body)
+            status, page = client.request("POST" if body else "GET", path, body)
+            seconds = time.perf_counter() - began
+            note = answer_note(page) if body and status not in EXPECTED else ""
             with lock:
-                results.append((status, time.perf_counter() - began))
+                results.append((status, seconds))
+                if note:
+                    unexpected[f"{status} {note}"] = unexpected.get(f"{status} {note}", 0) + 1
+                if DEBUG and body:
+                    print(i, status, note, file=sys.stderr)
 
+    unexpected = {}
     with ThreadPoolExecutor(clients) as pool:
         futures = [pool.submit(client_run, indices) for indices in per_client]
         start.wait()
@@ -164,7 +191,25 @@ def storm(port, path, make_body, attempts, clients):
         for future in futures:
             future.result()
         elapsed = time.perf_counter() - began
+    # Say what went wrong, in the site's words: a benchmark that books nothing says why.
+    for answer, count in sorted(unexpected.items(), key=lambda item: -item[1])[:5]:
+        print(f"{path}: {count} × {answer}", file=sys.stderr)
     return results, elapsed
+
+
+# BENCH_DEBUG=1 prints every booking attempt's status and what its page said.
+DEBUG = bool(os.environ.get("BENCH_DEBUG"))
+# Answers a booking storm expects: booked or waitlisted (302), full (409), busy (503).
+EXPECTED = {302, 303, 409, 503}
+
+
+def answer_note(page):
+    """What a booking answer says, in a few words: the form's errors, or the page title."""
+    errors = re.findall(rb'class="error-summary".*?<ul>(.*?)</ul>', page, re.S)
+    if errors:
+        return re.sub(rb"<[^>]+>|\s+", b" ", b" / ".join(errors)).decode(errors="replace").strip()
+    title = re.search(rb"<title>(.*?)</title>", page, re.S)
+    return title.group(1).decode(errors="replace").strip() if title else ""
 
 
 def booking_form(token, i, *, run, party_size, phone_prefix="139"):
@@ -179,7 +224,9 @@ def booking_form(token, i, *, run, party_size, phone_prefix="139"):
         "party_size": str(party_size),
         "adults": "1",
         "privacy_consent": "on",
-        "idempotency_key": f"bench-{run}-{i:06d}-{secrets.token_hex(8)}",
+        # The key takes letters, digits, "-" and "_" only: a run's name may have spaces.
+        "idempotency_key": f"bench-{re.sub(r'[^A-Za-z0-9_-]+', '-', run)}-{i:06d}-"
+        + secrets.token_hex(8),
         "confirm": "1",
     }
     if i % 2:
@@ -211,11 +258,53 @@ def summary(results, elapsed):
     }
 
 
-def booking_run(env, port, name, capacity, attempts, clients):
+class ServerCPU:
+    """CPU seconds used by the web workers and by the database's backends for this
+    benchmark's database (PostgreSQL), between ``start()`` and ``ms_per(requests)``."""
+
+    def __init__(self, master_pid, database_url):
+        self.master_pid = master_pid
+        self.database_url = database_url if database_url.startswith("postgres") else ""
+
+    def _pids(self):
+        pids = children(self.master_pid)
+        if self.database_url:
+            import psycopg
+
+            dbname = urllib.parse.urlsplit(self.database_url).path.lstrip("/")
+            with psycopg.connect(self.database_url, autocommit=True) as conn:
+                rows = conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> "
+                    "pg_backend_pid()",
+                    [dbname],
+                ).fetchall()
+            pids += [pid for (pid,) in rows]
+        return pids
+
+    def _sample(self):
+        found = {}
+        for pid in self._pids():
+            with contextlib.suppress(OSError):  # ended meanwhile
+                found[pid] = cpu_seconds(pid)
+        return found
+
+    def start(self):
+        self.before = self._sample()
+
+    def ms_per(self, requests):
+        """CPU ms per request; a backend that ended during the storm is not counted."""
+        after = self._sample()
+        used = sum(cpu - self.before.get(pid, 0.0) for pid, cpu in after.items())
+        return round(used * 1000 / max(requests, 1), 1)
+
+
+def booking_run(env, port, name, capacity, attempts, clients, cpu):
     session_pk = make_session(env, capacity)
+    cpu.start()
     results, elapsed = storm(
         port, f"/booking/session/{session_pk}/", booking_body(name), attempts, clients
     )
+    cpu_ms = cpu.ms_per(attempts)
     held, counter, confirmed, waitlisted, rows = outcome(env, session_pk)
     stats = summary(results, elapsed)
     codes = stats.pop("codes")
@@ -233,6 +322,7 @@ def booking_run(env, port, name, capacity, attempts, clients):
         "full 409": full,
         "errors": len(codes) - accepted - full - stats["busy 503"],
         "rows == accepted": rows == accepted,
+        "server CPU ms/request": cpu_ms,
         **stats,
     }
 
@@ -250,25 +340,29 @@ def bench(name, database_url, redis_url, attempts, clients, workers, threads, co
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "collectstatic", "--no-input", "-v0")
     rows = []
-    with serve(env, workers=workers, threads=threads, start_timeout=300) as (base, _):
+    with serve(env, workers=workers, threads=threads, start_timeout=300) as (base, master):
         port = int(base.rsplit(":", 1)[1])
+        cpu = ServerCPU(master.pid, database_url)
         reference_pk = make_session(env, 60)
+        cpu.start()
         ref = summary(
             *storm(port, f"/booking/session/{reference_pk}/", lambda i, t: None, attempts, clients)
         )
+        ref["server CPU ms/request"] = cpu.ms_per(attempts)
         ref.pop("codes")
         rows.append({"run": "GET booking page (reference)", **ref})
         hot_capacity = attempts * PARTY * 9 // 10
-        rows.append(booking_run(env, port, "hot session", hot_capacity, attempts, clients))
-        rows.append(booking_run(env, port, "60 places", 60, attempts, clients))
+        rows.append(booking_run(env, port, "hot session", hot_capacity, attempts, clients, cpu))
+        rows.append(booking_run(env, port, "60 places", 60, attempts, clients, cpu))
     if control:
         unguarded = "benchmarks.booking_control_wsgi"
         with serve(env, workers=workers, threads=threads, app=unguarded, start_timeout=300) as (
             base,
-            _,
+            master,
         ):
             port = int(base.rsplit(":", 1)[1])
-            rows.append(booking_run(env, port, "control: guard off", 60, attempts, clients))
+            cpu = ServerCPU(master.pid, database_url)
+            rows.append(booking_run(env, port, "control: guard off", 60, attempts, clients, cpu))
     for row in rows:
         row["database"] = name
         row["ratio to GET"] = round(row["per s"] / ref["per s"], 2)
@@ -312,6 +406,7 @@ COLUMNS = [
     "p50 ms",
     "p95 ms",
     "p99 ms",
+    "server CPU ms/request",
 ]
 
 
@@ -323,6 +418,11 @@ def main():
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--no-control", dest="control", action="store_false")
+    parser.add_argument(
+        "--keep-database",
+        action="store_true",
+        help="PostgreSQL: reuse the benchmark database of an earlier run (migrate only)",
+    )
     args = parser.parse_args()
     runs = []
     if args.database in ("sqlite", "both"):
@@ -330,7 +430,9 @@ def main():
         for suffix in ("", "-wal", "-shm"):
             Path(f"{sqlite}{suffix}").unlink(missing_ok=True)
         runs.append(("sqlite", f"sqlite:///{sqlite}", ""))
-    if args.database in ("postgresql", "both") and recreate_postgres_database():
+    if args.database in ("postgresql", "both") and (
+        args.keep_database or recreate_postgres_database()
+    ):
         runs.append(("postgresql", PG_URL, REDIS_URL))
     rows = []
     for name, url, redis_url in runs:

@@ -30,12 +30,15 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from booking import (  # noqa: E402
+    EXPECTED,
     Client,
+    answer_note,
     booking_form,
     percentile,
     recreate_postgres_database,
@@ -115,10 +118,12 @@ class User:
         )
         began = time.perf_counter()
         try:
-            status, _ = self.client.request("POST", path, body)
+            status, page = self.client.request("POST", path, body)
         except (OSError, http.client.HTTPException):
-            status = 0
-        self.record("submit", status, time.perf_counter() - began, "")
+            status, page = 0, b""
+        # An unexpected answer is kept with what its page said, in the site's words.
+        note = f"{status} {answer_note(page)}" if status not in EXPECTED else ""
+        self.record("submit", status, time.perf_counter() - began, note)
 
     def read(self, i):
         self.get("home", "/")
@@ -163,7 +168,7 @@ def report(records):
         latencies = sorted(seconds for _, _, seconds, _ in mine)
         statuses = [status for _, status, _, _ in mine]
         ok = {200, 302, 303} | ({409} if kind == "submit" else set())
-        cached = [cache for *_, cache in mine if cache]
+        cached = [cache for *_, cache in mine if cache and kind != "submit"]
         rows.append(
             {
                 "page": kind,
@@ -181,7 +186,8 @@ def report(records):
 
 def run(name, database_url, redis_url, args):
     env = bench_env(
-        f"peak-{name}",
+        # Its own folder: a run with the page cache off may run beside one with it on.
+        f"peak-{name}" + ("" if args.page_cache else "-uncached"),
         database_url=database_url,
         redis_url=redis_url,
         CACHE_KEY_PREFIX=f"bench-peak-{secrets.token_hex(4)}",
@@ -216,6 +222,9 @@ def run(name, database_url, redis_url, args):
         worker.wait(timeout=30)
     places = eval(shell(env, PLACES))  # noqa: S307 - a list of tuples printed just above
     rows = report(records)
+    unexpected = Counter(note for kind, _, _, note in records if kind == "submit" and note)
+    for answer, count in unexpected.most_common(5):
+        print(f"{name}: {count} × submit answered {answer}", file=sys.stderr)
     capacity = sum(c for c, _, _ in places)
     booked = sum(t for _, t, _ in places)
     return {

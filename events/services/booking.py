@@ -4,6 +4,7 @@ The places themselves are held and given back by ``places``; the party rules and
 booking window are stated here once, for the form and the services alike.
 """
 
+import functools
 import json
 
 from django.db import IntegrityError, connection, transaction
@@ -117,6 +118,10 @@ def _check_organization_limit(event, organization):
         )
 
 
+class PlacesWentMeanwhile(Exception):
+    """The places a party was read to fit were taken before its claim reached them."""
+
+
 def create_booking(session_id, *, data, idempotency_key=None, join_waitlist=True, now=None):
     """Book places, or put the party on the waitlist; return ``(booking, created)``.
 
@@ -125,45 +130,70 @@ def create_booking(session_id, *, data, idempotency_key=None, join_waitlist=True
     else it raises ``IdempotencyConflict``. Raises ``SessionFull`` when the party does
     not fit and may not wait, ``BookingError`` when a rule says no.
 
-    The places are held last, by ``places.status_for``, so that the session's row is
-    held only for the statements between that and the commit. A twin sent at the same
-    moment with the same key fails on the key's unique constraint, its transaction
-    (places included) rolls back, and it returns the booking the first one made.
+    A party that fits by the count as read has its rows written first and its places
+    claimed last, so that the session's row is held only for the claim and the commit:
+    that row is what every booking of a hot session waits for. When the claim finds the
+    places gone meanwhile, everything rolls back and the booking is made again the
+    careful way (``places.status_for``: hold, or join the waitlist under the session's
+    lock, or ``SessionFull``). A twin sent at the same moment with the same key fails
+    on the key's unique constraint, its transaction (places included) rolls back, and
+    it returns the booking the first one made.
     """
     now = now or timezone.now()
+    book = functools.partial(_book, session_id, data, idempotency_key, join_waitlist, now)
     try:
-        with transaction.atomic():
-            existing = resubmitted_booking(session_id, idempotency_key, data, join_waitlist)
-            if existing:
-                return existing, False
-            session = Session.objects.select_related("event").get(pk=session_id)
-            event = session.event
-            _check_window(session, now)
-            party_size = data["party_size"]
-            _check_party(event, party_size, data.get("adults", 0))
-            _check_organization_limit(event, data["organization"])
-            status = places.status_for(session, party_size, join_waitlist=join_waitlist)
-            booking = Booking.objects.create(
-                session=session,
-                status=status,
-                idempotency_key=idempotency_key or None,
-                idempotency_digest=(
-                    submission_digest(session_id, data, join_waitlist) if idempotency_key else ""
-                ),
-                privacy_consent_at=now,
-                decided_at=now if status == Booking.Status.CONFIRMED else None,
-                **{field: data.get(field, "") for field in BOOKER_TEXT_FIELDS},
-                party_size=party_size,
-                adults=data.get("adults", 0),
-            )
-            places.notify(booking, Notification.Kind(status))
-            return booking, True
+        try:
+            return book(claim_last=True)
+        except PlacesWentMeanwhile:
+            return book(claim_last=False)
     except IntegrityError:
         # A twin with the same key committed first: return its booking.
         existing = resubmitted_booking(session_id, idempotency_key, data, join_waitlist)
         if existing:
             return existing, False
         raise
+
+
+def _book(session_id, data, idempotency_key, join_waitlist, now, *, claim_last):
+    with transaction.atomic():
+        existing = resubmitted_booking(session_id, idempotency_key, data, join_waitlist)
+        if existing:
+            return existing, False
+        session = Session.objects.select_related("event").get(pk=session_id)
+        event = session.event
+        _check_window(session, now)
+        party_size = data["party_size"]
+        _check_party(event, party_size, data.get("adults", 0))
+        _check_organization_limit(event, data["organization"])
+        key = {
+            "idempotency_key": idempotency_key or None,
+            "idempotency_digest": (
+                submission_digest(session_id, data, join_waitlist) if idempotency_key else ""
+            ),
+        }
+        if claim_last and selectors.party_fits(session, party_size):
+            booking = _write(session, places.holding_status(session), data, key, now)
+            if not places.hold(session, party_size):
+                raise PlacesWentMeanwhile
+            return booking, True
+        status = places.status_for(session, party_size, join_waitlist=join_waitlist)
+        return _write(session, status, data, key, now), True
+
+
+def _write(session, status, data, key, now):
+    """The booking's row (``key``: its idempotency fields) and its message in the outbox."""
+    booking = Booking.objects.create(
+        session=session,
+        status=status,
+        **key,
+        privacy_consent_at=now,
+        decided_at=now if status == Booking.Status.CONFIRMED else None,
+        **{field: data.get(field, "") for field in BOOKER_TEXT_FIELDS},
+        party_size=data["party_size"],
+        adults=data.get("adults", 0),
+    )
+    places.notify(booking, Notification.Kind(status))
+    return booking
 
 
 BOOKER_TEXT_FIELDS = (

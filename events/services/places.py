@@ -82,14 +82,20 @@ def release(session, places):
         session.taken -= places
 
 
+def holding_status(session):
+    """The status of a booking that holds places in ``session``: confirmed, or pending
+    where staff approve each booking."""
+    if session.event.requires_approval:
+        return Booking.Status.PENDING
+    return Booking.Status.CONFIRMED
+
+
 def status_for(session, party_size, *, join_waitlist):
     """Hold the party's places, or queue it; the status its booking gets.
 
     Raises ``SessionFull`` when the party neither fits nor may wait.
     """
-    holding = (
-        Booking.Status.PENDING if session.event.requires_approval else Booking.Status.CONFIRMED
-    )
+    holding = holding_status(session)
     if hold(session, party_size):
         return holding
     if join_waitlist and selectors.may_wait(session, party_size):

@@ -1,11 +1,15 @@
 """The session's counter of places: exact through every change, guarded by the database."""
 
+import threading
+
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events import selectors, services
-from events.models import Booking, Session
+from events.models import Booking, Notification, Session
+from events.services import places
 from tests.events.factories import BookingFactory, EventFactory, SessionFactory, booking_data
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +83,75 @@ def test_recount_repairs_a_counter_from_the_bookings():
     Session.objects.filter(pk=session.pk).update(taken=3)
     assert services.recount(session.pk) == 12
     assert counted(session) == 12
+
+
+def test_the_places_are_claimed_last_so_the_session_row_is_held_only_until_commit():
+    """Every booking of a hot session waits for the session's row: nothing but the
+    commit comes after the statement that holds it."""
+    session = SessionFactory(capacity=30)
+    with CaptureQueriesContext(connection) as queries:
+        booking = book(session, 6)
+    assert booking.status == Booking.Status.CONFIRMED
+    # Savepoints are the test's own transaction at work, not statements of the booking.
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    last = statements[-1]
+    assert last.startswith('UPDATE "events_session" SET "taken"'), last
+    assert counted(session) == 6
+
+
+def test_a_claim_that_finds_the_places_gone_leaves_nothing_behind_and_books_again(monkeypatch):
+    """The booking's rows were written before the claim; a refused claim rolls them back
+    and the party is booked again the careful way (here the places are free again)."""
+    session = SessionFactory(capacity=10)
+    real_hold = places.hold
+    refused = []
+
+    def refuse_once(target, size):
+        if not refused:
+            refused.append(size)
+            return False  # what the guarded statement answers when the places went
+        return real_hold(target, size)
+
+    monkeypatch.setattr(places, "hold", refuse_once)
+    booking = book(session, 4)
+    assert refused == [4]
+    assert booking.status == Booking.Status.CONFIRMED
+    assert list(Booking.objects.filter(session=session)) == [booking]
+    assert list(
+        Notification.objects.filter(booking__session=session).values_list("kind", flat=True)
+    ) == [Notification.Kind.CONFIRMED]
+    assert counted(session) == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once")
+@pytest.mark.django_db(transaction=True)
+def test_a_rival_that_claims_first_sends_the_party_to_the_waitlist(monkeypatch):
+    """Another booker's claim commits between this party's read and its claim: the
+    party's claim is refused by the database, and it joins the waitlist in turn."""
+    session = SessionFactory(capacity=10)
+    real_hold = places.hold
+    rivals = []
+
+    def rival_first(target, size):
+        if not rivals:
+            rivals.append(None)
+
+            def rival():
+                try:
+                    rivals[0] = book(session, 8, organization="对手小学", phone="13900000008")
+                finally:
+                    connections.close_all()
+
+            thread = threading.Thread(target=rival)
+            thread.start()
+            thread.join(30)
+        return real_hold(target, size)
+
+    monkeypatch.setattr(places, "hold", rival_first)
+    waiting = book(session, 5)
+    assert rivals[0].status == Booking.Status.CONFIRMED
+    assert waiting.status == Booking.Status.WAITLISTED
+    assert Booking.objects.filter(session=session).count() == 2
+    kinds = Notification.objects.filter(booking__session=session).values_list("kind", flat=True)
+    assert sorted(kinds) == sorted([Notification.Kind.CONFIRMED, Notification.Kind.WAITLISTED])
+    assert counted(session) == 8
