@@ -24,7 +24,9 @@ import re
 import secrets
 
 from django.utils import timezone
+from prometheus_client import Counter
 
+from core import cache as cache_guard
 from core import ratelimit
 from core.clients import client_ip
 
@@ -47,6 +49,9 @@ MACHINE_AGENT = re.compile(
 )
 PREFETCH_HEADERS = ("HTTP_PURPOSE", "HTTP_SEC_PURPOSE", "HTTP_X_PURPOSE", "HTTP_X_MOZ")
 _salts = {}
+#: What became of each scan request, for the operators (``/metrics/``) and
+#: ``benchmarks/scans.py``: a scan "not counted" is one the cache failed to keep.
+OUTCOMES = Counter("firebreak_scans", "QR scan requests, by what became of them.", ["outcome"])
 
 
 def is_person(request):
@@ -89,10 +94,12 @@ def count_scan(request, material):
     """Count this request as a scan of ``material`` if it is a person's first in 30
     minutes. Returns True when counted. Never raises for a cache outage."""
     if not is_person(request):
+        OUTCOMES.labels("machine").inc()
         return False
     day = timezone.localdate()
     salt = _salt(day)
     if salt is None:
+        OUTCOMES.labels("not counted: cache unavailable").inc()
         return False
     phone = hashlib.sha256(
         "\x1f".join(
@@ -100,5 +107,10 @@ def count_scan(request, material):
         ).encode()
     ).hexdigest()
     if not ratelimit.first_time(f"scans:seen:{phone}", DEDUP_SECONDS):
+        # The page cache's rest after a failure (core/cache.py) answers "already marked".
+        resting = not cache_guard.available()
+        OUTCOMES.labels("not counted: cache resting" if resting else "repeat").inc()
         return False
-    return ratelimit.count(counter_key(material.pk, day), COUNTER_SECONDS) is not None
+    kept = ratelimit.count(counter_key(material.pk, day), COUNTER_SECONDS) is not None
+    OUTCOMES.labels("counted" if kept else "not counted: cache unavailable").inc()
+    return kept
