@@ -13,8 +13,12 @@ A scan is counted per material per day in a counter of the counters' cache
   headers), subresource fetches (``Sec-Fetch-Mode`` other than ``navigate``),
   crawlers, link previewers and scripts (by user agent, below), and WeChat's servers
   fetching a link for its preview card are redirected but not counted.
-- **Fail open.** While the cache is down or slow the redirect still happens at once;
-  the scan is simply not counted (``core/cache.py``: slowed, never downed).
+- **Exact, or fail open.** The mark and the counter move in one atomic step, tried
+  twice on Redis (it is idempotent), so a slow cache or a lost reply neither loses a
+  scan nor counts it twice; the page cache's rest after a failure (``core/cache.py``)
+  does not apply to it. Only while the counters' cache is down (both tries fail, each
+  within its socket timeout) is the redirect answered uncounted. ``OUTCOMES`` counts
+  every scan request by what became of it.
 
 The worker folds the counters into the database every minute (``services.scans``).
 """
@@ -26,7 +30,6 @@ import secrets
 from django.utils import timezone
 from prometheus_client import Counter
 
-from core import cache as cache_guard
 from core import ratelimit
 from core.clients import client_ip
 
@@ -91,8 +94,13 @@ def counter_key(material_id, day):
 
 
 def count_scan(request, material):
-    """Count this request as a scan of ``material`` if it is a person's first in 30
-    minutes. Returns True when counted. Never raises for a cache outage."""
+    """Count this request as a scan of ``material`` (anything with ``pk`` and ``code``)
+    if it is a person's first in 30 minutes. Returns True when counted. Never raises for
+    a cache outage.
+
+    The "seen in 30 minutes" mark and the day's counter move in one atomic step of the
+    counters' cache (``ratelimit.count_once``): a phone scanning twice at the same
+    instant counts once, and a scan is never marked without being counted."""
     if not is_person(request):
         OUTCOMES.labels("machine").inc()
         return False
@@ -106,11 +114,11 @@ def count_scan(request, material):
             (salt, client_ip(request), request.META.get("HTTP_USER_AGENT", ""), material.code)
         ).encode()
     ).hexdigest()
-    if not ratelimit.first_time(f"scans:seen:{phone}", DEDUP_SECONDS):
-        # The page cache's rest after a failure (core/cache.py) answers "already marked".
-        resting = not cache_guard.available()
-        OUTCOMES.labels("not counted: cache resting" if resting else "repeat").inc()
+    value = ratelimit.count_once(
+        f"scans:seen:{phone}", DEDUP_SECONDS, counter_key(material.pk, day), COUNTER_SECONDS
+    )
+    if value is None:
+        OUTCOMES.labels("not counted: cache unavailable").inc()
         return False
-    kept = ratelimit.count(counter_key(material.pk, day), COUNTER_SECONDS) is not None
-    OUTCOMES.labels("counted" if kept else "not counted: cache unavailable").inc()
-    return kept
+    OUTCOMES.labels("counted" if value else "repeat").inc()
+    return bool(value)
