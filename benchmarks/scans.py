@@ -248,7 +248,8 @@ def main():
         print("preparing the benchmark database (demo content) …", flush=True)
         prepare(env)
         port = free_port()
-        with serve(env, workers=2, port=port):
+        # A loaded machine can take minutes to start two workers.
+        with serve(env, workers=2, port=port, start_timeout=300):
             print(f"cache: {args.cache}; load average at start {load_average()}")
             code = shell(env, NEW_MATERIAL.format(tag="speed"))
             run_load(port, scans(code, 0, 50), 2)  # warm up both workers
