@@ -180,8 +180,8 @@ def _redis_count_once(cache, mark, key, mark_timeout, timeout):
     arguments = [int(mark_timeout), int(timeout)]
     try:
         return int(script(keys=keys, args=arguments, client=client))
-    except CACHE_ERRORS:
-        logger.info("Counting step tried again after a cache error", exc_info=True)
+    except CACHE_ERRORS as error:
+        logger.info("Counting step tried again after %s: %s", type(error).__name__, error)
         return int(script(keys=keys, args=arguments, client=client))
 
 
@@ -231,18 +231,30 @@ def count_once(mark, mark_timeout, key, timeout):
             # (that one scan is then marked but not counted).
             return _increment(cache, key, timeout) if cache.add(mark, 1, mark_timeout) else 0
         return _file_count_once(cache, mark, key, mark_timeout, timeout)
-    except Exception:
-        logger.warning("Count not kept: the cache is unavailable", exc_info=True)
+    except Exception as error:
+        # One line, no traceback: during an outage every scan comes here.
+        logger.warning(
+            "Count not kept: the cache is unavailable (%s: %s)", type(error).__name__, error
+        )
         return None
 
 
 def shared_value(key, make, timeout):
     """The value under ``key``, or ``make()`` stored there first by whoever comes first;
-    None while the cache is unavailable."""
+    None while the cache is unavailable. On the file cache, whose ``add`` checks and then
+    writes, under the file lock: two processes must never keep two values (two salts
+    would count one phone twice)."""
     try:
         cache = _cache()
-        cache.add(key, make(), timeout)
-        return cache.get(key)
+        if isinstance(cache, ATOMIC_BACKENDS):
+            cache.add(key, make(), timeout)
+            return cache.get(key)
+        with _exclusive(cache):
+            value = cache.get(key)
+            if value is None:
+                value = make()
+                cache.set(key, value, timeout)
+            return value
     except Exception:
         logger.warning("Shared value %r not read: the cache is unavailable", key, exc_info=True)
         return None

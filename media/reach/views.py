@@ -100,7 +100,8 @@ def scan_target(request, code):
     if isinstance(entry, dict) and entry["generation"] == generation:
         return entry["target"]
     target = _load_target(code)
-    cache.set(key, {"generation": generation, "target": target}, TARGET_SECONDS)
+    if target is not None:  # codes that lead nowhere are anyone's to make up: not kept
+        cache.set(key, {"generation": generation, "target": target}, TARGET_SECONDS)
     return target
 
 

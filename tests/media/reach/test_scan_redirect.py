@@ -85,3 +85,9 @@ def test_a_database_error_on_the_fast_path_falls_through_to_the_view(client, hom
     monkeypatch.setattr(views, "_load_target", broken)
     response = scan(client, item.code)
     assert response.status_code == 503
+
+
+def test_made_up_codes_are_not_kept_in_the_cache(client, home):
+    for code in ("zzzzzz", "abcdefgh", "k7m2xq"):
+        assert client.get(f"/q/{code}/", HTTP_USER_AGENT=PHONE).status_code == 404
+        assert cache.get(f"scans:target:{code}") is None
