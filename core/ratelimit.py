@@ -38,6 +38,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.memcached import BaseMemcachedCache
 from django.core.cache.backends.redis import RedisCache
 
+from core.cache import CACHE_ERRORS
+
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "ratelimit"
@@ -153,51 +155,106 @@ def reset(key, window_seconds):
 # attempts (QR scans): no window, the caller's key (which must hold nothing personal)
 # says what is counted and is read back by name.
 
-
-def _redis_count(cache, key, timeout):
-    """INCR and EXPIRE in one pipeline: one round trip, where ``add`` + ``incr`` take
-    three (Django's ``incr`` checks the key exists first). Uses Django's private Redis
-    client, ``cache._cache``; tests/core/test_counters.py fails if Django renames it."""
-    full_key = cache.make_and_validate_key(key)
-    client = cache._cache.get_client(full_key, write=True)
-    with client.pipeline(transaction=False) as pipe:
-        pipe.incr(full_key)
-        pipe.expire(full_key, timeout)
-        value, _expiry_set = pipe.execute()
-    return value
+#: Mark once, and count only what was marked: one atomic step on the Redis server.
+#: KEYS: the mark, the counter; ARGV: their lifetimes in seconds.
+_COUNT_ONCE = """
+if redis.call('SET', KEYS[1], 1, 'NX', 'EX', ARGV[1]) then
+  local value = redis.call('INCR', KEYS[2])
+  redis.call('EXPIRE', KEYS[2], ARGV[2])
+  return value
+end
+return 0
+"""
 
 
-def count(key, timeout):
-    """One more on counter ``key``, kept ``timeout`` seconds; the new value, or None
-    while the cache is unavailable (never raises: whoever counts decides what a lost
-    count means)."""
+def _redis_count_once(cache, mark, key, mark_timeout, timeout):
+    """The script, tried twice: it is idempotent (a second try finds the first one's
+    mark), so a try whose reply was lost on a loaded machine is repeated safely, and the
+    wait stays bounded by two socket timeouts of the counters' alias. Uses Django's
+    private Redis client, ``cache._cache``, so that the page cache's rest after a failure
+    (``core/cache.py``) never stops a count; tests/core/test_counters.py fails if Django
+    renames it."""
+    keys = [cache.make_and_validate_key(mark), cache.make_and_validate_key(key)]
+    client = cache._cache.get_client(keys[1], write=True)
+    script = client.register_script(_COUNT_ONCE)
+    arguments = [int(mark_timeout), int(timeout)]
+    try:
+        return int(script(keys=keys, args=arguments, client=client))
+    except CACHE_ERRORS as error:
+        logger.info("Counting step tried again after %s: %s", type(error).__name__, error)
+        return int(script(keys=keys, args=arguments, client=client))
+
+
+_mark_caches = {}
+
+
+def _marks():
+    """The file cache's marks, in a folder of their own inside the counters' folder.
+
+    A file cache culls a random third of its files once it holds ``MAX_ENTRIES``, and
+    expired files go only then: with one mark per phone beside the counters, a busy
+    campaign would cull counters. Culled marks only forget a phone early."""
+    location = Path(settings.CACHES[CACHE_ALIAS]["LOCATION"]) / "marks"
+    if location not in _mark_caches:
+        _mark_caches[location] = FileBasedCache(
+            location, {"OPTIONS": settings.CACHES[CACHE_ALIAS].get("OPTIONS", {})}
+        )
+    return _mark_caches[location]
+
+
+def _file_count_once(cache, mark, key, mark_timeout, timeout):
+    marks = _marks()
+    with _exclusive(cache):
+        if marks.get(mark) is not None:
+            return 0
+        # The counter first: a failure in between can count a phone once more, never
+        # mark a scan that was not counted.
+        value = (cache.get(key) or 0) + 1
+        cache.set(key, value, timeout)
+        marks.set(mark, 1, mark_timeout)
+        return value
+
+
+def count_once(mark, mark_timeout, key, timeout):
+    """Count one on counter ``key`` (kept ``timeout`` seconds) unless ``mark`` was set in
+    the last ``mark_timeout`` seconds, and set it: mark and count together or not at
+    all, on every backend. Returns the counter's new value, 0 when ``mark`` was already
+    set, or None while the cache is unavailable (never raises: whoever counts decides
+    what a lost count means)."""
+    mark = f"once:{_digest(mark)}"
     try:
         cache = _cache()
         if isinstance(cache, RedisCache):
-            return _redis_count(cache, key, timeout)
-        return _increment(cache, key, timeout)
-    except Exception:
-        logger.warning("Counter not kept: the cache is unavailable", exc_info=True)
+            return _redis_count_once(cache, mark, key, mark_timeout, timeout)
+        if isinstance(cache, ATOMIC_BACKENDS):
+            # ``add`` is atomic here; only memcached can fail between the two steps
+            # (that one scan is then marked but not counted).
+            return _increment(cache, key, timeout) if cache.add(mark, 1, mark_timeout) else 0
+        return _file_count_once(cache, mark, key, mark_timeout, timeout)
+    except Exception as error:
+        # One line, no traceback: during an outage every scan comes here.
+        logger.warning(
+            "Count not kept: the cache is unavailable (%s: %s)", type(error).__name__, error
+        )
         return None
-
-
-def first_time(key, timeout):
-    """True when ``key`` was not marked in the last ``timeout`` seconds (and marks it);
-    False when it was, or while the cache is unavailable."""
-    try:
-        return bool(_cache().add(f"once:{_digest(key)}", 1, timeout))
-    except Exception:
-        logger.warning("Mark not kept: the cache is unavailable", exc_info=True)
-        return False
 
 
 def shared_value(key, make, timeout):
     """The value under ``key``, or ``make()`` stored there first by whoever comes first;
-    None while the cache is unavailable."""
+    None while the cache is unavailable. On the file cache, whose ``add`` checks and then
+    writes, under the file lock: two processes must never keep two values (two salts
+    would count one phone twice)."""
     try:
         cache = _cache()
-        cache.add(key, make(), timeout)
-        return cache.get(key)
+        if isinstance(cache, ATOMIC_BACKENDS):
+            cache.add(key, make(), timeout)
+            return cache.get(key)
+        with _exclusive(cache):
+            value = cache.get(key)
+            if value is None:
+                value = make()
+                cache.set(key, value, timeout)
+            return value
     except Exception:
         logger.warning("Shared value %r not read: the cache is unavailable", key, exc_info=True)
         return None

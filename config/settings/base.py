@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "config.faults.DatabaseFaultMiddleware",
     "config.middleware.RejectNullCharactersMiddleware",
     "config.middleware.ReadFormBodyOnceMiddleware",
+    # A QR scan's redirect is answered here, before everything below (media/reach/middleware.py).
+    "media.reach.middleware.ScanRedirectMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -15,3 +15,7 @@ class ReachConfig(AppConfig):
         from .signals import connect
 
         connect()
+        from education import freshness
+
+        # Where a code leads is cached under the reach scope (views.scan_target).
+        freshness.track(("reach",), "reach.Material")

@@ -13,8 +13,12 @@ A scan is counted per material per day in a counter of the counters' cache
   headers), subresource fetches (``Sec-Fetch-Mode`` other than ``navigate``),
   crawlers, link previewers and scripts (by user agent, below), and WeChat's servers
   fetching a link for its preview card are redirected but not counted.
-- **Fail open.** While the cache is down or slow the redirect still happens at once;
-  the scan is simply not counted (``core/cache.py``: slowed, never downed).
+- **Exact, or fail open.** The mark and the counter move in one atomic step, tried
+  twice on Redis (it is idempotent), so a slow cache or a lost reply neither loses a
+  scan nor counts it twice; the page cache's rest after a failure (``core/cache.py``)
+  does not apply to it. Only while the counters' cache is down (both tries fail, each
+  within its socket timeout) is the redirect answered uncounted. ``OUTCOMES`` counts
+  every scan request by what became of it.
 
 The worker folds the counters into the database every minute (``services.scans``).
 """
@@ -24,6 +28,7 @@ import re
 import secrets
 
 from django.utils import timezone
+from prometheus_client import Counter
 
 from core import ratelimit
 from core.clients import client_ip
@@ -47,6 +52,9 @@ MACHINE_AGENT = re.compile(
 )
 PREFETCH_HEADERS = ("HTTP_PURPOSE", "HTTP_SEC_PURPOSE", "HTTP_X_PURPOSE", "HTTP_X_MOZ")
 _salts = {}
+#: What became of each scan request, for the operators (``/metrics/``) and
+#: ``benchmarks/scans.py``: a scan "not counted" is one the cache failed to keep.
+OUTCOMES = Counter("firebreak_scans", "QR scan requests, by what became of them.", ["outcome"])
 
 
 def is_person(request):
@@ -86,19 +94,31 @@ def counter_key(material_id, day):
 
 
 def count_scan(request, material):
-    """Count this request as a scan of ``material`` if it is a person's first in 30
-    minutes. Returns True when counted. Never raises for a cache outage."""
+    """Count this request as a scan of ``material`` (anything with ``pk`` and ``code``)
+    if it is a person's first in 30 minutes. Returns True when counted. Never raises for
+    a cache outage.
+
+    The "seen in 30 minutes" mark and the day's counter move in one atomic step of the
+    counters' cache (``ratelimit.count_once``): a phone scanning twice at the same
+    instant counts once, and a scan is never marked without being counted."""
     if not is_person(request):
+        OUTCOMES.labels("machine").inc()
         return False
     day = timezone.localdate()
     salt = _salt(day)
     if salt is None:
+        OUTCOMES.labels("not counted: cache unavailable").inc()
         return False
     phone = hashlib.sha256(
         "\x1f".join(
             (salt, client_ip(request), request.META.get("HTTP_USER_AGENT", ""), material.code)
         ).encode()
     ).hexdigest()
-    if not ratelimit.first_time(f"scans:seen:{phone}", DEDUP_SECONDS):
+    value = ratelimit.count_once(
+        f"scans:seen:{phone}", DEDUP_SECONDS, counter_key(material.pk, day), COUNTER_SECONDS
+    )
+    if value is None:
+        OUTCOMES.labels("not counted: cache unavailable").inc()
         return False
-    return ratelimit.count(counter_key(material.pk, day), COUNTER_SECONDS) is not None
+    OUTCOMES.labels("counted" if value else "repeat").inc()
+    return bool(value)
