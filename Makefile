@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # make test runs the suite in this many processes (pytest-xdist); auto = one per core.
+# --dist load hands each process its tests in collection order, which keeps pytest-django's
+# order (tests in a rolled-back transaction before those that empty the tables).
 TEST_PROCESSES ?= auto
 STAMP := $(VENV)/.installed
 
@@ -78,7 +80,7 @@ test: messages
 		echo "NOTE: /usr/bin/chromium is missing: browser tests will be SKIPPED."; \
 		echo "      Install with: apt-get install chromium fonts-wqy-microhei"; fi
 	$(PY) manage.py makemigrations --check --dry-run -v0
-	$(PY) -m pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_PROCESSES) --dist load $(PYTEST_ARGS)
 
 browser-deps:
 	@command -v chromium >/dev/null && fc-list | grep -qi wqy || { \
