@@ -19,6 +19,7 @@ class EducationConfig(AppConfig):
         freshness.track(
             ("content",),
             "wagtailcore.Site",
+            "wagtailcore.Locale",
             "wagtailcore.PageViewRestriction",
             "education.SiteSettings",
             "education.MenuItem",

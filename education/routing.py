@@ -8,6 +8,11 @@ new generation of public content (``education/freshness.py``). So the route is k
 cache under the generation, and a request that finds it there goes straight to the
 page's own ``serve``. Everything after the route (restrictions, ``serve``, the hooks)
 runs as Wagtail runs it.
+
+The route is data, not HTML: like the site shell (``templatetags/site_tags.py``) it is
+kept whether or not fragments are, so a page whose own scopes changed (a booking on the
+home page) renders without finding its way again. ``FRAGMENT_CACHE_SECONDS`` only bounds
+how long an entry lives (a minute when fragments are off).
 """
 
 from django.conf import settings
@@ -44,8 +49,8 @@ def _site_and_root(request, seconds):
 
 def serve(request, path):
     """Wagtail's ``serve`` view, with the route looked up in the cache first."""
-    seconds = settings.FRAGMENT_CACHE_SECONDS
-    if seconds <= 0 or request.method not in ("GET", "HEAD"):
+    seconds = settings.FRAGMENT_CACHE_SECONDS or 60
+    if request.method not in ("GET", "HEAD"):
         return wagtail_views.serve(request, path)
     key = f"route:{_prefix(request)}:{path}"
     cached = cache.get(key)

@@ -6,11 +6,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
-from wagtail.models import Locale, Site
 
 from . import freshness
 from .search.hints import no_result_hints
 from .search.results import clean_query, search_pages
+from .shell import shell
 
 DISPLAY_COOKIE = "firebreak_display"
 DISPLAY_MODES = {"standard", "large"}
@@ -63,11 +63,11 @@ def search(request):
     number = request.GET.get("page", "")
     number = int(number) if number.isdecimal() and len(number) < 4 else 1
     # Searched only when the results are rendered, not when they come from the cache.
-    results = SimpleLazyObject(lambda: search_pages(query, Locale.get_active(), number))
+    results = SimpleLazyObject(lambda: search_pages(query, shell(request)["locale"], number))
 
     def hints():
-        site = Site.find_for_request(request)
-        return no_result_hints(query, Locale.get_active(), site.root_page if site else None)
+        site = shell(request)["site"]
+        return no_result_hints(query, shell(request)["locale"], site.root_page if site else None)
 
     return TemplateResponse(
         request,

@@ -176,10 +176,9 @@ def search_pages(query, locale, page_number=None):
     pages = Page.objects.live().public().filter(locale=locale)
     promoted = promoted_pages(query, pages)
     ranked = ranked_pages(query, pages.exclude(pk__in=[page.pk for page in promoted]))
-    result_page = Paginator(ranked, PER_PAGE).get_page(page_number)
-    specific = Page.objects.filter(pk__in=[page.pk for page in result_page]).specific()
-    by_pk = {page.pk: page for page in specific}
-    result_page.object_list = [by_pk[page.pk] for page in result_page if page.pk in by_pk]
+    # Specific pages straight from the ranked rows: one query per page type on the page.
+    result_page = Paginator(ranked.specific(), PER_PAGE).get_page(page_number)
+    result_page.object_list = list(result_page)
     result_page.promoted = promoted if result_page.number == 1 else []
     result_page.total = result_page.paginator.count + len(promoted)
     words = highlight_words(query)

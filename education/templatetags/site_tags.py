@@ -8,80 +8,36 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.html import format_html
-from django.utils.translation import get_language, override
-from wagtail.models import Page, Site
+from django.utils.translation import get_language
+from wagtail.models import Page
 
 from .. import freshness
 from ..i18n import untranslated_language as untranslated_language_of
-from ..models import SiteSettings
+from ..shell import shell
 
 register = template.Library()
 
 
-def _shell(request):
-    """The home page's URL, the menu and the fire hotline in the active language.
-
-    Cached per host, language and content generation, and kept on the request, so the
-    shell of a page costs one cache read.
-    """
-    if request is None:
-        return {"home_url": "/", "menu": [], "fire_hotline": "119"}
-    language = get_language()
-    memo = getattr(request, "_firebreak_shell", None)
-    if memo is not None and memo[0] == language:
-        return memo[1]
-    generation = freshness.token(request, ("content",))
-    key = f"shell:{generation}:{request.get_host()}:{language}"
-    shell = cache.get(key)
-    if shell is None:
-        site = Site.find_for_request(request)
-        home = site.root_page.localized if site else None
-        site_settings = SiteSettings.for_site(site) if site else None
-        shell = {
-            "home_url": home.get_url(request=request) if home else "/",
-            "menu": _menu(request, home, site_settings, language) if home else [],
-            "fire_hotline": (site_settings.fire_hotline if site_settings else "") or "119",
-        }
-        cache.set(key, shell, settings.FRAGMENT_CACHE_SECONDS or 60)
-    request._firebreak_shell = (language, shell)
-    return shell
+@register.simple_tag(takes_context=True)
+def site_settings(context):
+    """The site's settings (``SiteSettings``) from the cached shell: no query."""
+    return shell(context.get("request"))["settings"]
 
 
-def _menu(request, home, site_settings, language):
-    """The main menu: the site settings' short labels, else the home page's children
-    marked 'show in menus' by title. Each item: title, url, and the tree path of its page."""
-    items = list(site_settings.menu_items.select_related("page")) if site_settings else []
-    if not items:
-        return [
-            {"title": child.title, "url": child.get_url(request=request), "path": child.path}
-            for child in home.get_children()
-            .live()
-            .in_menu()
-            .only("title", "url_path", "path", "depth", "locale_id")
-        ]
-    menu = []
-    for item in items:
-        title = (item.label_en if language == "en" else "") or item.label
-        if item.page_id is None:
-            # The path is stored as the default language spells it, and resolved so.
-            with override(settings.LANGUAGE_CODE):
-                url = translate_url(item.path, language)
-            menu.append({"title": title, "url": url, "path": ""})
-            continue
-        page = item.page.localized
-        if page.live:
-            menu.append({"title": title, "url": page.get_url(request=request), "path": page.path})
-    return menu
+@register.simple_tag(takes_context=True)
+def footer_link(context, name):
+    """The URL of the footer's ``privacy_page`` or ``accessibility_page`` (``""`` if unset)."""
+    return shell(context.get("request"))["links"].get(name, "")
 
 
 @register.simple_tag(takes_context=True)
 def home_url(context):
-    return _shell(context.get("request"))["home_url"] or "/"
+    return shell(context.get("request"))["home_url"] or "/"
 
 
 @register.simple_tag(takes_context=True)
 def fire_hotline(context):
-    return _shell(context.get("request"))["fire_hotline"]
+    return shell(context.get("request"))["fire_hotline"]
 
 
 @register.simple_tag(takes_context=True)
@@ -98,7 +54,7 @@ def main_menu(context, current_page=None):
             return bool(current_path) and current_path.startswith(item["path"])
         return address.startswith(item["url"])
 
-    return [{**item, "current": current(item)} for item in _shell(request)["menu"]]
+    return [{**item, "current": current(item)} for item in shell(request)["menu"]]
 
 
 @register.filter

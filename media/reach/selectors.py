@@ -51,8 +51,11 @@ def tallies(
     start=None,
     end=None,
     public=False,
+    metrics=None,
 ):
-    """Tallies filtered for a dashboard or a page; ``place`` includes places inside it."""
+    """Tallies filtered for a dashboard or a page; ``place`` includes places inside it.
+
+    ``metrics``: every metric by id (``_metrics()``), when the caller has read them."""
     qs = Tally.objects.all()
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
@@ -69,7 +72,12 @@ def tallies(
     if end is not None:
         qs = qs.filter(period_end__lte=end)
     if public:
-        qs = qs.filter(approved=True, metric__in=_metric_ids(public=True))
+        public_ids = (
+            _metric_ids(public=True)
+            if metrics is None
+            else [pk for pk, metric in metrics.items() if metric.public]
+        )
+        qs = qs.filter(approved=True, metric__in=public_ids)
     return qs
 
 
@@ -80,11 +88,16 @@ def _metric_ids(**conditions):
     return list(Metric.objects.filter(**conditions).values_list("pk", flat=True))
 
 
-def _flows_and_running(qs):
+def _flows_and_running(qs, metrics=None):
     """``qs`` split into flows (summed) and running totals (latest value), by metric ids
-    read in one query."""
+    read in one query (none when the caller has read ``metrics`` already)."""
     ids = defaultdict(list)
-    for pk, aggregation in Metric.objects.values_list("pk", "aggregation"):
+    pairs = (
+        Metric.objects.values_list("pk", "aggregation")
+        if metrics is None
+        else ((pk, metric.aggregation) for pk, metric in metrics.items())
+    )
+    for pk, aggregation in pairs:
         ids[aggregation].append(pk)
     return (
         qs.filter(metric__in=ids[Metric.Aggregation.SUM]).order_by(),
@@ -114,9 +127,9 @@ def _latest_rows(running, fields):
     ]
 
 
-def _grouped(qs, *fields):
+def _grouped(qs, *fields, metrics=None):
     """Sum and weakest qualifier per metric and ``fields``, summing flows, latest for totals."""
-    flows, running = _flows_and_running(qs)
+    flows, running = _flows_and_running(qs, metrics)
     rows = list(
         flows.values("metric", *fields).annotate(total=Sum("count"), qualifier=Min("qualifier"))
     )
@@ -161,11 +174,19 @@ def _figure(metric, total, qualifier, target=None):
     return figure
 
 
-def totals_by_metric(qs, targets=None):
-    """One figure per metric (unit-safe), in metric order; targets: {metric_id: target}."""
-    metrics = _metrics()
+def totals_by_metric(qs, targets=None, *, metrics=None, rows=None):
+    """One figure per metric (unit-safe), in metric order; targets: {metric_id: target}.
+
+    ``rows``: the same tallies already grouped by metric and something finer
+    (``_grouped(qs, "channel")``), added up per metric here instead of read again.
+    """
+    metrics = metrics or _metrics()
     targets = targets or {}
-    found = {row["metric"]: row for row in _grouped(qs)}
+    found = {}
+    for row in _grouped(qs, metrics=metrics) if rows is None else rows:
+        total = found.setdefault(row["metric"], {"total": 0, "qualifier": None})
+        total["total"] += row["total"]
+        total["qualifier"] = weakest(total["qualifier"], row["qualifier"])
     figures = []
     for metric_id in sorted(set(found) | set(targets), key=lambda pk: metrics[pk].sort_order):
         row = found.get(metric_id, {"total": 0, "qualifier": Tally.Qualifier.EXACT})
@@ -177,14 +198,20 @@ def totals_by_metric(qs, targets=None):
 
 def people_reached(qs):
     """Unique people reached: only metrics that count people are added."""
-    figures = [f for f in totals_by_metric(qs) if f["metric"].counts_people]
+    return _people(totals_by_metric(qs))
+
+
+def _people(figures):
+    """People reached, from the figures per metric (``totals_by_metric``)."""
+    figures = [f for f in figures if f["metric"].counts_people]
     total = sum(f["total"] for f in figures)
     qualifier = weakest(*(f["qualifier"] for f in figures))
     return {"total": total, "qualifier": qualifier, "display": format_count(total, qualifier)}
 
 
-def breakdown(qs, by):
-    """Per metric, the figures by ``by`` ("channel", "place" or "campaign")."""
+def breakdown(qs, by, *, metrics=None, rows=None):
+    """Per metric, the figures by ``by`` ("channel", "place" or "campaign"); ``rows``:
+    ``_grouped(qs, by)`` when the caller has it."""
     names = {
         "channel": lambda ids: dict(
             Tally.channel.field.related_model.objects.filter(pk__in=ids).values_list("pk", "name")
@@ -194,9 +221,9 @@ def breakdown(qs, by):
             CampaignPage.objects.filter(pk__in=ids).values_list("pk", "title")
         ),
     }[by]
-    rows = _grouped(qs, by)
+    metrics = metrics or _metrics()
+    rows = _grouped(qs, by, metrics=metrics) if rows is None else rows
     labels = names({row[by] for row in rows})
-    metrics = _metrics()
     grouped = defaultdict(list)
     for row in rows:
         label = labels.get(row[by]) or _("(none)")
@@ -229,18 +256,20 @@ def _next_bucket(start, bucket):
     return start + datetime.timedelta(days=1)
 
 
-def time_series(qs, bucket="week"):
+def time_series(qs, bucket="week", *, metrics=None):
     """Per metric, [(bucket start, total)]: flows summed per bucket; running totals
     carried forward (each channel × place's latest value up to the bucket's end) into
     every later bucket up to the last one with figures, so a week without a new count
     shows the total reached so far, not a gap or zero."""
     bucket = bucket if bucket in BUCKETS else "week"
-    metrics = _metrics()
+    metrics = metrics or _metrics()
     series = defaultdict(dict)
     # Group by day in the database (fast everywhere; SQLite's week/month truncation runs
     # in Python per row), then fold the days into weeks or months here.
-    flows, running = _flows_and_running(qs)
+    flows, running = _flows_and_running(qs, metrics)
+    last_day = None  # the latest period start of any tally: flows' and running totals'
     for row in flows.values("metric", "period_start").annotate(total=Sum("count")):
+        last_day = max(last_day or row["period_start"], row["period_start"])
         start = _bucket_of(row["period_start"], bucket)
         series[row["metric"]][start] = series[row["metric"]].get(start, 0) + row["total"]
 
@@ -253,9 +282,10 @@ def time_series(qs, bucket="week"):
         totals[metric_id] += count - latest.get((channel_id, place_id), 0)
         latest[(channel_id, place_id)] = count
         series[metric_id][_bucket_of(day, bucket)] = totals[metric_id]
+        last_day = max(last_day or day, day)
 
     if current:
-        last = _bucket_of(qs.order_by().aggregate(last=Max("period_start"))["last"], bucket)
+        last = _bucket_of(last_day, bucket)
         for metric_id in current:
             points = series[metric_id]
             moment, value = min(points), None
@@ -275,17 +305,21 @@ def campaign_targets(campaign):
 
 def campaign_report(campaign, *, public=True, bucket="week"):
     """Everything a campaign page or the dashboard shows for one campaign."""
-    qs = tallies(campaign=campaign, public=public)
-    targets = campaign_targets(campaign)
-    figures = totals_by_metric(qs, targets)
+    # The metrics read once, and the totals added up from the figures by channel: the
+    # page's figures, people reached and channels come from one pass over the tallies.
+    metrics = _metrics()
+    qs = tallies(campaign=campaign, public=public, metrics=metrics)
+    by_channel = _grouped(qs, "channel", metrics=metrics)
+    figures = totals_by_metric(qs, campaign_targets(campaign), metrics=metrics, rows=by_channel)
+    channels = breakdown(qs, "channel", metrics=metrics, rows=by_channel)
     last = qs.aggregate(last=Max("period_end"))["last"]
     return {
         "campaign": campaign,
         "figures": figures,
         "behind": [f for f in figures if f["behind"]],
-        "people": people_reached(qs),
-        "channels": [b for b in breakdown(qs, "channel") if len(b["rows"]) > 1],
-        "series": time_series(qs, bucket),
+        "people": _people(figures),
+        "channels": [b for b in channels if len(b["rows"]) > 1],
+        "series": time_series(qs, bucket, metrics=metrics),
         "last_day": last,
     }
 

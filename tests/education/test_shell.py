@@ -1,0 +1,43 @@
+"""The site's shell (education/shell.py): cached under the content generation, never stale."""
+
+import pytest
+from wagtail.models import Site
+
+from education.i18n import sync_translation_aliases
+from education.models import SiteSettings, StandardPage
+from tests.education.factories import add_page
+
+pytestmark = pytest.mark.django_db
+
+
+def _footer(client, url):
+    html = client.get(url).content.decode()
+    return html[html.index('<footer class="site-footer">') :]
+
+
+def test_the_footer_links_the_privacy_page_in_the_visitors_language(client, home, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 0  # the shell, not a cached footer, is what is tested
+    privacy = add_page(home, StandardPage, title="隐私政策", slug="privacy")
+    sync_translation_aliases()
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    site_settings.privacy_page = privacy
+    site_settings.save()
+
+    assert 'href="/privacy/"' in _footer(client, "/")
+    assert 'href="/en/privacy/"' in _footer(client, "/en/")
+
+
+def test_a_change_to_the_site_settings_shows_on_the_next_request(client, home, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    privacy = add_page(home, StandardPage, title="隐私政策", slug="privacy")
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    site_settings.privacy_page = privacy
+    site_settings.save()
+    assert 'href="/privacy/"' in _footer(client, "/")  # now in the shell's cache entry
+
+    site_settings.privacy_page = None
+    site_settings.service_hotline = "0510-0000 0000"
+    site_settings.save()
+    footer = _footer(client, "/")
+    assert 'href="/privacy/"' not in footer
+    assert "0510-0000 0000" in footer
