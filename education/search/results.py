@@ -20,7 +20,7 @@ from operator import or_
 
 from django.apps import apps
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.contrib.search_promotions.models import SearchPromotion
@@ -84,33 +84,54 @@ def _when(condition, points):
     return Case(When(condition, then=Value(points)), default=Value(0), output_field=IntegerField())
 
 
-def _score(backend, query, operator):
+def _total(terms):
+    return reduce(lambda total, term: total + term, (_when(*term) for term in terms))
+
+
+def _signals(backend, query, operator, correlated=False):
+    """The ranking's terms as (condition, points): those the index answers (the typed
+    words, the phrase) and those about the title and summary, in two lists.
+
+    ``correlated``: the summary conditions look up each row's summary, for a few rows,
+    instead of reading every summary once.
+    """
     parts = query_parts(query)
-    terms = []
-    typed = words_query(query, operator, synonyms=False)
+    indexed = []
     if operator == "and":
-        terms.append(_when(_in(typed, backend), TYPED_WORDS))
+        indexed.append((_in(words_query(query, synonyms=False), backend), TYPED_WORDS))
     else:
         # Any word may match: the more typed words a page has, the higher it comes.
         for _, words in parts:
             for word in words:
                 typed_word = words_query(word, synonyms=False)
-                terms.append(_when(_in(typed_word, backend), TYPED_WORDS))
+                indexed.append((_in(typed_word, backend), TYPED_WORDS))
     phrase = phrase_query(query)
     if phrase is not None:
-        terms.append(_when(_in(phrase, backend), PHRASE_IN_TEXT))
+        indexed.append((_in(phrase, backend), PHRASE_IN_TEXT))
+    fields = [(_title_has(text), points) for text, points in _field_texts(parts, "title")]
+    fields += [
+        (_summary_has(text, correlated), points) for text, points in _field_texts(parts, "summary")
+    ]
+    return indexed, fields
+
+
+def _field_texts(parts, field):
+    """What the ranking looks for in the title or the summary: (text, points)."""
+    texts = []
     for run, words in parts:
         if len(words) > 1:
-            terms.append(_when(_title_has(run), RUN_IN_TITLE))
-            terms.append(_when(_summary_has(run), RUN_IN_SUMMARY))
+            texts.append((run, RUN_IN_TITLE if field == "title" else RUN_IN_SUMMARY))
         for word in words:
-            terms.append(_when(_title_has(_title_form(word)), WORD_IN_TITLE))
-            terms.append(_when(_summary_has(_title_form(word)), WORD_IN_SUMMARY))
-            terms.extend(_when(_title_has(other), SYNONYM_IN_TITLE) for other in variants(word)[1:])
-    score = terms[0]
-    for term in terms[1:]:
-        score = score + term
-    return score
+            form = _title_form(word)
+            texts.append((form, WORD_IN_TITLE if field == "title" else WORD_IN_SUMMARY))
+            if field == "title":
+                texts.extend((other, SYNONYM_IN_TITLE) for other in variants(word)[1:])
+    return texts
+
+
+def _score(backend, query, operator):
+    indexed, fields = _signals(backend, query, operator)
+    return _total(indexed + fields)
 
 
 def _in(tree, backend):
@@ -129,8 +150,16 @@ def _summary_models():
     return [model for model in apps.get_models() if issubclass(model, ContentPage)]
 
 
-def _summary_has(text):
+def _summary_has(text, correlated=False):
     """Pages whose summary contains the text, whatever their type."""
+    if correlated:
+        return reduce(
+            or_,
+            (
+                Q(Exists(model.objects.filter(pk=OuterRef("pk"), summary__icontains=text)))
+                for model in _summary_models()
+            ),
+        )
     return reduce(
         or_,
         (
@@ -140,22 +169,84 @@ def _summary_has(text):
     )
 
 
+def _title_or_summary_has(parts):
+    """Pages whose title or summary holds anything the ranking looks for there, each
+    page type's summaries read once."""
+    titles = [text for text, _ in _field_texts(parts, "title")]
+    summaries = [text for text, _ in _field_texts(parts, "summary")]
+    condition = reduce(or_, (Q(summary__icontains=text) for text in dict.fromkeys(summaries)))
+    return reduce(
+        or_,
+        (Q(pk__in=model.objects.filter(condition).values("pk")) for model in _summary_models()),
+        reduce(or_, (_title_has(text) for text in dict.fromkeys(titles))),
+    )
+
+
+def _matches(query, pages):
+    """The pages of the queryset holding every word of the query, or, when none does,
+    any word: (backend, "and" or "or", queryset); None when nothing is searchable."""
+    backend = get_search_backend()
+    for operator in ("and", "or"):
+        tree = words_query(query, operator)
+        if tree is None:
+            return None
+        found = pages.filter(_in(tree, backend))
+        if operator == "or" or found.exists():
+            return backend, operator, found
+    return None
+
+
+ORDER = ("-search_rank", F("last_published_at").desc(nulls_last=True), "-pk")
+
+
 def ranked_pages(query, pages):
     """Every page of the queryset that matches the query, best first (a queryset).
 
     All words must match; when that finds nothing, any word may.
     """
-    backend = get_search_backend()
-    for operator in ("and", "or"):
-        tree = words_query(query, operator)
-        if tree is None:
-            return pages.none()
-        found = pages.filter(_in(tree, backend))
-        if operator == "or" or found.exists():
-            break
-    return found.annotate(search_rank=_score(backend, query, operator)).order_by(
-        "-search_rank", F("last_published_at").desc(nulls_last=True), "-pk"
-    )
+    matches = _matches(query, pages)
+    if matches is None:
+        return pages.none()
+    backend, operator, found = matches
+    return found.annotate(search_rank=_score(backend, query, operator)).order_by(*ORDER)
+
+
+class RankedMatches:
+    """The matches of a query, best first, as a Paginator reads them: counted once, and
+    ranked only as far as the page asked for, in the order of :func:`ranked_pages`.
+
+    The first ``k`` pages of the ranking are among the first ``k`` by the index's terms
+    alone (the typed words, the phrase) and the pages whose title or summary holds a
+    query word: every other page scores only its index terms, and every page scores at
+    least those. So the ranking's full score is computed for those few pages only.
+    """
+
+    def __init__(self, query, pages):
+        self.query, self.pages = query, pages
+        self.matches = _matches(query, pages)
+        self._count = None
+
+    def count(self):
+        if self._count is None:
+            self._count = 0 if self.matches is None else self.matches[2].count()
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("RankedMatches takes a slice")
+        start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
+        if self.matches is None or stop <= start:
+            return []
+        backend, operator, found = self.matches
+        indexed, fields = _signals(backend, self.query, operator, correlated=True)
+        first = found.annotate(search_rank=_total(indexed)).order_by(*ORDER).values("pk")[:stop]
+        boosted = _title_or_summary_has(query_parts(self.query))
+        candidates = self.pages.filter(Q(pk__in=first) | (Q(pk__in=found.values("pk")) & boosted))
+        ranked = candidates.annotate(search_rank=_total(indexed + fields)).order_by(*ORDER)
+        return list(ranked[start:stop])
 
 
 def promoted_pages(query, pages):
@@ -175,7 +266,7 @@ def search_pages(query, locale, page_number=None):
         return None
     pages = Page.objects.live().public().filter(locale=locale)
     promoted = promoted_pages(query, pages)
-    ranked = ranked_pages(query, pages.exclude(pk__in=[page.pk for page in promoted]))
+    ranked = RankedMatches(query, pages.exclude(pk__in=[page.pk for page in promoted]))
     result_page = Paginator(ranked, PER_PAGE).get_page(page_number)
     specific = Page.objects.filter(pk__in=[page.pk for page in result_page]).specific()
     by_pk = {page.pk: page for page in specific}
