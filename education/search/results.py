@@ -20,7 +20,7 @@ from operator import or_
 
 from django.apps import apps
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.contrib.search_promotions.models import SearchPromotion
@@ -88,13 +88,9 @@ def _total(terms):
     return reduce(lambda total, term: total + term, (_when(*term) for term in terms))
 
 
-def _signals(backend, query, operator, correlated=False):
+def _signals(backend, query, operator):
     """The ranking's terms as (condition, points): those the index answers (the typed
-    words, the phrase) and those about the title and summary, in two lists.
-
-    ``correlated``: the summary conditions look up each row's summary, for a few rows,
-    instead of reading every summary once.
-    """
+    words, the phrase) and those about the title and summary, in two lists."""
     parts = query_parts(query)
     indexed = []
     if operator == "and":
@@ -109,9 +105,7 @@ def _signals(backend, query, operator, correlated=False):
     if phrase is not None:
         indexed.append((_in(phrase, backend), PHRASE_IN_TEXT))
     fields = [(_title_has(text), points) for text, points in _field_texts(parts, "title")]
-    fields += [
-        (_summary_has(text, correlated), points) for text, points in _field_texts(parts, "summary")
-    ]
+    fields += [(_summary_has(text), points) for text, points in _field_texts(parts, "summary")]
     return indexed, fields
 
 
@@ -150,16 +144,8 @@ def _summary_models():
     return [model for model in apps.get_models() if issubclass(model, ContentPage)]
 
 
-def _summary_has(text, correlated=False):
+def _summary_has(text):
     """Pages whose summary contains the text, whatever their type."""
-    if correlated:
-        return reduce(
-            or_,
-            (
-                Q(Exists(model.objects.filter(pk=OuterRef("pk"), summary__icontains=text)))
-                for model in _summary_models()
-            ),
-        )
     return reduce(
         or_,
         (
@@ -169,30 +155,19 @@ def _summary_has(text, correlated=False):
     )
 
 
-def _title_or_summary_has(parts):
-    """Pages whose title or summary holds anything the ranking looks for there, each
-    page type's summaries read once."""
-    titles = [text for text, _ in _field_texts(parts, "title")]
-    summaries = [text for text, _ in _field_texts(parts, "summary")]
-    condition = reduce(or_, (Q(summary__icontains=text) for text in dict.fromkeys(summaries)))
-    return reduce(
-        or_,
-        (Q(pk__in=model.objects.filter(condition).values("pk")) for model in _summary_models()),
-        reduce(or_, (_title_has(text) for text in dict.fromkeys(titles))),
-    )
-
-
 def _matches(query, pages):
     """The pages of the queryset holding every word of the query, or, when none does,
-    any word: (backend, "and" or "or", queryset); None when nothing is searchable."""
+    any word: (backend, "and" or "or", queryset, how many); None when nothing is
+    searchable. The count tells which: one query, not an existence check and a count."""
     backend = get_search_backend()
     for operator in ("and", "or"):
         tree = words_query(query, operator)
         if tree is None:
             return None
         found = pages.filter(_in(tree, backend))
-        if operator == "or" or found.exists():
-            return backend, operator, found
+        count = found.count()
+        if operator == "or" or count:
+            return backend, operator, found, count
     return None
 
 
@@ -207,46 +182,31 @@ def ranked_pages(query, pages):
     matches = _matches(query, pages)
     if matches is None:
         return pages.none()
-    backend, operator, found = matches
+    backend, operator, found, _ = matches
     return found.annotate(search_rank=_score(backend, query, operator)).order_by(*ORDER)
 
 
 class RankedMatches:
-    """The matches of a query, best first, as a Paginator reads them: counted once, and
-    ranked only as far as the page asked for, in the order of :func:`ranked_pages`.
-
-    The first ``k`` pages of the ranking are among the first ``k`` by the index's terms
-    alone (the typed words, the phrase) and the pages whose title or summary holds a
-    query word: every other page scores only its index terms, and every page scores at
-    least those. So the ranking's full score is computed for those few pages only.
-    """
+    """The matches of a query, best first, as a Paginator reads them: in the order of
+    :func:`ranked_pages`, counted once, and only the page asked for read."""
 
     def __init__(self, query, pages):
-        self.query, self.pages = query, pages
-        self.matches = _matches(query, pages)
-        self._count = None
+        matches = _matches(query, pages)
+        self.ranked, self.total = pages.none(), 0
+        if matches is not None:
+            backend, operator, found, self.total = matches
+            self.ranked = found.annotate(search_rank=_score(backend, query, operator)).order_by(
+                *ORDER
+            )
 
     def count(self):
-        if self._count is None:
-            self._count = 0 if self.matches is None else self.matches[2].count()
-        return self._count
+        return self.total
 
     def __len__(self):
-        return self.count()
+        return self.total
 
     def __getitem__(self, key):
-        if not isinstance(key, slice) or key.step is not None:
-            raise TypeError("RankedMatches takes a slice")
-        start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
-        if self.matches is None or stop <= start:
-            return []
-        backend, operator, found = self.matches
-        indexed, fields = _signals(backend, self.query, operator, correlated=True)
-        first = found.annotate(search_rank=_total(indexed)).order_by(*ORDER).values("pk")[:stop]
-        boosted = _title_or_summary_has(query_parts(self.query))
-        candidates = self.pages.filter(Q(pk__in=first) | (Q(pk__in=found.values("pk")) & boosted))
-        ranked = candidates.annotate(search_rank=_total(indexed + fields)).order_by(*ORDER)
-        return list(ranked[start:stop])
+        return self.ranked[key]
 
 
 def promoted_pages(query, pages):
