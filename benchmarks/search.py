@@ -13,11 +13,16 @@ through the search the site uses, and reports, per size:
   by it) in the same run, on the same pages;
 - uncached search p50 and p95 through Django's test client (the cache cleared before
   each request), and the p50 of the minimal view (robots.txt) in the same run, as a
-  ratio.
+  ratio;
+- the search call alone (no request, no template), cache cleared: the site's first
+  page of results against stock Wagtail's (its first page and count, on its own index),
+  p50 and p95, and the ratio of the p50s.
 
 Between sizes it adds generated news pages (benchmarks/search_corpus.py: street events
-that mention fire safety only in passing, in the body) and indexes them as one batch,
-timed. Everything runs in this process; nothing leaves loopback.
+that mention fire safety only in passing, in the body), written in bulk, and indexes
+them in batches, timed. After the last size the index is stock Wagtail's: ``--keep``
+reuses the database's pages in the next run, ``--reindex`` rebuilds the site's index
+first. Everything runs in this process; nothing leaves loopback.
 """
 
 import argparse
@@ -33,7 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def setup(database_url):
+def setup(database_url, keep=False):
+    """The demo in a fresh benchmark database; with ``keep``, the database as the last
+    run left it when it holds the demo (its generated pages are then reused)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     bench = ROOT / "var" / "bench"
     bench.mkdir(parents=True, exist_ok=True)
@@ -41,7 +48,8 @@ def setup(database_url):
         os.environ["DATABASE_URL"] = database_url
     else:
         path = bench / "search.sqlite3"
-        path.unlink(missing_ok=True)
+        if not keep:
+            path.unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     os.environ["FIREBREAK_VAR_DIR"] = str(bench / "search")
     import django
@@ -55,6 +63,14 @@ def setup(database_url):
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
+    if keep:
+        from education.models import HomePage, StandardPage
+        from tests.education.search_queries import ENGLISH_PAGES
+
+        english = StandardPage.objects.filter(slug=ENGLISH_PAGES[-1][0])
+        home = HomePage.objects.filter(locale__language_code="zh-hans").first()
+        if home is not None and english.exists():
+            return home, True
     call_command("flush", interactive=False, verbosity=0)
 
     from education.demo import load
@@ -65,7 +81,7 @@ def setup(database_url):
     home = load()
     sync_translation_aliases()
     call_command("update_index", verbosity=0)
-    return home
+    return home, False
 
 
 def add_english_pages():
@@ -128,23 +144,70 @@ def reindex(backend):
     """Index every indexed model's objects with this backend; the seconds it took."""
     from modelsearch.index import get_indexed_models
 
-    start = time.perf_counter()
-    for model in get_indexed_models():
-        backend.add_bulk(model, list(model.get_indexed_objects()))
-    return time.perf_counter() - start
+    return sum(
+        index_batches(backend, model, list(model.get_indexed_objects()))
+        for model in get_indexed_models()
+    )
 
 
-def stock_quality(queries):
+def reindex_site():
+    from wagtail.search.backends import get_search_backend
+
+    return reindex(get_search_backend())
+
+
+def stock_figures(queries, rounds, restore=True):
     """Stock Wagtail search on the same pages: the index rebuilt by its own backend,
-    measured, then rebuilt by the site's."""
+    measured (quality, and the speed of its search call), then, with ``restore``,
+    rebuilt by the site's."""
     from modelsearch.backends.database import SearchBackend as StockBackend
     from wagtail.search.backends import get_search_backend
 
     stock = StockBackend({})
     seconds = reindex(stock)
     figures = quality(queries, lambda query, locale: stock_slugs(stock, query, locale))[0]
-    reindex(get_search_backend())
-    return figures, seconds
+    calls = call_speed(queries, rounds, lambda query, locale: stock_page(stock, query, locale))
+    if restore:
+        reindex(get_search_backend())
+    return figures, calls, seconds
+
+
+def stock_page(backend, query, locale):
+    """What a stock Wagtail search view does: the first page of results, and the count."""
+    from django.core.paginator import Paginator
+    from wagtail.models import Page
+
+    pages = Page.objects.live().public().filter(locale=locale)
+    page = Paginator(backend.search(query, pages), 10).get_page(1)
+    return [item.pk for item in page], page.paginator.count
+
+
+def site_page(query, locale):
+    """The site's search call for the first page of results (the page types' own rows,
+    the highlighted titles and summaries), as the search view makes it."""
+    from education.search.results import search_pages
+
+    results = search_pages(query, locale, 1)
+    return [item.pk for item in results.object_list], results.total
+
+
+def call_speed(queries, rounds, search):
+    """p50 and p95 of the search call alone (no request, no template), cache cleared."""
+    from django.core.cache import cache
+    from wagtail.models import Locale
+
+    locales = {locale.language_code: locale for locale in Locale.objects.all()}
+    times = []
+    for _ in range(rounds):
+        for query, _grades, language in queries:
+            cache.clear()
+            start = time.perf_counter()
+            search(query, locales[language])
+            times.append(time.perf_counter() - start)
+    return {
+        "call p50 ms": statistics.median(times) * 1000,
+        "call p95 ms": percentile(times, 0.95) * 1000,
+    }
 
 
 def percentile(values, share):
@@ -181,25 +244,26 @@ def speed(queries, rounds=3):
 def add_news(home, count, start, seed=17):
     """Generated news pages under the news index; the seconds to index them in one batch."""
     from django.db import transaction
-    from django.test import override_settings
-    from search_corpus import news_pages
+    from search_corpus import news_pages, write_pages
     from wagtail.search.backends import get_search_backend
 
     from education.models import NewsIndexPage, NewsPage
 
     index = NewsIndexPage.objects.descendant_of(home).get()
     rng = random.Random(seed + start)
-    made = []
-    # The pages are written with the per-page index tasks held back; the whole batch is
-    # then indexed at once, as `update_index` or a bulk import would, and timed.
-    # One transaction for the batch, as an import would write it.
-    quiet = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    with override_settings(TASKS=quiet), transaction.atomic():
-        for page in news_pages(rng, count, start):
-            index.add_child(instance=page)
-            made.append(page)
+    # The pages are written in bulk, in one transaction, as an import would write them;
+    # the whole batch is then indexed at once, as `update_index` would, and timed.
+    with transaction.atomic():
+        made = write_pages(index, news_pages(rng, count, start))
+    return index_batches(get_search_backend(), NewsPage, made)
+
+
+def index_batches(backend, model, objects, size=500):
+    """Index the objects in batches (one statement each stays under the database's
+    statement timeout); the seconds it took."""
     begin = time.perf_counter()
-    get_search_backend().add_bulk(NewsPage, made)
+    for start in range(0, len(objects), size):
+        backend.add_bulk(model, objects[start : start + size])
     return time.perf_counter() - begin
 
 
@@ -212,32 +276,60 @@ def main():
     parser.add_argument("--database-url", default="")
     parser.add_argument("--sizes", default="32,1000")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="reuse the database the last run left (its pages), instead of a fresh one",
+    )
+    parser.add_argument(
+        "--build-only", action="store_true", help="write and index the pages, measure nothing"
+    )
+    parser.add_argument(
+        "--reindex",
+        action="store_true",
+        help="with --keep, rebuild the site's index first (a run ends on stock Wagtail's)",
+    )
     args = parser.parse_args()
-    home = setup(args.database_url)
+    home, kept = setup(args.database_url, args.keep)
 
     from django.db import connection
     from wagtail.models import Page
 
     from tests.education.search_queries import ALL_QUERIES, ENGLISH
 
-    add_english_pages()
+    if not kept:
+        add_english_pages()
     queries = [(query, grades, "zh-hans") for query, grades in ALL_QUERIES]
     queries += [(query, grades, "en") for query, grades in ENGLISH]
     print(f"database: {connection.vendor}; queries: {len(queries)}", flush=True)
-    added = 0
-    for size in [int(size) for size in args.sizes.split(",")]:
+    added = Page.objects.filter(slug__startswith="report-").count()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    if kept and args.reindex:
+        print(f"the site's index rebuilt in {reindex_site():.1f} s", flush=True)
+    for size in sizes:
         pages = Page.objects.filter(locale=home.locale, depth__gt=1).count()
         indexing = add_news(home, size - pages, added) if size > pages else 0.0
         added += max(0, size - pages)
         pages = Page.objects.filter(locale=home.locale, depth__gt=1).count()
         print(f"{pages} pages; indexing the new pages {indexing:.1f} s", flush=True)
+        if args.build_only:
+            continue
         ours, misses = quality(queries, ranked_slugs)
         show("this site", ours)
         for query, top in misses:
             print(f"    miss: {query} → {top}")
         show("speed", speed(queries, args.rounds))
-        stock, seconds = stock_quality(queries)
+        calls = call_speed(queries, args.rounds, site_page)
+        show("this site's search call", calls)
+        last = size == sizes[-1]
+        stock, stock_calls, seconds = stock_figures(queries, args.rounds, restore=not last)
         show(f"stock Wagtail (its index rebuilt in {seconds:.1f} s)", stock)
+        show("stock Wagtail's search call", stock_calls)
+        show(
+            "call p50 ratio, this site to stock",
+            {"": calls["call p50 ms"] / stock_calls["call p50 ms"]},
+        )
+        print(f"  load average: {' '.join(f'{value:.1f}' for value in os.getloadavg())}")
         sys.stdout.flush()
 
 

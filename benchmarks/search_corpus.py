@@ -88,3 +88,51 @@ def news_pages(rng, count, start=0):
             first_published_at=published,
             last_published_at=published,
         )
+
+
+def write_pages(parent, pages):
+    """Write unsaved pages of one type as children of ``parent``, in bulk.
+
+    A bulk import's way, not an editor's: the tree paths are computed here and each
+    table gets one INSERT per batch (the page rows, then the page type's own rows), with
+    no per-page signals; ``add_child`` takes about a second a page on a loaded machine,
+    too slow for 10,000. The pages are live and published, and reachable by their URL.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import F
+    from wagtail.models import Page
+
+    pages = list(pages)
+    if not pages:
+        return pages
+    model = type(pages[0])
+    content_type = ContentType.objects.get_for_model(model)
+    parent.refresh_from_db()
+    last = parent.get_last_child()
+    step = Page._str2int(last.path[-Page.steplen :]) if last else 0
+    rows = []
+    for n, page in enumerate(pages, step + 1):
+        page.path = Page._get_path(parent.path, parent.depth + 1, n)
+        page.depth, page.numchild = parent.depth + 1, 0
+        page.url_path = f"{parent.url_path}{page.slug}/"
+        page.locale_id, page.content_type = parent.locale_id, content_type
+        page.draft_title, page.live = page.title, True
+        rows.append(
+            Page(
+                **{
+                    field.attname: getattr(page, field.attname)
+                    for field in Page._meta.concrete_fields
+                    if not field.primary_key
+                }
+            )
+        )
+    Page.objects.bulk_create(rows, batch_size=500)
+    for page, row in zip(pages, rows, strict=True):
+        page.pk = page.page_ptr_id = row.pk
+        page._state.adding, page._state.db = False, "default"
+    for start in range(0, len(pages), 500):
+        model._base_manager._insert(
+            pages[start : start + 500], fields=model._meta.local_concrete_fields, using="default"
+        )
+    Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
+    return pages

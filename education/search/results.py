@@ -84,33 +84,48 @@ def _when(condition, points):
     return Case(When(condition, then=Value(points)), default=Value(0), output_field=IntegerField())
 
 
-def _score(backend, query, operator):
+def _total(terms):
+    return reduce(lambda total, term: total + term, (_when(*term) for term in terms))
+
+
+def _signals(backend, query, operator):
+    """The ranking's terms as (condition, points): those the index answers (the typed
+    words, the phrase) and those about the title and summary, in two lists."""
     parts = query_parts(query)
-    terms = []
-    typed = words_query(query, operator, synonyms=False)
+    indexed = []
     if operator == "and":
-        terms.append(_when(_in(typed, backend), TYPED_WORDS))
+        indexed.append((_in(words_query(query, synonyms=False), backend), TYPED_WORDS))
     else:
         # Any word may match: the more typed words a page has, the higher it comes.
         for _, words in parts:
             for word in words:
                 typed_word = words_query(word, synonyms=False)
-                terms.append(_when(_in(typed_word, backend), TYPED_WORDS))
+                indexed.append((_in(typed_word, backend), TYPED_WORDS))
     phrase = phrase_query(query)
     if phrase is not None:
-        terms.append(_when(_in(phrase, backend), PHRASE_IN_TEXT))
+        indexed.append((_in(phrase, backend), PHRASE_IN_TEXT))
+    fields = [(_title_has(text), points) for text, points in _field_texts(parts, "title")]
+    fields += [(_summary_has(text), points) for text, points in _field_texts(parts, "summary")]
+    return indexed, fields
+
+
+def _field_texts(parts, field):
+    """What the ranking looks for in the title or the summary: (text, points)."""
+    texts = []
     for run, words in parts:
         if len(words) > 1:
-            terms.append(_when(_title_has(run), RUN_IN_TITLE))
-            terms.append(_when(_summary_has(run), RUN_IN_SUMMARY))
+            texts.append((run, RUN_IN_TITLE if field == "title" else RUN_IN_SUMMARY))
         for word in words:
-            terms.append(_when(_title_has(_title_form(word)), WORD_IN_TITLE))
-            terms.append(_when(_summary_has(_title_form(word)), WORD_IN_SUMMARY))
-            terms.extend(_when(_title_has(other), SYNONYM_IN_TITLE) for other in variants(word)[1:])
-    score = terms[0]
-    for term in terms[1:]:
-        score = score + term
-    return score
+            form = _title_form(word)
+            texts.append((form, WORD_IN_TITLE if field == "title" else WORD_IN_SUMMARY))
+            if field == "title":
+                texts.extend((other, SYNONYM_IN_TITLE) for other in variants(word)[1:])
+    return texts
+
+
+def _score(backend, query, operator):
+    indexed, fields = _signals(backend, query, operator)
+    return _total(indexed + fields)
 
 
 def _in(tree, backend):
@@ -140,22 +155,61 @@ def _summary_has(text):
     )
 
 
+def _matches(query, pages):
+    """The pages of the queryset holding every word of the query, or, when none does,
+    any word: (backend, "and" or "or", queryset, how many); None when nothing is
+    searchable. The count tells which: one query, not an existence check and a count."""
+    backend = get_search_backend()
+    for operator in ("and", "or"):
+        tree = words_query(query, operator)
+        if tree is None:
+            return None
+        found = pages.filter(_in(tree, backend))
+        count = found.count()
+        if operator == "or" or count:
+            return backend, operator, found, count
+    return None
+
+
+ORDER = ("-search_rank", F("last_published_at").desc(nulls_last=True), "-pk")
+
+
 def ranked_pages(query, pages):
     """Every page of the queryset that matches the query, best first (a queryset).
 
     All words must match; when that finds nothing, any word may.
     """
-    backend = get_search_backend()
-    for operator in ("and", "or"):
-        tree = words_query(query, operator)
-        if tree is None:
-            return pages.none()
-        found = pages.filter(_in(tree, backend))
-        if operator == "or" or found.exists():
-            break
-    return found.annotate(search_rank=_score(backend, query, operator)).order_by(
-        "-search_rank", F("last_published_at").desc(nulls_last=True), "-pk"
-    )
+    matches = _matches(query, pages)
+    if matches is None:
+        return pages.none()
+    backend, operator, found, _ = matches
+    return found.annotate(search_rank=_score(backend, query, operator)).order_by(*ORDER)
+
+
+class RankedMatches:
+    """The matches of a query, best first, as a Paginator reads them: in the order of
+    :func:`ranked_pages`, counted once, and only the page asked for read."""
+
+    def __init__(self, query, pages):
+        matches = _matches(query, pages)
+        self.ranked, self.total = pages.none(), 0
+        if matches is not None:
+            backend, operator, found, self.total = matches
+            # Specific pages straight from the ranked rows: one query per page type shown.
+            self.ranked = (
+                found.annotate(search_rank=_score(backend, query, operator))
+                .order_by(*ORDER)
+                .specific()
+            )
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, key):
+        return self.ranked[key]
 
 
 def promoted_pages(query, pages):
@@ -175,9 +229,8 @@ def search_pages(query, locale, page_number=None):
         return None
     pages = Page.objects.live().public().filter(locale=locale)
     promoted = promoted_pages(query, pages)
-    ranked = ranked_pages(query, pages.exclude(pk__in=[page.pk for page in promoted]))
-    # Specific pages straight from the ranked rows: one query per page type on the page.
-    result_page = Paginator(ranked.specific(), PER_PAGE).get_page(page_number)
+    ranked = RankedMatches(query, pages.exclude(pk__in=[page.pk for page in promoted]))
+    result_page = Paginator(ranked, PER_PAGE).get_page(page_number)
     result_page.object_list = list(result_page)
     result_page.promoted = promoted if result_page.number == 1 else []
     result_page.total = result_page.paginator.count + len(promoted)

@@ -9,11 +9,11 @@ import pytest
 from django.db import IntegrityError, connection, connections
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
 
 from education.models import HomePage, SearchSynonym, StandardPage
-from education.search.results import PER_PAGE, search_pages
+from education.search.results import PER_PAGE, ranked_pages, search_pages
 from tests.education.factories import add_page, make_site
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +118,25 @@ def test_every_match_is_reachable_page_by_page(pages):
     for number in first.paginator.page_range:
         seen += titles("灭火器", page=number)
     assert sorted(seen) == sorted(made)
+
+
+def test_each_page_of_results_is_the_full_ranking_cut_there(pages):
+    # The pages with a query word in the title or summary are the oldest: a page of
+    # results that ranked only the newest matches would miss them.
+    SearchSynonym.objects.create(terms="电动车, 电瓶车")
+    for n in range(PER_PAGE * 2 + 5):
+        pages.add(f"楼道第{n}期", "电动车不要停在楼道。" if n % 3 else "电瓶车也不行。", days_ago=n)
+    pages.add("电动车火灾", "充电。", days_ago=40)
+    pages.add("居民议事会", "电瓶车。", summary="电动车不进楼道。", days_ago=50)
+    pages.add("电瓶车停放", "电动车。", days_ago=60)
+    every = Page.objects.live().public().filter(locale=Locale.get_default())
+    ranked = [page.title for page in ranked_pages("电动车", every)]
+    shown = []
+    for number in search_pages("电动车", Locale.get_default(), 1).paginator.page_range:
+        shown += titles("电动车", page=number)
+    assert shown == ranked
+    assert set(ranked[:3]) == {"电动车火灾", "居民议事会", "电瓶车停放"}
+    assert len(ranked) == PER_PAGE * 2 + 8
 
 
 def test_traditional_characters_find_simplified_pages_and_back(pages):
