@@ -209,7 +209,7 @@ def totals_by_metric(qs, targets=None):
     targets = targets or {}
     found = {row["metric"]: row for row in _grouped(qs)}
     figures = []
-    for metric_id in sorted(set(found) | set(targets), key=lambda pk: metrics[pk].sort_order):
+    for metric_id in sorted(set(found) | set(targets), key=lambda pk: (metrics[pk].sort_order, pk)):
         row = found.get(metric_id, {"total": 0, "qualifier": Tally.Qualifier.EXACT})
         figures.append(
             _figure(metrics[metric_id], row["total"], row["qualifier"], targets.get(metric_id))
@@ -250,8 +250,11 @@ def breakdown(qs, by):
             }
         )
     return [
-        {"metric": metrics[pk], "rows": sorted(grouped[pk], key=lambda r: -r["total"])}
-        for pk in sorted(grouped, key=lambda pk: metrics[pk].sort_order)
+        {
+            "metric": metrics[pk],
+            "rows": sorted(grouped[pk], key=lambda r: (-r["total"], str(r["label"]))),
+        }
+        for pk in sorted(grouped, key=lambda pk: (metrics[pk].sort_order, pk))
     ]
 
 
@@ -313,7 +316,7 @@ def time_series(qs, bucket="week"):
 
     return [
         {"metric": metrics[pk], "points": sorted(series[pk].items())}
-        for pk in sorted(series, key=lambda pk: metrics[pk].sort_order)
+        for pk in sorted(series, key=lambda pk: (metrics[pk].sort_order, pk))
     ]
 
 
