@@ -9,6 +9,7 @@ visits, 600 camp students in 10 batches, …). Idempotent: a second run changes 
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from wagtail.models import Locale
 
 from . import demo_materials, services
@@ -24,6 +25,7 @@ from .models import (
 )
 from .models.tally import period_end
 from .permissions import ensure_clerks_group
+from .services.totals import refresh_totals
 
 START = datetime.date(2020, 7, 15)
 END = datetime.date(2020, 10, 22)
@@ -272,6 +274,8 @@ def load(stdout=None):
             )
         if not Tally.objects.filter(campaign=campaign).exists():
             Tally.objects.bulk_create(build_tallies(campaign, metrics, channels, city, towns))
+            # Written around the write path (the demo's past figures): their totals too.
+            refresh_totals(Q(campaign=campaign))
         if not ApprovedPeriod.objects.filter(campaign=campaign).exists():
             # Materials and their scans first: the approval below publishes them too.
             demo_materials.load(campaign, START, END)

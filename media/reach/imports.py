@@ -1,23 +1,27 @@
-"""Reading and checking CSV/XLSX imports of tallies, in memory, saving nothing (the dry run).
+"""Reading and checking CSV/XLSX imports of tallies.
 
-Every message for a row names its row number as a spreadsheet shows it. Writing the
-checked rows is `services.apply_rows` (one transaction: all rows or none).
+A file is checked whole (sizes, what an XLSX inflates to) before it is parsed; its rows
+are then read, checked and written as a stream, a chunk at a time, in one transaction
+(``import_table``: all rows or none; the dry run rolls back). Every message for a row
+names its row number as a spreadsheet shows it.
 """
 
 import csv
 import datetime
+import functools
 import io
 import re
 import zipfile
 from collections import defaultdict
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
 from .models import CampaignPage, Channel, Metric, Place, Tally
 from .models.tally import PeriodKind
-from .services.write import TallyRow, write_tallies
+from .services.write import MAX_ERRORS, TallyRow, WriteError, WriteResult, write_tallies
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -26,7 +30,6 @@ MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_XLSX_RATIO = 100
 MAX_XLSX_MEMBERS = 200
 MAX_COLUMNS = 30
-MAX_ERRORS = 200
 EARLIEST = datetime.date(2000, 1, 1)
 
 # Column: accepted header names (English code, Chinese label).
@@ -187,19 +190,11 @@ def _precheck_xlsx(data):
 
 
 def read_table(data, filename=""):
-    """Rows of cells (strings) from CSV (UTF-8 or GB18030) or XLSX bytes."""
+    """Rows of cells (strings) from CSV (UTF-8 or GB18030) or XLSX bytes, one at a time:
+    the file is checked whole first, its rows are read as they are used."""
     precheck(data)
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(mb)s MB. Split it into smaller files.")
-            % {"mb": MAX_BYTES // (1024 * 1024)}
-        )
-    if not data.strip():
-        raise ImportFileError(_("The file is empty."))
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
-    if b"\x00" in data[:65536]:
-        raise ImportFileError(_("This is not a CSV or XLSX file."))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -208,8 +203,12 @@ def read_table(data, filename=""):
             continue
     else:
         raise ImportFileError(_("The file's text encoding was not recognised (use UTF-8)."))
+    return _csv_rows(text)
+
+
+def _csv_rows(text):
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline="")) if any(row)]
+        yield from (row for row in csv.reader(io.StringIO(text, newline="")) if any(row))
     except csv.Error as error:
         raise ImportFileError(
             _("The CSV file could not be read: %(error)s") % {"error": error}
@@ -223,7 +222,11 @@ def _read_xlsx(data):
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise ImportFileError(_("This is not a CSV or XLSX file.")) from error
-    rows = []
+    return _xlsx_rows(workbook)
+
+
+def _xlsx_rows(workbook):
+    """The first sheet's rows, streamed (openpyxl's read-only mode parses as it goes)."""
     try:
         for seen, values in enumerate(
             workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS)
@@ -241,10 +244,9 @@ def _read_xlsx(data):
                     value = int(value)
                 cells.append("" if value is None else str(value))
             if any(cells):
-                rows.append(cells)
+                yield cells
     finally:
         workbook.close()
-    return rows
 
 
 def _header_map(header):
@@ -311,32 +313,87 @@ def _parse_count(text):
 
 
 def validate_rows(rows):
-    """(clean rows, errors): errors are {row, column, message}; clean only if no errors."""
-    if not rows:
-        raise ImportFileError(_("The file is empty."))
-    mapping = _header_map(rows[0])
-    if len(rows) - 1 > MAX_ROWS:
-        raise ImportFileError(
-            _("The file has more than %(max)s rows. Split it into smaller files.")
-            % {"max": MAX_ROWS}
-        )
-    lookups = _Lookups()
-    today = timezone.localdate()
-    clean, errors = [], []
+    """The dry run of a table's rows: (rows checked, errors, per-metric plan); errors are
+    {row, column, message}. Writes nothing."""
+    result, errors = import_table(rows, dry_run=True)
+    return result.checked, errors, ({} if errors else result.plan())
 
-    def error(number, column, message):
-        errors.append(
-            {"row": number, "column": COLUMNS[column][1] if column else "", "message": message}
-        )
 
-    for number, row in enumerate(rows[1:], start=2):
+def import_table(rows, *, dry_run, user=None, filename="", job_id=None):
+    """Check (``dry_run``) or import a table's rows, streamed through the write path in
+    ONE transaction: any error in any row and nothing is written. Returns (WriteResult
+    with ``checked`` set, errors sorted by row)."""
+    reader = _CheckedRows(rows)
+    with transaction.atomic():
+        try:
+            result = write_tallies(
+                reader,
+                source=Tally.Source.IMPORTED,
+                user=user,
+                filename=filename,
+                reason=_("import"),
+                dry_run=dry_run,
+                job_id=job_id,
+            )
+            refused = result.errors
+        except WriteError as error:
+            result, refused = WriteResult(), error.errors
+        # Every rule about figures (overlaps in the file and with stored figures,
+        # approvals, derived figures, duplicate keys) is the write path's.
+        errors = reader.errors + _named_columns(refused)
+        if errors:
+            transaction.set_rollback(True)
+    result.checked = reader.checked
+    errors.sort(key=lambda error: error["row"])
+    return result, errors[:MAX_ERRORS]
+
+
+class _CheckedRows:
+    """The table's rows as TallyRows, read and checked cell by cell as the write path
+    takes them; rows with broken cells are left out and their errors kept."""
+
+    def __init__(self, rows):
+        self.rows, self.errors, self.checked = rows, [], 0
+
+    def __iter__(self):
+        rows = iter(self.rows)
+        header = next(rows, None)
+        if header is None:
+            raise ImportFileError(_("The file is empty."))
+        mapping = _header_map(header)
+        self.today = timezone.localdate()
+        for number, row in enumerate(rows, start=2):
+            if number - 1 > MAX_ROWS:
+                raise ImportFileError(
+                    _("The file has more than %(max)s rows. Split it into smaller files.")
+                    % {"max": MAX_ROWS}
+                )
+            if len(self.errors) < MAX_ERRORS:
+                checked = self._check(number, row, mapping)
+                if checked is not None:
+                    self.checked += 1
+                    yield checked
+
+    @functools.cached_property
+    def _lookups(self):
+        return _Lookups()
+
+    def _check(self, number, row, mapping):
+        """The row's TallyRow, or None with its errors added."""
+        lookups, errors, today = self._lookups, self.errors, self.today
+
+        def error(number, column, message):
+            errors.append(
+                {"row": number, "column": COLUMNS[column][1] if column else "", "message": message}
+            )
+
         cell = {c: (row[i].strip() if i < len(row) else "") for c, i in mapping.items()}
         before = len(errors)
         for column in REQUIRED:
             if not cell.get(column):
                 error(number, column, _("This cell is empty."))
         if len(errors) > before:
-            continue
+            return None
         metric = lookups.metrics.get(cell["metric"].lower())
         if metric is None:
             error(number, "metric", _("Unknown metric “%(value)s”.") % {"value": cell["metric"]})
@@ -415,31 +472,19 @@ def validate_rows(rows):
                 % {"day": day},
             )
         if len(errors) > before:
-            if len(errors) >= MAX_ERRORS:
-                break
-            continue
-        clean.append(
-            TallyRow(
-                metric_id=metric.pk,
-                channel_id=channel.pk,
-                place_id=place.pk,
-                campaign_id=campaign.pk if campaign else None,
-                period_kind=kind,
-                day=day,
-                count=count,
-                qualifier=qualifier,
-                note=cell.get("note", "")[:300],
-                line=number,
-            )
+            return None
+        return TallyRow(
+            metric_id=metric.pk,
+            channel_id=channel.pk,
+            place_id=place.pk,
+            campaign_id=campaign.pk if campaign else None,
+            period_kind=kind,
+            day=day,
+            count=count,
+            qualifier=qualifier,
+            note=cell.get("note", "")[:300],
+            line=number,
         )
-    plan = {}
-    if not errors:
-        # Every rule about figures (overlaps in the file and with stored figures,
-        # approvals, derived figures, duplicate keys) is the write path's: a dry run.
-        result = write_tallies(clean, source=Tally.Source.IMPORTED, dry_run=True)
-        errors.extend(_named_columns(result.errors))
-        plan = result.plan()
-    return clean, errors[:MAX_ERRORS], plan
 
 
 def _named_columns(errors):

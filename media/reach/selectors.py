@@ -20,7 +20,7 @@ from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import CampaignPage, Metric, Place, Tally
+from .models import CampaignPage, Metric, Place, Tally, TallyTotal
 
 QUALIFIER_ORDER = [q.value for q in Tally.Qualifier]  # approximate < at_least < exact
 BUCKETS = ("day", "week", "month")
@@ -55,30 +55,49 @@ def tallies(
 ):
     """Tallies filtered for a dashboard or a page; ``place`` includes places inside it.
 
-    ``metrics``: every metric by id (``_metrics()``), when the caller has read them."""
-    qs = Tally.objects.all()
+    The queryset carries ``summary``: the same filters over ``TallyTotal`` (the sums the
+    write path keeps), which the totals below add up instead of the rows. A place filter
+    has no summary (totals are not kept per place); neither has a queryset filtered
+    further, since a copy of a queryset does not carry it: both are summed row by row.
+    ``metrics``: every metric by id (``_metrics()``), when the caller has read them.
+    """
+    conditions = {}
     if campaign is not None:
-        qs = qs.filter(campaign=campaign)
+        conditions["campaign"] = campaign
     if metric is not None:
-        qs = qs.filter(metric=metric)
+        conditions["metric"] = metric
     if channel is not None:
-        qs = qs.filter(channel=channel)
-    if place is not None:
-        qs = qs.filter(place_id__in=place.descendant_ids())
+        conditions["channel"] = channel
     if source:
-        qs = qs.filter(source=source)
+        conditions["source"] = source
     if start is not None:
-        qs = qs.filter(period_start__gte=start)
+        conditions["period_start__gte"] = start
     if end is not None:
-        qs = qs.filter(period_end__lte=end)
+        conditions["period_end__lte"] = end
     if public:
         public_ids = (
             _metric_ids(public=True)
             if metrics is None
             else [pk for pk, metric in metrics.items() if metric.public]
         )
-        qs = qs.filter(approved=True, metric__in=public_ids)
+        conditions.update(approved=True, metric__in=public_ids)
+    qs = Tally.objects.filter(**conditions)
+    if place is not None:
+        return qs.filter(place_id__in=place.descendant_ids())
+    qs.summary = TallyTotal.objects.filter(**conditions)
     return qs
+
+
+def _summary(qs):
+    """The totals that stand for ``qs`` (see ``tallies``), or None."""
+    return getattr(qs, "summary", None)
+
+
+def _last(qs, field):
+    """The latest ``period_start`` or ``period_end`` of the tallies, from their totals
+    when kept."""
+    summary = _summary(qs)
+    return (qs if summary is None else summary).order_by().aggregate(last=Max(field))["last"]
 
 
 def _metric_ids(**conditions):
@@ -90,7 +109,8 @@ def _metric_ids(**conditions):
 
 def _flows_and_running(qs, metrics=None):
     """``qs`` split into flows (summed) and running totals (latest value), by metric ids
-    read in one query (none when the caller has read ``metrics`` already)."""
+    read in one query (none when the caller has read ``metrics`` already); then the
+    flows' metric ids."""
     ids = defaultdict(list)
     pairs = (
         Metric.objects.values_list("pk", "aggregation")
@@ -99,9 +119,11 @@ def _flows_and_running(qs, metrics=None):
     )
     for pk, aggregation in pairs:
         ids[aggregation].append(pk)
+    flows = ids[Metric.Aggregation.SUM]
     return (
-        qs.filter(metric__in=ids[Metric.Aggregation.SUM]).order_by(),
+        qs.filter(metric__in=flows).order_by(),
         qs.filter(metric__in=ids[Metric.Aggregation.LAST]).order_by(),
+        flows,
     )
 
 
@@ -127,12 +149,32 @@ def _latest_rows(running, fields):
     ]
 
 
+def _summed(summary, fields):
+    """Sum and weakest qualifier per metric and ``fields`` from the kept totals."""
+    rows = summary.values("metric", *fields).annotate(
+        sum=Sum("total"), approximate=Sum("approximate"), at_least=Sum("at_least")
+    )
+    for row in rows:
+        if row["approximate"]:
+            qualifier = Tally.Qualifier.APPROXIMATE
+        elif row["at_least"]:
+            qualifier = Tally.Qualifier.AT_LEAST
+        else:
+            qualifier = Tally.Qualifier.EXACT
+        yield {"metric": row["metric"], **{f: row[f] for f in fields}, "total": row["sum"],
+               "qualifier": qualifier}  # fmt: skip
+
+
 def _grouped(qs, *fields, metrics=None):
     """Sum and weakest qualifier per metric and ``fields``, summing flows, latest for totals."""
-    flows, running = _flows_and_running(qs, metrics)
-    rows = list(
-        flows.values("metric", *fields).annotate(total=Sum("count"), qualifier=Min("qualifier"))
-    )
+    flows, running, flow_ids = _flows_and_running(qs, metrics)
+    summary = _summary(qs)
+    if summary is not None and set(fields) <= {"channel", "campaign"}:
+        rows = list(_summed(summary.filter(metric__in=flow_ids).order_by(), fields))
+    else:
+        rows = list(
+            flows.values("metric", *fields).annotate(total=Sum("count"), qualifier=Min("qualifier"))
+        )
     groups = {}
     for row in _latest_rows(running, fields):
         key = (row["metric"], *(row[f] for f in fields))
@@ -188,7 +230,7 @@ def totals_by_metric(qs, targets=None, *, metrics=None, rows=None):
         total["total"] += row["total"]
         total["qualifier"] = weakest(total["qualifier"], row["qualifier"])
     figures = []
-    for metric_id in sorted(set(found) | set(targets), key=lambda pk: metrics[pk].sort_order):
+    for metric_id in sorted(set(found) | set(targets), key=lambda pk: (metrics[pk].sort_order, pk)):
         row = found.get(metric_id, {"total": 0, "qualifier": Tally.Qualifier.EXACT})
         figures.append(
             _figure(metrics[metric_id], row["total"], row["qualifier"], targets.get(metric_id))
@@ -235,8 +277,11 @@ def breakdown(qs, by, *, metrics=None, rows=None):
             }
         )
     return [
-        {"metric": metrics[pk], "rows": sorted(grouped[pk], key=lambda r: -r["total"])}
-        for pk in sorted(grouped, key=lambda pk: metrics[pk].sort_order)
+        {
+            "metric": metrics[pk],
+            "rows": sorted(grouped[pk], key=lambda r: (-r["total"], str(r["label"]))),
+        }
+        for pk in sorted(grouped, key=lambda pk: (metrics[pk].sort_order, pk))
     ]
 
 
@@ -266,9 +311,15 @@ def time_series(qs, bucket="week", *, metrics=None):
     series = defaultdict(dict)
     # Group by day in the database (fast everywhere; SQLite's week/month truncation runs
     # in Python per row), then fold the days into weeks or months here.
-    flows, running = _flows_and_running(qs, metrics)
+    flows, running, flow_ids = _flows_and_running(qs, metrics)
+    summary = _summary(qs)
+    if summary is not None:
+        days = summary.filter(metric__in=flow_ids).order_by()
+        days = days.values("metric", "period_start").annotate(total=Sum("total"))
+    else:
+        days = flows.values("metric", "period_start").annotate(total=Sum("count"))
     last_day = None  # the latest period start of any tally: flows' and running totals'
-    for row in flows.values("metric", "period_start").annotate(total=Sum("count")):
+    for row in days:
         last_day = max(last_day or row["period_start"], row["period_start"])
         start = _bucket_of(row["period_start"], bucket)
         series[row["metric"]][start] = series[row["metric"]].get(start, 0) + row["total"]
@@ -295,7 +346,7 @@ def time_series(qs, bucket="week", *, metrics=None):
 
     return [
         {"metric": metrics[pk], "points": sorted(series[pk].items())}
-        for pk in sorted(series, key=lambda pk: metrics[pk].sort_order)
+        for pk in sorted(series, key=lambda pk: (metrics[pk].sort_order, pk))
     ]
 
 
@@ -312,7 +363,7 @@ def campaign_report(campaign, *, public=True, bucket="week"):
     by_channel = _grouped(qs, "channel", metrics=metrics)
     figures = totals_by_metric(qs, campaign_targets(campaign), metrics=metrics, rows=by_channel)
     channels = breakdown(qs, "channel", metrics=metrics, rows=by_channel)
-    last = qs.aggregate(last=Max("period_end"))["last"]
+    last = _last(qs, "period_end")
     return {
         "campaign": campaign,
         "figures": figures,
@@ -338,7 +389,7 @@ def headline_figures(campaign):
         qs = tallies(campaign=campaign, public=True)
         found = {
             "figures": totals_by_metric(qs, campaign_targets(campaign)),
-            "last_day": qs.aggregate(last=Max("period_end"))["last"],
+            "last_day": _last(qs, "period_end"),
         }
         cache.set(key, found, 60 * 60)
     return found

@@ -5,8 +5,9 @@ runs; a burst of changes therefore queues one task, not one per change. The
 "reach: derive tallies" schedule catches anything a signal cannot see.
 
 Cached figures and the pages that show them follow the ``reach`` scope of the one
-freshness mechanism (``education/freshness.py``): tallies and approvals are tracked
-there, once per transaction however many rows it writes or deletes.
+freshness mechanism (``education/freshness.py``), once per transaction however many rows
+it writes: approvals are tracked there; tallies are not, since only approved figures are
+public and the write path (``services.write``) bumps when one of those changes.
 """
 
 from django.core.cache import cache
@@ -20,8 +21,8 @@ PENDING_SECONDS = 300
 def figures_changed(**kwargs):
     """Cached figures and pages showing them start afresh (once more at the commit).
 
-    Tally and approval saves and deletes are tracked; bulk imports, which write without
-    model signals, call this themselves.
+    Approval saves and deletes are tracked; the write path, approval and revocation
+    call this when public figures change.
     """
     freshness.bump("reach")
 
@@ -67,6 +68,7 @@ def connect():
     post_save.connect(booking_saved, sender="events.Booking", dispatch_uid="reach-booking")
     post_delete.connect(booking_deleted, sender="events.Booking", dispatch_uid="reach-booking-del")
     post_save.connect(session_saved, sender="events.Session", dispatch_uid="reach-session")
-    freshness.track(("reach",), "reach.Tally", "reach.ApprovedPeriod")
+    # Tallies are not tracked: the write path bumps when a public figure changes.
+    freshness.track(("reach",), "reach.ApprovedPeriod")
     post_save.connect(entry_changed, sender="contest.Entry", dispatch_uid="reach-entry")
     post_delete.connect(entry_changed, sender="contest.Entry", dispatch_uid="reach-entry-del")

@@ -6,6 +6,7 @@ from .campaign import CampaignIndexPage, CampaignPage, CampaignTarget
 from .catalogue import Channel, Metric, Place
 from .material import Material, ScanCount
 from .tally import ApprovedPeriod, ImportJob, PendingCorrection, Tally, TallyRevision
+from .totals import TallyTotal
 
 __all__ = [
     "ApprovedPeriod",
@@ -21,4 +22,5 @@ __all__ = [
     "ScanCount",
     "Tally",
     "TallyRevision",
+    "TallyTotal",
 ]

@@ -116,19 +116,43 @@ def _row_problem(row, source, catalogue):
     return None
 
 
-def unique_rows(rows, errors):
-    """The rows without a repeated key; each repeat adds an error naming the first."""
-    seen, unique = {}, []
+def unique_rows(rows, errors, seen=None):
+    """The rows without a repeated key; each repeat adds an error naming the first.
+
+    ``seen`` (compact key → row number) carries the keys of earlier chunks of the same
+    batch: one small integer per row, not the row, so a large import stays small."""
+    seen = {} if seen is None else seen
+    unique = []
     for row in rows:
-        if row.key in seen:
+        key = _compact_key(row.key)
+        if key in seen:
             message = _("Same metric, channel, period, place and campaign as row %(row)s.") % {
-                "row": seen[row.key].line or "?"
+                "row": seen[key] or "?"
             }
             errors.append(row_error(row, "", message))
             continue
-        seen[row.key] = row
+        seen[key] = row.line
         unique.append(row)
     return unique
+
+
+_KINDS = {kind: index for index, kind in enumerate(PeriodKind.values)}
+
+
+def _compact_key(key):
+    """A row's key as one integer, exactly (no two keys share one)."""
+    metric, channel, place, campaign, kind, start = key
+    number = 0
+    for part, bits in (
+        (metric, 64),
+        (channel, 64),
+        (place, 64),
+        ((campaign or 0), 64),
+        (_KINDS[kind], 4),
+        (start.toordinal(), 24),
+    ):
+        number = (number << bits) | part
+    return number
 
 
 def stored_groups(rows):
@@ -141,7 +165,10 @@ def stored_groups(rows):
     last = max(r.end for r in rows)
     wanted = {r.group for r in rows}
     for tally in Tally.objects.filter(
-        metric_id__in={r.metric_id for r in rows}, period_start__lte=last, period_end__gte=first
+        metric_id__in={r.metric_id for r in rows},
+        place_id__in={r.place_id for r in rows},
+        period_start__lte=last,
+        period_end__gte=first,
     ).iterator(chunk_size=5000):
         group = (tally.metric_id, tally.channel_id, tally.place_id, tally.campaign_id)
         if group in wanted:

@@ -8,8 +8,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Tally
-from .write import write_tallies
+from .write import WriteError
 
 logger = logging.getLogger(__name__)
 
@@ -23,17 +22,15 @@ def report_progress(job_id, rows):
     cache.set(progress_key(job_id), rows, 3600)
 
 
-def apply_rows(clean, *, user=None, job_id=None, filename=""):
-    """Write checked rows through the write path, in ONE transaction; returns
-    (created, updated)."""
-    result = write_tallies(
-        clean,
-        source=Tally.Source.IMPORTED,
-        user=user,
-        filename=filename,
-        reason=_("import"),
-        job_id=job_id,
-    )
+def apply_rows(rows, *, user=None, job_id=None, filename=""):
+    """Check and import a table's rows (a header, then cells) through the write path,
+    streamed, in ONE transaction; returns (created, updated) or raises WriteError with
+    every error found (nothing written)."""
+    from ..imports import import_table
+
+    result, errors = import_table(rows, dry_run=False, user=user, filename=filename, job_id=job_id)
+    if errors:
+        raise WriteError(errors)
     return result.created, result.updated
 
 
@@ -93,11 +90,11 @@ def check_job(job_id):
     try:
         with job.file.open("rb") as handle:
             data = handle.read()
-        clean, errors, plan = validate_rows(read_table(data, job.filename))
+        checked, errors, plan = validate_rows(read_table(data, job.filename))
     except ImportFileError as error:
-        clean, errors, plan = [], [{"row": 0, "column": "", "message": str(error)}], {}
+        checked, errors, plan = 0, [{"row": 0, "column": "", "message": str(error)}], {}
     job.errors, job.plan = errors, plan
-    job.total = 0 if errors else len(clean)
+    job.total = 0 if errors else checked
     job.status = ImportJob.Status.INVALID if errors else ImportJob.Status.CHECKED
     if errors:
         _discard_file(job)
@@ -147,10 +144,11 @@ def confirm_import(job, *, user=None):
 
 
 def run_import(job_id):
-    """Import a confirmed file: re-check it, then write every row in one transaction."""
+    """Import a confirmed file: every row checked again as it is written, in one
+    transaction (an error anywhere and nothing is imported)."""
     from django.utils import timezone
 
-    from ..imports import ImportFileError, read_table, validate_rows
+    from ..imports import ImportFileError, import_table, read_table
     from ..models import ImportJob
 
     job = ImportJob.objects.get(pk=job_id)
@@ -160,14 +158,22 @@ def run_import(job_id):
     try:
         with job.file.open("rb") as handle:
             data = handle.read()
-        clean, errors, _plan = validate_rows(read_table(data, job.filename))
+        result, errors = import_table(
+            read_table(data, job.filename),
+            dry_run=False,
+            user=job.created_by,
+            filename=job.filename,
+            job_id=job.pk,
+        )
         if errors:
             job.status, job.errors = ImportJob.Status.FAILED, errors
         else:
-            job.created, job.updated = apply_rows(
-                clean, user=job.created_by, job_id=job.pk, filename=job.filename
+            job.created, job.updated = result.created, result.updated
+            job.status, job.processed, job.total = (
+                ImportJob.Status.DONE,
+                result.checked,
+                result.checked,
             )
-            job.status, job.processed, job.total = ImportJob.Status.DONE, len(clean), len(clean)
     except ImportFileError as error:
         job.status, job.errors = (
             ImportJob.Status.FAILED,

@@ -59,6 +59,7 @@ class WriteResult:
     unchanged: int = 0
     pending: int = 0
     skipped: int = 0
+    checked: int = 0  # rows read from an imported file that passed their cell checks
     errors: list = field(default_factory=list)
     # metric id → {"new", "changed": [[description, old, new]], "unchanged", "deleted"}
     per_metric: dict = field(default_factory=dict)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..models import ApprovedPeriod, Place, Tally
 from ..signals import figures_changed
+from .totals import refresh_days
 from .write import PendingCorrection, TallyRow, WriteError, pending_rows, write_lock, write_tallies
 
 CITY = "江阴市"
@@ -207,6 +208,7 @@ def approve_period(*, start, end, campaign=None, user=None, note=""):
         campaign=campaign, start=start, end=end, note=note, approved_by=user
     )
     Tally.objects.filter(_covered(start, end, period.campaign_id)).update(approved=True)
+    refresh_days(start, end)
     figures_changed()
     return period
 
@@ -261,6 +263,7 @@ def revoke_approval(period, *, user, reason):
         .exclude(still)
         .update(approved=False)
     )
+    refresh_days(period.start, period.end)
     figures_changed()  # a queryset update sends no model signals
     return withdrawn
 

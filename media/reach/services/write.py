@@ -14,7 +14,12 @@ hand a batch of rows to ``write_tallies``, which applies every rule once:
   refused; a recomputed one becomes a ``PendingCorrection`` that the next approval
   of the period applies (``approve_period``);
 - every created, changed or deleted row gets a TallyRevision saying by whom, from
-  which source and which file.
+  which source and which file;
+- the totals of every metric and day written are recomputed (``totals``) in the same
+  transaction, so the dashboards' and pages' sums never differ from the rows;
+- cached public pages start afresh only when a public (approved) figure changed: new
+  and changed figures are unapproved until an approval, which bumps them itself, so a
+  recompute or the minute's scans fold leaves the public pages' caches alone.
 
 Writes take ``write_lock()``, which approval and revocation take too, so an approval
 never races a figure being written. New rows go in through one bulk statement (COPY
@@ -26,6 +31,7 @@ re-approval); this module runs them in order. Its names are the ones to import.
 """
 
 from dataclasses import dataclass, field
+from itertools import batched, chain
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -48,9 +54,11 @@ from .checks import (
 from .pending import clear_pending, pending_rows, record_pending
 from .rows import TallyRow, WriteError, WriteResult, row_error
 from .storage import revision, store
+from .totals import Touched, refresh_touched
 
 __all__ = [
     "MAX_COUNT",
+    "MAX_ERRORS",
     "QUALIFIERS",
     "PendingCorrection",
     "TallyRow",
@@ -92,6 +100,27 @@ class Plan:
     revisions: list = field(default_factory=list)
     pending: list = field(default_factory=list)
     settled: list = field(default_factory=list)
+    public: bool = False  # a changed or deleted tally was approved (public) before
+
+
+# Rows checked and written at a time: an import of 200,000 rows never holds them all.
+CHUNK_ROWS = 5000
+# A refused batch reports at most this many errors (and stops checking there).
+MAX_ERRORS = 200
+
+
+class _Batch:
+    """What one batch carries from chunk to chunk: the result so far, the errors, the
+    key of every row seen (to refuse a key twice across chunks) and the write's stamp."""
+
+    def __init__(self, source, dry_run, staged):
+        self.source, self.strict = source, source != Source.DERIVED
+        self.dry_run, self.staged = dry_run, staged
+        self.result, self.errors, self.seen = WriteResult(), [], {}
+        self.now = timezone.now()
+        self.rows = 0
+        self.touched = Touched()
+        self.public = False
 
 
 def write_tallies(
@@ -108,6 +137,12 @@ def write_tallies(
 ):
     """Apply every rule to a batch of TallyRows and write it: all rows or none.
 
+    ``rows`` may be any iterable (an import streams them): they are checked and
+    written ``CHUNK_ROWS`` at a time inside ONE transaction, each chunk checked against
+    the chunks written before it, so memory stays bounded and a refusal anywhere rolls
+    back every chunk. A dry run of more than one chunk writes the same way under the
+    lock and rolls back at the end, so it finds exactly what the real write would.
+
     ``source``: entered, imported or derived. Entered and imported batches with any
     broken rule raise WriteError (``dry_run`` returns the errors instead) and write
     nothing. A derived batch (the recompute, ``origin`` naming its records) skips keys
@@ -115,49 +150,81 @@ def write_tallies(
     corrections; with ``apply_pending`` (an approval applying them) it writes them.
     Returns a WriteResult; with ``dry_run`` nothing is written.
     """
-    rows = list(rows)
-    result = WriteResult()
-    catalogue = Catalogue.of(rows)
-    strict = source != Source.DERIVED
-
+    chunks = batched(rows, CHUNK_ROWS)
+    first = next(chunks, ())
+    second = next(chunks, None)
+    batch = _Batch(source, dry_run, staged=dry_run and second is not None)
     with transaction.atomic():
-        if not dry_run:
+        if not dry_run or batch.staged:
             write_lock()
-        errors = row_errors(rows, source, catalogue)
-        rows = unique_rows([r for r in rows if r.start is not None], errors)
-        clashing = match_stored(rows, errors if strict else None)
-        if strict and errors:
-            return _refuse(result, errors, dry_run)
-        now = timezone.now()
-        plan = _plan(rows, clashing, source, apply_pending, result, errors, catalogue, now)
-        if strict and errors:
-            return _refuse(result, errors, dry_run)
-        result.created, result.updated = len(plan.new), len(plan.changed)
-        result.deleted, result.pending = len(plan.deleted), len(plan.pending)
+        for chunk in chain([first], [] if second is None else [second], chunks):
+            if batch.strict and len(batch.errors) >= MAX_ERRORS:
+                break
+            _write_chunk(
+                list(chunk),
+                batch,
+                user=user,
+                origin=origin,
+                filename=filename,
+                reason=reason,
+                apply_pending=apply_pending,
+                job_id=job_id,
+            )
+        result = batch.result
+        if batch.strict and batch.errors:
+            return _refuse(result, batch.errors[:MAX_ERRORS], dry_run)
         if dry_run:
             transaction.set_rollback(True)
             return result
-
-        created = store(
-            plan,
-            source=source,
-            origin=origin,
-            user_id=user.pk if user is not None else None,
-            reason=reason,
-            filename=filename,
-            stamp=connection.ops.adapt_datetimefield_value(now),
-            describe=catalogue.describe,
-        )
-        record_pending(plan.pending, origin)
-        clear_pending(plan.settled)
-        if job_id is not None:
-            from .imports import report_progress
-
-            report_progress(job_id, len(rows))
-        if plan.new or plan.changed or plan.deleted:
+        refresh_touched(batch.touched)
+        if batch.public:
             figures_changed()
-        result.tally_ids = [*created, *(t.pk for t in plan.changed)]
     return result
+
+
+def _write_chunk(rows, batch, *, user, origin, filename, reason, apply_pending, job_id):
+    """Check one chunk against everything written before it and (unless a one-chunk dry
+    run, or a strict batch already refused) write it."""
+    result, source, strict = batch.result, batch.source, batch.strict
+    catalogue = Catalogue.of(rows)
+    errors = row_errors(rows, source, catalogue)
+    rows = unique_rows([r for r in rows if r.start is not None], errors, batch.seen)
+    clashing = match_stored(rows, errors if strict else None)
+    if not (strict and errors):
+        plan = _plan(rows, clashing, source, apply_pending, result, errors, catalogue, batch.now)
+    batch.errors += errors
+    if strict and batch.errors:
+        return
+    result.created += len(plan.new)
+    result.updated += len(plan.changed)
+    result.deleted += len(plan.deleted)
+    result.pending += len(plan.pending)
+    if batch.dry_run and not batch.staged:
+        return
+    created = store(
+        plan,
+        source=source,
+        origin=origin,
+        user_id=user.pk if user is not None else None,
+        reason=reason,
+        filename=filename,
+        stamp=connection.ops.adapt_datetimefield_value(batch.now),
+        describe=catalogue.describe,
+    )
+    record_pending(plan.pending, origin)
+    clear_pending(plan.settled)
+    batch.rows += len(rows)
+    if job_id is not None and not batch.dry_run:
+        from .imports import report_progress
+
+        report_progress(job_id, batch.rows)
+    for row in plan.new:
+        batch.touched.add(row.metric_id, row.start)
+    for tally in (*plan.changed, *plan.deleted):
+        batch.touched.add(tally.metric_id, tally.period_start)
+    batch.public = batch.public or plan.public
+    if not batch.dry_run:
+        result.tally_ids += [*created, *(t.pk for t in plan.changed)]
 
 
 def _refuse(result, errors, dry_run):
@@ -208,6 +275,7 @@ def _plan(rows, clashing, source, apply_pending, result, errors, catalogue, now)
             summary["new"] += 1
             continue
         description = catalogue.describe(row)
+        plan.public = plan.public or tally.approved
         if row.count is None:
             plan.deleted.append(tally)
             summary["deleted"] += 1

@@ -6,7 +6,7 @@ import pytest
 
 from education import freshness
 from media.reach import selectors, services
-from media.reach.models import Tally
+from media.reach.models import ApprovedPeriod
 
 from .factories import campaign, channel, metric, place
 
@@ -14,17 +14,19 @@ pytestmark = pytest.mark.django_db
 DAY = datetime.date(2020, 8, 3)
 
 
-def test_a_bulk_delete_of_tallies_bumps_once_now_and_once_at_commit(monkeypatch):
+def test_a_bulk_delete_of_approvals_bumps_once_now_and_once_at_commit(monkeypatch):
     from django.db import connection
 
     plays = metric()
     args = {"metric": plays, "channel": channel(plays), "place": place()}
     for offset in range(6):
-        services.record_tally(day=DAY + datetime.timedelta(days=offset), count=5, **args)
+        day = DAY + datetime.timedelta(days=offset)
+        services.record_tally(day=day, count=5, **args)
+        services.approve_period(start=day, end=day)
     freshness.generation()  # a page was rendered since: the delete must make it stale
     bumped = []
     monkeypatch.setattr(freshness, "_next_generation", bumped.append)
-    assert Tally.objects.all().delete()[1]["reach.Tally"] == 6  # a signal per row
+    assert ApprovedPeriod.objects.all().delete()[1]["reach.ApprovedPeriod"] == 6
     assert bumped == ["reach"]
     queued = [
         hook.scope

@@ -1,0 +1,93 @@
+"""Keeping ``TallyTotal`` equal to the sums of the tallies it summarises.
+
+A total is never adjusted by a difference: the totals of every metric and day a write
+touched are recomputed from the tallies, in the write's own transaction and under its
+lock. So a total cannot drift, whatever the write did (create, change, delete, approve,
+revoke), and the backfill is the same code over every day.
+"""
+
+import datetime
+
+from django.db.models import Case, Count, IntegerField, Max, Q, Sum, Value, When
+
+from ..models import Tally, TallyTotal
+
+GROUP = ("metric", "channel", "campaign", "source", "approved", "period_kind", "period_start")
+
+
+class Touched:
+    """The metrics and days a write touched: {metric id: [first day, last day]}."""
+
+    def __init__(self):
+        self.days = {}
+
+    def add(self, metric_id, start):
+        span = self.days.get(metric_id)
+        if span is None:
+            self.days[metric_id] = [start, start]
+        else:
+            span[0], span[1] = min(span[0], start), max(span[1], start)
+
+
+def _qualified(qualifier):
+    return Sum(Case(When(qualifier=qualifier, then=Value(1)), default=Value(0)),
+               output_field=IntegerField())  # fmt: skip
+
+
+def refresh_totals(scope, *, tally_model=Tally, total_model=TallyTotal):
+    """Recompute the totals of the tallies starting in ``scope`` (a Q over tallies'
+    ``metric_id`` and ``period_start``, the same Q over the totals). The migration that
+    backfills passes its historical models."""
+    total_model.objects.filter(scope).delete()
+    grouped = (
+        tally_model.objects.filter(scope)
+        .order_by()
+        .values(*GROUP)
+        .annotate(
+            end=Max("period_end"),
+            sum=Sum("count"),
+            n=Count("pk"),
+            approximate=_qualified(Tally.Qualifier.APPROXIMATE),
+            at_least=_qualified(Tally.Qualifier.AT_LEAST),
+        )
+    )
+    total_model.objects.bulk_create(
+        (
+            total_model(
+                metric_id=g["metric"],
+                channel_id=g["channel"],
+                campaign_id=g["campaign"],
+                source=g["source"],
+                approved=g["approved"],
+                period_kind=g["period_kind"],
+                period_start=g["period_start"],
+                period_end=g["end"],
+                total=g["sum"],
+                rows=g["n"],
+                approximate=g["approximate"],
+                at_least=g["at_least"],
+            )
+            for g in grouped.iterator(chunk_size=5000)
+        ),
+        batch_size=2000,
+    )
+
+
+def refresh_touched(touched):
+    """After a write: the totals of each metric over the days it touched."""
+    scope = Q(pk__in=[])
+    for metric_id, (first, last) in touched.days.items():
+        scope |= Q(metric_id=metric_id, period_start__range=(first, last))
+    if touched.days:
+        refresh_totals(scope)
+
+
+def refresh_days(first, last):
+    """After an approval or revocation of (first, last): every metric's totals of the
+    tallies overlapping it (a month tally may start up to 30 days before ``first``)."""
+    refresh_totals(Q(period_start__range=(first - datetime.timedelta(days=31), last)))
+
+
+def rebuild_totals(**models):
+    """Every total from scratch (the migration's backfill, and after a bulk load)."""
+    refresh_totals(Q(), **models)

@@ -1,0 +1,174 @@
+"""The kept totals equal the tallies' sums after every kind of write, and the figures read
+from them equal the figures summed row by row."""
+
+import datetime
+from collections import defaultdict
+
+import pytest
+from django.test import TestCase
+
+from education import freshness
+from media.reach import selectors, services
+from media.reach.models import Metric, Tally, TallyTotal
+from media.reach.services.totals import rebuild_totals
+
+from .factories import campaign, channel, metric, place
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.date(2020, 7, 20)
+KEY = ("metric_id", "channel_id", "campaign_id", "source", "approved", "period_kind")
+
+
+def recomputed():
+    """The totals as they should be, added up here from every tally."""
+    sums = defaultdict(lambda: [0, 0, 0, 0])
+    for tally in Tally.objects.all():
+        found = sums[(*(getattr(tally, f) for f in KEY), tally.period_start)]
+        found[0] += tally.count
+        found[1] += 1
+        found[2] += tally.qualifier == Tally.Qualifier.APPROXIMATE
+        found[3] += tally.qualifier == Tally.Qualifier.AT_LEAST
+    return dict(sums)
+
+
+def kept():
+    rows = {}
+    for total in TallyTotal.objects.all():
+        key = (*(getattr(total, f) for f in KEY), total.period_start)
+        assert key not in rows, "one total per key"
+        rows[key] = [total.total, total.rows, total.approximate, total.at_least]
+    return rows
+
+
+def assert_kept(running=None):
+    assert kept() == recomputed()
+    queries = [selectors.tallies(), selectors.tallies(public=True)]
+    if running is not None:
+        queries += [
+            selectors.tallies(campaign=running),
+            selectors.tallies(campaign=running, public=True),
+        ]
+    for qs in queries:
+        assert qs.summary is not None
+        row_by_row = qs.filter()  # a copy carries no summary: summed row by row
+        for read in (
+            selectors.totals_by_metric,
+            lambda q: selectors.breakdown(q, "channel"),
+            lambda q: selectors.time_series(q, "week"),
+        ):
+            assert read(qs) == read(row_by_row)
+
+
+@pytest.fixture
+def world(home):
+    plays = metric("screen-plays", "plays")
+    leaflets = metric("leaflets", "copies")
+    running = campaign(home)
+    return {
+        "plays": plays,
+        "bus": channel(plays, "bus", "公交车载屏"),
+        "leaflets": leaflets,
+        "truck": channel(leaflets, "truck", "宣传车巡回"),
+        "town": place("澄江街道"),
+        "other": place("南闸街道"),
+        "campaign": running,
+    }
+
+
+def test_totals_follow_every_kind_of_write(world, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    approver = django_user_model.objects.create_user("approver")
+    approver.user_permissions.add(Permission.objects.get(codename="revoke_approvedperiod"))
+    approver = django_user_model.objects.get(pk=approver.pk)
+    plays, bus, town = world["plays"], world["bus"], world["town"]
+    args = {"metric": plays, "channel": bus, "place": town, "campaign": world["campaign"]}
+    tally, _ = services.record_tally(day=DAY, count=100, **args)
+    services.record_tally(day=DAY, count=50, **{**args, "place": world["other"]})
+    services.record_tally(
+        day=DAY + datetime.timedelta(days=1), count=7, qualifier="at_least", **args
+    )
+    assert_kept(world["campaign"])
+    assert TallyTotal.objects.get(period_start=DAY).total == 150
+
+    services.change_tally(tally, count=120, qualifier="approximate")  # change
+    assert_kept(world["campaign"])
+    services.apply_rows(  # import: a new day and a correction
+        [
+            ["日期", "指标", "渠道", "地点", "数量", "周期"],
+            ["2020-07-27", "leaflets", "truck", "澄江街道", "900", "周"],
+            [str(DAY), "screen-plays", "bus", "南闸街道", "55", "日"],
+        ]
+    )
+    assert_kept(world["campaign"])
+    services.derive_tallies(  # derive
+        "attendance",
+        [{"day": DAY, "kind": "camp", "place": "消防教育馆", "persons": 60, "sessions": 1}],
+    )
+    assert_kept(world["campaign"])
+    period = services.approve_period(start=DAY, end=DAY + datetime.timedelta(days=1))  # approve
+    assert_kept(world["campaign"])
+    assert TallyTotal.objects.filter(approved=True).exists()
+    services.revoke_approval(period, user=approver, reason="wrong count")  # revoke
+    assert_kept(world["campaign"])
+    assert not TallyTotal.objects.filter(approved=True).exists()
+    services.delete_tally(Tally.objects.get(pk=tally.pk))  # delete
+    assert_kept(world["campaign"])
+    services.derive_tallies("attendance", [])  # the recompute removes what it derived
+    assert_kept(world["campaign"])
+    assert not TallyTotal.objects.filter(source=Tally.Source.DERIVED).exists()
+
+
+def test_running_totals_and_a_place_filter_are_still_summed_row_by_row(world):
+    users = metric("app-users", "persons")
+    Metric.objects.filter(pk=users.pk).update(aggregation=Metric.Aggregation.LAST)
+    app = channel(users, "app", "应用")
+    for offset, count in ((0, 10), (8, 25)):
+        services.record_tally(
+            metric=users, channel=app, place=world["town"], day=DAY + datetime.timedelta(offset),
+            count=count,
+        )  # fmt: skip
+    figures = {
+        f["metric"].code: f["total"] for f in selectors.totals_by_metric(selectors.tallies())
+    }
+    assert figures["app-users"] == 25  # the latest value, never 35
+    by_place = selectors.tallies(place=world["town"])
+    assert getattr(by_place, "summary", None) is None
+    assert selectors.totals_by_metric(by_place)[0]["total"] == 25
+    assert_kept()
+
+
+def test_the_backfill_rebuilds_totals_written_around_the_write_path(world):
+    services.record_tally(
+        metric=world["plays"], channel=world["bus"], place=world["town"], day=DAY, count=5
+    )
+    Tally.objects.create(
+        metric=world["plays"], channel=world["bus"], place=world["other"], period_start=DAY,
+        count=8,
+    )  # fmt: skip
+    assert kept() != recomputed()
+    rebuild_totals()
+    assert_kept()
+
+
+def test_only_a_change_to_public_figures_makes_cached_pages_stale(world, monkeypatch):
+    bumped = []
+    monkeypatch.setattr(freshness, "bump", lambda *scopes: bumped.extend(scopes))
+    args = {"metric": world["plays"], "channel": world["bus"], "place": world["town"]}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        tally, _ = services.record_tally(day=DAY, count=5, **args)
+        services.change_tally(tally, count=6)
+        services.derive_tallies(
+            "attendance",
+            [{"day": DAY, "kind": "camp", "place": "消防教育馆", "persons": 60, "sessions": 1}],
+        )
+    assert "reach" not in bumped  # nothing approved changed: the public pages are right
+    # A figure approved before approvals were kept changes: the public total changes.
+    Tally.objects.filter(pk=tally.pk).update(approved=True)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.change_tally(tally, count=7)
+    assert "reach" in bumped
+    bumped.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.approve_period(start=DAY, end=DAY)
+    assert "reach" in bumped
