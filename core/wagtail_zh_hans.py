@@ -29,4 +29,15 @@ WAGTAIL_STRINGS = [
         '%(total)s Pages <span class="w-sr-only">created in %(site_name)s</span>',
         "total",
     ),
+    gettext_noop("Your pages and snippets in a workflow"),
+    ngettext_lazy(
+        '%(total)s Image <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Images <span class="w-sr-only">created in %(site_name)s</span>',
+        "total",
+    ),
+    ngettext_lazy(
+        '%(total)s Document <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Documents <span class="w-sr-only">created in %(site_name)s</span>',
+        "total",
+    ),
 ]

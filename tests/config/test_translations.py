@@ -102,3 +102,9 @@ def test_djangos_empty_choice_reads_chinese_on_every_form():
     with translation.override("zh-hans"):
         html = str(Form()["group"])
     assert '<option value="" selected>- 请选择 -</option>' in html
+
+
+def test_admin_home_counts_images_and_documents_in_chinese(admin_client, home):
+    html = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "0 张图片" in html and "0 个文档" in html
+    assert "Images <span" not in html and "Documents <span" not in html
