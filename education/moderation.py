@@ -11,7 +11,9 @@ from wagtail.models import (
 
 from core.groups import ensure_group
 
-WORKFLOW_NAME = "Guides and news review"
+# Names are data shown to staff in the admin: in their language (education/migrations/0007).
+WORKFLOW_NAME = "指南与新闻审核"
+TASK_NAME = "审核员审批"
 
 
 def ensure_groups():
@@ -23,9 +25,9 @@ def ensure_groups():
 def ensure_moderation(pages):
     """Review workflow on the given index pages (their children inherit it)."""
     groups = ensure_groups()
-    task = GroupApprovalTask.objects.filter(name="Moderator approval").first()
+    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
     if task is None:
-        task = GroupApprovalTask.objects.create(name="Moderator approval")
+        task = GroupApprovalTask.objects.create(name=TASK_NAME)
     task.groups.add(groups["Moderators"])
     workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
     # Through the model's own manager: ``workflow.workflow_tasks`` is a modelcluster

@@ -18,6 +18,7 @@ from education.models import (
     StandardPage,
     ThemeParkPage,
 )
+from education.moderation import WORKFLOW_NAME
 from education.search.results import search_pages
 from tests.education.search_queries import QUERIES, relevant
 
@@ -165,8 +166,8 @@ def test_guide_shows_leaflet_related_guides_and_share_image(client, demo_site):
 def test_guides_and_news_are_moderated(demo_site):
     guide = SafetyGuidePage.objects.filter(locale=Locale.get_default()).first()
     news = NewsPage.objects.filter(locale=Locale.get_default()).first()
-    assert guide.get_workflow().name == "Guides and news review"
-    assert news.get_workflow().name == "Guides and news review"
+    assert guide.get_workflow().name == WORKFLOW_NAME
+    assert news.get_workflow().name == WORKFLOW_NAME
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,11 @@ import importlib
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from wagtail.models import Page, TaskState, WorkflowState, WorkflowTask
+from wagtail.models import Page, Task, TaskState, WorkflowState, WorkflowTask
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from education.models import NewsIndexPage, NewsPage
-from education.moderation import WORKFLOW_NAME, ensure_moderation
+from education.moderation import TASK_NAME, WORKFLOW_NAME, ensure_moderation
 from tests.education.factories import add_page
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_review_workflow_has_its_task_in_the_database(news_index):
     workflow = news_index.get_workflow()
     assert workflow.name == WORKFLOW_NAME
     tasks = WorkflowTask.objects.filter(workflow=workflow)
-    assert [t.task.name for t in tasks] == ["Moderator approval"]
+    assert [t.task.name for t in tasks] == [TASK_NAME]
     assert [g.name for g in tasks[0].task.specific.groups.all()] == ["Moderators"]
 
 
@@ -93,8 +93,18 @@ def test_data_migration_repairs_a_workflow_saved_without_its_task(news_index):
     from django.apps import apps
 
     repair = importlib.import_module("education.migrations.0004_save_review_workflow_task")
+    rename = importlib.import_module("education.migrations.0007_review_names_in_chinese")
     workflow = news_index.get_workflow()
+    task = Task.objects.get(name=TASK_NAME)
+    rename.to_english(apps, None)  # the names a database had when 0004 ran
     WorkflowTask.objects.filter(workflow=workflow).delete()
     repair.attach_task(apps, None)
     repair.attach_task(apps, None)  # idempotent
     assert WorkflowTask.objects.filter(workflow=workflow).count() == 1
+
+    rename.to_chinese(apps, None)
+    workflow.refresh_from_db()
+    task.refresh_from_db()
+    assert (
+        (workflow.name, task.name) == (WORKFLOW_NAME, TASK_NAME) == ("指南与新闻审核", "审核员审批")
+    )

@@ -11,6 +11,7 @@ on a desktop and at 375 px, go to var/screenshots/editor_journey/.
 import pytest
 from playwright.sync_api import expect
 
+from education.moderation import TASK_NAME
 from tests.browser.conftest import in_process_tasks
 from tests.browser.staff.accounts import log_in, member, shoot, visitor
 
@@ -70,7 +71,7 @@ def test_editor_submits_a_change_for_review_and_the_public_page_keeps_the_old_te
     # A review is in progress, on its task; nothing went live.
     state = WorkflowState.objects.for_instance(guide).get()
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
-    assert state.current_task_state.task.name == "Moderator approval"
+    assert state.current_task_state.task.name == TASK_NAME
     guide = Page.objects.get(pk=guide.pk).specific
     assert guide.title == OLD_TITLE and guide.has_unpublished_changes
 
