@@ -105,6 +105,13 @@ def _read_scopes():
     return {scope: found[_key(scope)] for scope in SCOPES}
 
 
+def data_seconds():
+    """How long the route and the site shell live in the cache: data, not HTML, kept
+    under the content generation whether or not fragments are cached (a minute when
+    ``FRAGMENT_CACHE_SECONDS`` turns fragments off)."""
+    return settings.FRAGMENT_CACHE_SECONDS or 60
+
+
 def generation(scopes=SCOPES):
     """The current generation of the given scopes: one cache read."""
     current, _ = _read_all()

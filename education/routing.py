@@ -9,13 +9,11 @@ cache under the generation, and a request that finds it there goes straight to t
 page's own ``serve``. Everything after the route (restrictions, ``serve``, the hooks)
 runs as Wagtail runs it.
 
-The route is data, not HTML: like the site shell (``templatetags/site_tags.py``) it is
-kept whether or not fragments are, so a page whose own scopes changed (a booking on the
-home page) renders without finding its way again. ``FRAGMENT_CACHE_SECONDS`` only bounds
-how long an entry lives (a minute when fragments are off).
+The route is data, not HTML: like the site shell (``education/shell.py``) it is kept
+whether or not fragments are, so a page whose own scopes changed (a booking on the home
+page) renders without finding its way again, for ``freshness.data_seconds()``.
 """
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404
 from django.utils.translation import get_language
@@ -49,7 +47,7 @@ def _site_and_root(request, seconds):
 
 def serve(request, path):
     """Wagtail's ``serve`` view, with the route looked up in the cache first."""
-    seconds = settings.FRAGMENT_CACHE_SECONDS or 60
+    seconds = freshness.data_seconds()
     if request.method not in ("GET", "HEAD"):
         return wagtail_views.serve(request, path)
     key = f"route:{_prefix(request)}:{path}"

@@ -5,7 +5,7 @@ links, the site and the active language's ``Locale``. Everything here changes on
 content (pages, site settings, menu items, sites and locales are tracked as content in
 ``education/apps.py``), so it is cached per host, language and content generation, and
 kept on the request: a page's shell costs one cache read and no query, whether or not
-fragments are cached (``FRAGMENT_CACHE_SECONDS`` only bounds how long it lives).
+fragments are cached (for ``freshness.data_seconds()``).
 """
 
 from django.conf import settings
@@ -54,7 +54,7 @@ def shell(request):
             "site": site,
             "locale": _active_locale(),
         }
-        cache.set(key, parts, settings.FRAGMENT_CACHE_SECONDS or 60)
+        cache.set(key, parts, freshness.data_seconds())
     request._firebreak_shell = (language, parts)
     if parts["site"] is not None and not hasattr(request, "_wagtail_site"):
         request._wagtail_site = parts["site"]  # what Site.find_for_request keeps on it
