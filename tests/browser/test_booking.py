@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -87,7 +88,8 @@ def test_a_teacher_over_capacity_takes_another_session(screen, request, live_ser
 
     offers = page.locator("#booking-offers")
     assert "只剩 5 个名额，您的团体 10 人。" in offers.inner_text()
-    assert page.evaluate("document.activeElement.id") == "booking-offers"
+    # booking.js moves the focus once it has run: wait for it rather than race it.
+    expect(offers).to_be_focused()
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert_accessible(page)
     page.screenshot(path=str(tmp_path / f"offers-{screen}.png"), full_page=True)

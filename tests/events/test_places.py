@@ -54,11 +54,14 @@ def test_the_counter_follows_every_change_of_held_places():
 
 
 def test_check_in_and_no_show_keep_the_places_held():
-    session = SessionFactory(capacity=20, starts_at=timezone.now() - timezone.timedelta(hours=1))
+    # An hour after a morning start, on the session's own local day, whatever the clock says.
+    starts = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    session = SessionFactory(capacity=20, starts_at=starts)
     came = BookingFactory(session=session, party_size=6)
     stayed_away = BookingFactory(session=session, party_size=4)
-    services.check_in(came.pk, 5)
-    services.mark_no_show(stayed_away.pk)
+    later = starts + timezone.timedelta(hours=1)
+    services.check_in(came.pk, 5, now=later)
+    services.mark_no_show(stayed_away.pk, now=later)
     assert counted(session) == 10
 
 

@@ -87,7 +87,10 @@ def test_booking_staff_home_lists_todays_sessions_with_their_rosters(staff):
     from django.utils import timezone
 
     today = SessionFactory(
-        capacity=40, starts_at=timezone.now().replace(hour=2, minute=0), venue="科普馆"
+        # 10:00 on today's local date: the home lists the sessions of the department's day.
+        capacity=40,
+        starts_at=timezone.localtime().replace(hour=10, minute=0),
+        venue="科普馆",
     )
     BookingFactory(session=today, party_size=25)
     SessionFactory(starts_at=timezone.now() + timezone.timedelta(days=3), venue="明天以后")
