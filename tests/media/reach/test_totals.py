@@ -2,7 +2,6 @@
 from them equal the figures summed row by row."""
 
 import datetime
-from collections import defaultdict
 
 import pytest
 from django.test import TestCase
@@ -13,36 +12,14 @@ from media.reach.models import Metric, RunningChange, RunningValue, Tally, Tally
 from media.reach.services.totals import rebuild_totals
 
 from .factories import campaign, channel, metric, place
-from .kept import assert_running_as_rebuilt, assert_same_as_row_by_row
+from .kept import assert_running_as_rebuilt, assert_same_as_row_by_row, sums_kept, sums_recomputed
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2020, 7, 20)
-KEY = ("metric_id", "channel_id", "campaign_id", "source", "approved", "period_kind")
-
-
-def recomputed():
-    """The totals as they should be, added up here from every tally."""
-    sums = defaultdict(lambda: [0, 0, 0, 0])
-    for tally in Tally.objects.all():
-        found = sums[(*(getattr(tally, f) for f in KEY), tally.period_start)]
-        found[0] += tally.count
-        found[1] += 1
-        found[2] += tally.qualifier == Tally.Qualifier.APPROXIMATE
-        found[3] += tally.qualifier == Tally.Qualifier.AT_LEAST
-    return dict(sums)
-
-
-def kept():
-    rows = {}
-    for total in TallyTotal.objects.all():
-        key = (*(getattr(total, f) for f in KEY), total.period_start)
-        assert key not in rows, "one total per key"
-        rows[key] = [total.total, total.rows, total.approximate, total.at_least]
-    return rows
 
 
 def assert_kept(running=None):
-    assert kept() == recomputed()
+    assert sums_kept() == sums_recomputed()
     assert_running_as_rebuilt()
     queries = [
         selectors.tallies(),
@@ -191,7 +168,7 @@ def test_the_backfill_rebuilds_totals_written_around_the_write_path(world):
         metric=world["plays"], channel=world["bus"], place=world["other"], period_start=DAY,
         count=8,
     )  # fmt: skip
-    assert kept() != recomputed()
+    assert sums_kept() != sums_recomputed()
     rebuild_totals()
     assert_kept()
 
