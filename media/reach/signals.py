@@ -62,10 +62,11 @@ def entry_changed(sender, instance, **kwargs):
     transaction.on_commit(lambda: request_derivation("contest"))
 
 
-def metric_saved(sender, instance, created, **kwargs):
+def metric_saved(sender, instance, created, raw=False, **kwargs):
     # A metric that became a running total (or stopped being one) is read another way:
-    # its running figures are recomputed (none when it has no tallies yet).
-    if not created:
+    # its running figures are recomputed (none when it has no tallies yet). Fixtures
+    # load around the write path: rebuild_totals() after them.
+    if not created and not raw:
         from .services.totals import refresh_metric
 
         refresh_metric(instance.pk)
