@@ -69,13 +69,15 @@ def test_totals_follow_every_kind_of_write(world, django_user_model):
     services.record_tally(
         day=DAY + datetime.timedelta(days=1), count=7, qualifier="at_least", **args
     )
-    users = {"metric": world["users"], "place": town}
-    for offset, count, where in ((0, 10, {}), (3, 12, {"campaign": world["campaign"]}),
-                                 (3, 4, {"place": world["other"]}), (9, 30, {})):  # fmt: skip
-        services.record_tally(
-            day=DAY + datetime.timedelta(offset), count=count,
-            channel=world["mini" if offset == 9 else "app"], **{**users, **where},
-        )  # fmt: skip
+    # Running totals: a campaign's figure and one without campaign on one day of one place
+    # add up, a later figure replaces them, another place and channel count beside them.
+    users = {"metric": world["users"], "place": town, "channel": world["app"]}
+    for offset, count, where in (
+        (0, 10, {}), (3, 12, {"campaign": world["campaign"]}), (3, 5, {}),
+        (3, 4, {"place": world["other"]}), (9, 30, {}), (9, 7, {"channel": world["mini"]}),
+    ):  # fmt: skip
+        services.record_tally(day=DAY + datetime.timedelta(offset), count=count,
+                              **{**users, **where})  # fmt: skip
     assert_kept(world["campaign"])
     assert TallyTotal.objects.get(period_start=DAY, metric=plays).total == 150
 
@@ -107,7 +109,9 @@ def test_totals_follow_every_kind_of_write(world, django_user_model):
     assert not TallyTotal.objects.filter(approved=True).exists()
     services.delete_tally(Tally.objects.get(pk=tally.pk))  # delete
     assert_kept(world["campaign"])
-    latest = Tally.objects.get(metric=world["users"], period_start=DAY + datetime.timedelta(9))
+    latest = Tally.objects.get(
+        metric=world["users"], channel=world["app"], period_start=DAY + datetime.timedelta(9)
+    )
     services.delete_tally(latest)  # a running total's latest value goes: the one before counts
     assert_kept(world["campaign"])
     services.derive_tallies("attendance", [])  # the recompute removes what it derived
