@@ -20,7 +20,7 @@ from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import CampaignPage, Metric, Place, Tally, TallyTotal
+from .models import CampaignPage, Metric, Place, RunningChange, RunningValue, Tally, TallyTotal
 
 QUALIFIER_ORDER = [q.value for q in Tally.Qualifier]  # approximate < at_least < exact
 BUCKETS = ("day", "week", "month")
@@ -56,9 +56,12 @@ def tallies(
     """Tallies filtered for a dashboard or a page; ``place`` includes places inside it.
 
     The queryset carries ``summary``: the same filters over ``TallyTotal`` (the sums the
-    write path keeps), which the totals below add up instead of the rows. A place filter
-    has no summary (totals are not kept per place); neither has a queryset filtered
-    further, since a copy of a queryset does not carry it: both are summed row by row.
+    write path keeps), which the totals below add up instead of the rows; and, without
+    dates, ``running``: the running totals' kept latest values and daily changes
+    (``RunningValue``, ``RunningChange``) for the same filters. A place filter has
+    neither (sums are not kept per place); neither has a queryset filtered further,
+    since a copy of a queryset does not carry them: both are summed row by row; nor do
+    running totals between dates (a latest value up to a day is not kept).
     ``metrics``: every metric by id (``_metrics()``), when the caller has read them.
     """
     conditions = {}
@@ -85,7 +88,28 @@ def tallies(
     if place is not None:
         return qs.filter(place_id__in=place.descendant_ids())
     qs.summary = TallyTotal.objects.filter(**conditions)
+    if start is None and end is None:
+        qs.running = _Running(conditions, by_campaign=campaign is not None, public=public)
     return qs
+
+
+class _Running:
+    """The running totals the write path keeps for a dashboard's filters (see
+    ``services.running``): each key's latest value, and the daily changes kept for
+    this way of reading (one campaign or all, one source or all, approved or all)."""
+
+    def __init__(self, conditions, *, by_campaign, public):
+        self.latest = RunningValue.objects.filter(**conditions)
+        level = {f: v for f, v in conditions.items() if f in ("metric", "channel", "metric__in")}
+        level["all_campaigns"] = not by_campaign
+        if by_campaign:
+            level["campaign"] = conditions["campaign"]
+        level["source"] = conditions.get("source", "")
+        if public:
+            level["approved"] = True
+        else:
+            level["approved__isnull"] = True
+        self.changes = RunningChange.objects.filter(**level)
 
 
 def _summary(qs):
@@ -110,7 +134,7 @@ def _metric_ids(**conditions):
 def _flows_and_running(qs, metrics=None):
     """``qs`` split into flows (summed) and running totals (latest value), by metric ids
     read in one query (none when the caller has read ``metrics`` already); then the
-    flows' metric ids."""
+    flows' and the running totals' metric ids."""
     ids = defaultdict(list)
     pairs = (
         Metric.objects.values_list("pk", "aggregation")
@@ -119,12 +143,22 @@ def _flows_and_running(qs, metrics=None):
     )
     for pk, aggregation in pairs:
         ids[aggregation].append(pk)
-    flows = ids[Metric.Aggregation.SUM]
+    flows, running = ids[Metric.Aggregation.SUM], ids[Metric.Aggregation.LAST]
     return (
         qs.filter(metric__in=flows).order_by(),
-        qs.filter(metric__in=ids[Metric.Aggregation.LAST]).order_by(),
+        qs.filter(metric__in=running).order_by(),
         flows,
+        running,
     )
+
+
+def _qualifier(approximate, at_least):
+    """The qualifier of a kept sum from how many of its rows are approximate or at least."""
+    if approximate:
+        return Tally.Qualifier.APPROXIMATE
+    if at_least:
+        return Tally.Qualifier.AT_LEAST
+    return Tally.Qualifier.EXACT
 
 
 def _latest_rows(running, fields):
@@ -149,26 +183,51 @@ def _latest_rows(running, fields):
     ]
 
 
+def _kept_latest_rows(latest, fields):
+    """``_latest_rows`` from the kept latest values (``RunningValue``): per metric ×
+    channel × place the values on the latest start, whichever campaign, source or
+    approval they belong to (a few hundred rows, not one per tally)."""
+    rows = list(
+        latest.order_by().values(
+            "metric", "channel", "place", "campaign", "period_start", "total", "approximate",
+            "at_least",
+        )
+    )  # fmt: skip
+    newest = {}
+    for row in rows:
+        key = (row["metric"], row["channel"], row["place"])
+        newest[key] = max(newest.get(key, row["period_start"]), row["period_start"])
+    return [
+        {
+            "metric": row["metric"],
+            **{f: row[f] for f in fields},
+            "count": row["total"],
+            "qualifier": _qualifier(row["approximate"], row["at_least"]),
+        }
+        for row in rows
+        if newest[(row["metric"], row["channel"], row["place"])] == row["period_start"]
+    ]
+
+
 def _summed(summary, fields):
     """Sum and weakest qualifier per metric and ``fields`` from the kept totals."""
     rows = summary.values("metric", *fields).annotate(
         sum=Sum("total"), approximate=Sum("approximate"), at_least=Sum("at_least")
     )
     for row in rows:
-        if row["approximate"]:
-            qualifier = Tally.Qualifier.APPROXIMATE
-        elif row["at_least"]:
-            qualifier = Tally.Qualifier.AT_LEAST
-        else:
-            qualifier = Tally.Qualifier.EXACT
+        qualifier = _qualifier(row["approximate"], row["at_least"])
         yield {"metric": row["metric"], **{f: row[f] for f in fields}, "total": row["sum"],
                "qualifier": qualifier}  # fmt: skip
 
 
 def _grouped(qs, *fields, metrics=None):
     """Sum and weakest qualifier per metric and ``fields``, summing flows, latest for totals."""
-    flows, running, flow_ids = _flows_and_running(qs, metrics)
-    summary = _summary(qs)
+    flows, running, flow_ids, running_ids = _flows_and_running(qs, metrics)
+    summary, kept = _summary(qs), getattr(qs, "running", None)
+    if kept is None:
+        latest = _latest_rows(running, fields)
+    else:
+        latest = _kept_latest_rows(kept.latest.filter(metric__in=running_ids), fields)
     if summary is not None and set(fields) <= {"channel", "campaign"}:
         rows = list(_summed(summary.filter(metric__in=flow_ids).order_by(), fields))
     else:
@@ -176,7 +235,7 @@ def _grouped(qs, *fields, metrics=None):
             flows.values("metric", *fields).annotate(total=Sum("count"), qualifier=Min("qualifier"))
         )
     groups = {}
-    for row in _latest_rows(running, fields):
+    for row in latest:
         key = (row["metric"], *(row[f] for f in fields))
         group = groups.setdefault(
             key,
@@ -311,7 +370,7 @@ def time_series(qs, bucket="week", *, metrics=None):
     series = defaultdict(dict)
     # Group by day in the database (fast everywhere; SQLite's week/month truncation runs
     # in Python per row), then fold the days into weeks or months here.
-    flows, running, flow_ids = _flows_and_running(qs, metrics)
+    flows, running, flow_ids, running_ids = _flows_and_running(qs, metrics)
     summary = _summary(qs)
     if summary is not None:
         days = summary.filter(metric__in=flow_ids).order_by()
@@ -324,20 +383,24 @@ def time_series(qs, bucket="week", *, metrics=None):
         start = _bucket_of(row["period_start"], bucket)
         series[row["metric"]][start] = series[row["metric"]].get(start, 0) + row["total"]
 
-    running = running.order_by("period_start").values_list(
-        "metric", "channel", "place", "period_start", "count"
-    )
-    current, totals = defaultdict(dict), defaultdict(int)
-    for metric_id, channel_id, place_id, day, count in running.iterator(chunk_size=5000):
-        latest = current[metric_id]
-        totals[metric_id] += count - latest.get((channel_id, place_id), 0)
-        latest[(channel_id, place_id)] = count
+    totals, kept = defaultdict(int), getattr(qs, "running", None)
+    if kept is None:
+        changes = _changes_row_by_row(running)
+    else:  # the daily changes the write path keeps: a row per channel and day
+        changes = (
+            kept.changes.filter(metric__in=running_ids)
+            .values_list("metric", "day")
+            .annotate(change=Sum("change"))
+            .order_by("metric", "day")
+        )
+    for metric_id, day, change in changes:
+        totals[metric_id] += change
         series[metric_id][_bucket_of(day, bucket)] = totals[metric_id]
         last_day = max(last_day or day, day)
 
-    if current:
+    if totals:
         last = _bucket_of(last_day, bucket)
-        for metric_id in current:
+        for metric_id in totals:
             points = series[metric_id]
             moment, value = min(points), None
             while moment <= last:
@@ -348,6 +411,28 @@ def time_series(qs, bucket="week", *, metrics=None):
         {"metric": metrics[pk], "points": sorted(series[pk].items())}
         for pk in sorted(series, key=lambda pk: (metrics[pk].sort_order, pk))
     ]
+
+
+def _changes_row_by_row(running):
+    """(metric, day, change) of running totals from the tallies, in order: each day's
+    figure of a channel × place (its tallies on that day, added up) replaces the one
+    before it."""
+    days = (
+        running.values_list("metric", "channel", "place", "period_start")
+        .annotate(count=Sum("count"))
+        .order_by("metric", "period_start")
+    )
+    current, change = {}, None
+    for metric_id, channel_id, place_id, day, count in days.iterator(chunk_size=5000):
+        if change is not None and (change[0], change[1]) != (metric_id, day):
+            yield tuple(change)
+            change = None
+        if change is None:
+            change = [metric_id, day, 0]
+        change[2] += count - current.get((metric_id, channel_id, place_id), 0)
+        current[(metric_id, channel_id, place_id)] = count
+    if change is not None:
+        yield tuple(change)
 
 
 def campaign_targets(campaign):

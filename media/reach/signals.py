@@ -62,12 +62,23 @@ def entry_changed(sender, instance, **kwargs):
     transaction.on_commit(lambda: request_derivation("contest"))
 
 
+def metric_saved(sender, instance, created, raw=False, **kwargs):
+    # A metric that became a running total (or stopped being one) is read another way:
+    # its running figures are recomputed (none when it has no tallies yet). Fixtures
+    # load around the write path: rebuild_totals() after them.
+    if not created and not raw:
+        from .services.totals import refresh_metric
+
+        refresh_metric(instance.pk)
+
+
 def connect():
     from django.db.models.signals import post_delete, post_save
 
     post_save.connect(booking_saved, sender="events.Booking", dispatch_uid="reach-booking")
     post_delete.connect(booking_deleted, sender="events.Booking", dispatch_uid="reach-booking-del")
     post_save.connect(session_saved, sender="events.Session", dispatch_uid="reach-session")
+    post_save.connect(metric_saved, sender="reach.Metric", dispatch_uid="reach-metric")
     # Tallies are not tracked: the write path bumps when a public figure changes.
     freshness.track(("reach",), "reach.ApprovedPeriod")
     post_save.connect(entry_changed, sender="contest.Entry", dispatch_uid="reach-entry")

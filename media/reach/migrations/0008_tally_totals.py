@@ -6,9 +6,12 @@ from django.db import migrations, models
 
 def backfill(apps, schema_editor):
     """Sum the tallies already stored, with the write path's own code."""
-    from media.reach.services.totals import rebuild_totals
+    from django.db.models import Q
 
-    rebuild_totals(
+    from media.reach.services.totals import refresh_sums
+
+    refresh_sums(
+        Q(),
         tally_model=apps.get_model("reach", "Tally"),
         total_model=apps.get_model("reach", "TallyTotal"),
     )

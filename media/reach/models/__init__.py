@@ -6,7 +6,7 @@ from .campaign import CampaignIndexPage, CampaignPage, CampaignTarget
 from .catalogue import Channel, Metric, Place
 from .material import Material, ScanCount
 from .tally import ApprovedPeriod, ImportJob, PendingCorrection, Tally, TallyRevision
-from .totals import TallyTotal
+from .totals import RunningChange, RunningValue, TallyTotal
 
 __all__ = [
     "ApprovedPeriod",
@@ -19,6 +19,8 @@ __all__ = [
     "Metric",
     "PendingCorrection",
     "Place",
+    "RunningChange",
+    "RunningValue",
     "ScanCount",
     "Tally",
     "TallyRevision",

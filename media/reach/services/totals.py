@@ -1,4 +1,5 @@
-"""Keeping ``TallyTotal`` equal to the sums of the tallies it summarises.
+"""Keeping ``TallyTotal`` equal to the sums of the tallies it summarises, and the running
+totals' latest values and changes (``running``) equal to theirs.
 
 A total is never adjusted by a difference: the totals of every metric and day a write
 touched are recomputed from the tallies, in the write's own transaction and under its
@@ -8,9 +9,10 @@ revoke), and the backfill is the same code over every day.
 
 import datetime
 
-from django.db.models import Case, Count, IntegerField, Max, Q, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
 
-from ..models import Tally, TallyTotal
+from ..models import Metric, Tally, TallyTotal
+from .running import refresh_running
 
 GROUP = ("metric", "channel", "campaign", "source", "approved", "period_kind", "period_start")
 
@@ -34,10 +36,25 @@ def _qualified(qualifier):
                output_field=IntegerField())  # fmt: skip
 
 
-def refresh_totals(scope, *, tally_model=Tally, total_model=TallyTotal):
-    """Recompute the totals of the tallies starting in ``scope`` (a Q over tallies'
-    ``metric_id`` and ``period_start``, the same Q over the totals). The migration that
-    backfills passes its historical models."""
+def refresh_totals(scope, *, since=None):
+    """Recompute the totals of the tallies starting in ``scope`` (a Q over fields that
+    tallies and totals share), and the running figures of each metric from the first
+    day in ``since`` ({metric id: day}; by default the first day of ``scope``'s
+    tallies, which is right when none of them were deleted)."""
+    if since is None:
+        since = dict(
+            Tally.objects.filter(scope)
+            .order_by()
+            .values_list("metric")
+            .annotate(Min("period_start"))
+        )
+    refresh_sums(scope)
+    refresh_running(since)
+
+
+def refresh_sums(scope, *, tally_model=Tally, total_model=TallyTotal):
+    """Recompute the ``TallyTotal`` rows of ``scope`` (see ``refresh_totals``). The
+    migration that backfills passes its historical models."""
     total_model.objects.filter(scope).delete()
     grouped = (
         tally_model.objects.filter(scope)
@@ -79,15 +96,29 @@ def refresh_touched(touched):
     for metric_id, (first, last) in touched.days.items():
         scope |= Q(metric_id=metric_id, period_start__range=(first, last))
     if touched.days:
-        refresh_totals(scope)
+        refresh_totals(scope, since={pk: first for pk, (first, _last) in touched.days.items()})
 
 
 def refresh_days(first, last):
     """After an approval or revocation of (first, last): every metric's totals of the
     tallies overlapping it (a month tally may start up to 30 days before ``first``)."""
-    refresh_totals(Q(period_start__range=(first - datetime.timedelta(days=31), last)))
+    first = first - datetime.timedelta(days=31)
+    since = dict.fromkeys(Metric.objects.values_list("pk", flat=True), first)
+    refresh_totals(Q(period_start__range=(first, last)), since=since)
 
 
-def rebuild_totals(**models):
-    """Every total from scratch (the migration's backfill, and after a bulk load)."""
-    refresh_totals(Q(), **models)
+def rebuild_totals():
+    """Every total and running figure from scratch (after a bulk load)."""
+    refresh_totals(Q(), since=dict.fromkeys(Metric.objects.values_list("pk", flat=True)))
+
+
+def refresh_metric(metric_id):
+    """After a metric was saved (its aggregation may have changed): its running figures
+    from scratch, under the write lock like every write to figures."""
+    from django.db import transaction
+
+    from .write import write_lock
+
+    with transaction.atomic():
+        write_lock()
+        refresh_running({metric_id: None})

@@ -2,69 +2,50 @@
 from them equal the figures summed row by row."""
 
 import datetime
-from collections import defaultdict
 
 import pytest
 from django.test import TestCase
 
 from education import freshness
 from media.reach import selectors, services
-from media.reach.models import Metric, Tally, TallyTotal
+from media.reach.models import Metric, RunningChange, RunningValue, Tally, TallyTotal
 from media.reach.services.totals import rebuild_totals
 
 from .factories import campaign, channel, metric, place
+from .kept import assert_running_as_rebuilt, assert_same_as_row_by_row, sums_kept, sums_recomputed
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2020, 7, 20)
-KEY = ("metric_id", "channel_id", "campaign_id", "source", "approved", "period_kind")
-
-
-def recomputed():
-    """The totals as they should be, added up here from every tally."""
-    sums = defaultdict(lambda: [0, 0, 0, 0])
-    for tally in Tally.objects.all():
-        found = sums[(*(getattr(tally, f) for f in KEY), tally.period_start)]
-        found[0] += tally.count
-        found[1] += 1
-        found[2] += tally.qualifier == Tally.Qualifier.APPROXIMATE
-        found[3] += tally.qualifier == Tally.Qualifier.AT_LEAST
-    return dict(sums)
-
-
-def kept():
-    rows = {}
-    for total in TallyTotal.objects.all():
-        key = (*(getattr(total, f) for f in KEY), total.period_start)
-        assert key not in rows, "one total per key"
-        rows[key] = [total.total, total.rows, total.approximate, total.at_least]
-    return rows
 
 
 def assert_kept(running=None):
-    assert kept() == recomputed()
-    queries = [selectors.tallies(), selectors.tallies(public=True)]
+    assert sums_kept() == sums_recomputed()
+    assert_running_as_rebuilt()
+    queries = [
+        selectors.tallies(),
+        selectors.tallies(public=True),
+        selectors.tallies(source=Tally.Source.ENTERED),
+    ]
     if running is not None:
         queries += [
             selectors.tallies(campaign=running),
             selectors.tallies(campaign=running, public=True),
+            selectors.tallies(campaign=running, source=Tally.Source.IMPORTED, public=True),
         ]
     for qs in queries:
-        assert qs.summary is not None
-        row_by_row = qs.filter()  # a copy carries no summary: summed row by row
-        for read in (
-            selectors.totals_by_metric,
-            lambda q: selectors.breakdown(q, "channel"),
-            lambda q: selectors.time_series(q, "week"),
-        ):
-            assert read(qs) == read(row_by_row)
+        assert_same_as_row_by_row(qs)
 
 
 @pytest.fixture
 def world(home):
     plays = metric("screen-plays", "plays")
     leaflets = metric("leaflets", "copies")
+    users = metric("app-users", "persons", aggregation=Metric.Aggregation.LAST)
     running = campaign(home)
     return {
+        "users": users,
+        "app": channel(users, "app", "应用"),
+        "mini": channel(users, "mini", "小程序"),
         "plays": plays,
         "bus": channel(plays, "bus", "公交车载屏"),
         "leaflets": leaflets,
@@ -88,18 +69,32 @@ def test_totals_follow_every_kind_of_write(world, django_user_model):
     services.record_tally(
         day=DAY + datetime.timedelta(days=1), count=7, qualifier="at_least", **args
     )
+    # Running totals: a campaign's figure and one without campaign on one day of one place
+    # add up, a later figure replaces them, another place and channel count beside them.
+    users = {"metric": world["users"], "place": town, "channel": world["app"]}
+    for offset, count, where in (
+        (0, 10, {}), (3, 12, {"campaign": world["campaign"]}), (3, 5, {}),
+        (3, 4, {"place": world["other"]}), (9, 30, {}), (9, 7, {"channel": world["mini"]}),
+    ):  # fmt: skip
+        services.record_tally(day=DAY + datetime.timedelta(offset), count=count,
+                              **{**users, **where})  # fmt: skip
     assert_kept(world["campaign"])
-    assert TallyTotal.objects.get(period_start=DAY).total == 150
+    assert TallyTotal.objects.get(period_start=DAY, metric=plays).total == 150
 
     services.change_tally(tally, count=120, qualifier="approximate")  # change
     assert_kept(world["campaign"])
-    services.apply_rows(  # import: a new day and a correction
+    services.apply_rows(  # import: a new day and a correction; running totals between
         [
-            ["日期", "指标", "渠道", "地点", "数量", "周期"],
-            ["2020-07-27", "leaflets", "truck", "澄江街道", "900", "周"],
-            [str(DAY), "screen-plays", "bus", "南闸街道", "55", "日"],
+            ["日期", "指标", "渠道", "地点", "数量", "周期", "活动"],
+            ["2020-07-27", "leaflets", "truck", "澄江街道", "900", "周", ""],
+            [str(DAY), "screen-plays", "bus", "南闸街道", "55", "日", ""],
+            ["2020-07-21", "app-users", "app", "澄江街道", "11", "日", "百日攻坚"],
+            ["2020-07-21", "app-users", "app", "南闸街道", "2", "日", ""],
         ]
     )
+    assert_kept(world["campaign"])
+    users_tally = Tally.objects.get(metric=world["users"], period_start=DAY)
+    services.change_tally(users_tally, count=9, qualifier="at_least")  # an earlier value
     assert_kept(world["campaign"])
     services.derive_tallies(  # derive
         "attendance",
@@ -114,15 +109,18 @@ def test_totals_follow_every_kind_of_write(world, django_user_model):
     assert not TallyTotal.objects.filter(approved=True).exists()
     services.delete_tally(Tally.objects.get(pk=tally.pk))  # delete
     assert_kept(world["campaign"])
+    latest = Tally.objects.get(
+        metric=world["users"], channel=world["app"], period_start=DAY + datetime.timedelta(9)
+    )
+    services.delete_tally(latest)  # a running total's latest value goes: the one before counts
+    assert_kept(world["campaign"])
     services.derive_tallies("attendance", [])  # the recompute removes what it derived
     assert_kept(world["campaign"])
     assert not TallyTotal.objects.filter(source=Tally.Source.DERIVED).exists()
 
 
-def test_running_totals_and_a_place_filter_are_still_summed_row_by_row(world):
-    users = metric("app-users", "persons")
-    Metric.objects.filter(pk=users.pk).update(aggregation=Metric.Aggregation.LAST)
-    app = channel(users, "app", "应用")
+def test_running_totals_take_the_latest_value_and_a_place_filter_is_summed_row_by_row(world):
+    users, app = world["users"], world["app"]
     for offset, count in ((0, 10), (8, 25)):
         services.record_tally(
             metric=users, channel=app, place=world["town"], day=DAY + datetime.timedelta(offset),
@@ -132,9 +130,37 @@ def test_running_totals_and_a_place_filter_are_still_summed_row_by_row(world):
         f["metric"].code: f["total"] for f in selectors.totals_by_metric(selectors.tallies())
     }
     assert figures["app-users"] == 25  # the latest value, never 35
+    assert RunningValue.objects.get().total == 25
+    assert sorted(
+        RunningChange.objects.filter(all_campaigns=True, source="", approved=None).values_list(
+            "day", "change"
+        )
+    ) == [(DAY, 10), (DAY + datetime.timedelta(8), 15)]
     by_place = selectors.tallies(place=world["town"])
     assert getattr(by_place, "summary", None) is None
     assert selectors.totals_by_metric(by_place)[0]["total"] == 25
+    between = selectors.tallies(start=DAY, end=DAY + datetime.timedelta(3))
+    assert getattr(between, "running", None) is None  # latest up to a day: row by row
+    assert selectors.totals_by_metric(between)[0]["total"] == 10
+    assert_kept()
+
+
+def test_a_metric_that_becomes_a_running_total_is_read_as_one(world):
+    leaflets, truck = world["leaflets"], world["truck"]
+    for offset, count in ((0, 10), (8, 25)):
+        services.record_tally(
+            metric=leaflets, channel=truck, place=world["town"],
+            day=DAY + datetime.timedelta(offset), count=count,
+        )  # fmt: skip
+    assert not RunningValue.objects.exists()
+    leaflets.aggregation = Metric.Aggregation.LAST  # the admin's metric form saves it
+    leaflets.save()
+    assert selectors.totals_by_metric(selectors.tallies())[0]["total"] == 25
+    assert_kept()
+    leaflets.aggregation = Metric.Aggregation.SUM
+    leaflets.save()
+    assert not RunningValue.objects.exists() and not RunningChange.objects.exists()
+    assert selectors.totals_by_metric(selectors.tallies())[0]["total"] == 35
     assert_kept()
 
 
@@ -146,7 +172,7 @@ def test_the_backfill_rebuilds_totals_written_around_the_write_path(world):
         metric=world["plays"], channel=world["bus"], place=world["other"], period_start=DAY,
         count=8,
     )  # fmt: skip
-    assert kept() != recomputed()
+    assert sums_kept() != sums_recomputed()
     rebuild_totals()
     assert_kept()
 
