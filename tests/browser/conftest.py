@@ -125,11 +125,18 @@ def assert_accessible(page):
     from axe_playwright_python.sync_playwright import Axe
 
     # A message still fading in (Wagtail's "saved" banner) would be measured half-drawn:
-    # let every finite animation and transition end first.
+    # jump every finite animation and transition to its end first. Waiting for them to
+    # end instead could wait for minutes: an animation the page holds paused, or one
+    # Chromium stops ticking for a page it thinks unseen, never finishes by itself.
     page.evaluate(
-        """() => Promise.all(document.getAnimations()
-            .filter(a => a.effect && a.effect.getTiming().iterations !== Infinity)
-            .map(a => a.finished.catch(() => null)))"""
+        """() => {
+            for (const a of document.getAnimations()) {
+                const timing = a.effect && a.effect.getComputedTiming();
+                if (timing && timing.endTime !== Infinity) {
+                    try { a.finish(); } catch (e) { /* a zero playback rate */ }
+                }
+            }
+        }"""
     )
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     violations = [
