@@ -20,10 +20,25 @@ PYTHON = sys.executable
 BENCH_DIR = ROOT / "var" / "bench"
 
 
+def _allowed_ports():
+    """``BENCH_PORTS`` ("8131-8139" or "8131,8132"): the ports a run may take, if limited."""
+    ports = []
+    for part in filter(None, os.environ.get("BENCH_PORTS", "").split(",")):
+        first, _, last = part.partition("-")
+        ports.extend(range(int(first), int(last or first) + 1))
+    return ports
+
+
 def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free loopback port: among ``BENCH_PORTS`` when set (shared machines), else any."""
+    for port in _allowed_ports() or [0]:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError("no free port among BENCH_PORTS")
 
 
 def bench_env(name="pages", database_url=None, redis_url=None, **extra):

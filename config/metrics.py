@@ -59,8 +59,12 @@ LATENCY = Histogram(
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 PAGE_CACHE = Counter(
-    "firebreak_page_cache", "Public page cache lookups, by result (hit or miss).", ["result"]
+    "firebreak_page_cache",
+    "Public page cache lookups, by result (hit, miss, stale: a scope it shows changed, "
+    "down: the cache could not be read).",
+    ["result"],
 )
+PAGE_CACHE_RESULTS = {"hit", "miss", "stale", "down"}
 METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
@@ -94,7 +98,7 @@ class MetricsMiddleware:
         method = request.method if request.method in METHODS else "other"
         REQUESTS.labels(view, method, f"{response.status_code // 100}xx").inc()
         LATENCY.labels(view).observe(seconds)
-        if response.get("X-Page-Cache") in ("hit", "miss"):
+        if response.get("X-Page-Cache") in PAGE_CACHE_RESULTS:
             PAGE_CACHE.labels(response["X-Page-Cache"]).inc()
 
 

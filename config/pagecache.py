@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.utils import translation
 from django.utils.cache import get_max_age
 
+from core import cache as cache_guard
 from education import freshness
 
 BYPASS_PREFIXES = (
@@ -90,6 +91,15 @@ def _fresh(entry, request):
     return entry["generation"] == freshness.generation_for(request, entry["scopes"])
 
 
+def _miss(entry):
+    """Why a cacheable request was rendered (``X-Page-Cache``, and the metrics' label):
+    ``stale`` (a scope its page shows changed), ``down`` (the cache could not be read),
+    or ``miss`` (not stored yet, or expired)."""
+    if isinstance(entry, dict):
+        return "stale"
+    return "miss" if cache_guard.available() else "down"
+
+
 def _fill_live_parts(entry, request):
     """The stored page with each live part as its own scopes say it is now."""
     response = entry["response"]
@@ -143,13 +153,14 @@ class PublicPageCacheMiddleware:
             response = _fill_live_parts(entry, request)
             response["X-Page-Cache"] = "hit"
             return response
+        outcome = _miss(entry)
         # The generations read before rendering: a change committed during the render
         # makes this entry stale at once, never the other way round.
         scopes_read = freshness.generation_for(request)
         response = self.get_response(request)
         if _storable(request, response):
             scopes = freshness.shown(request)
-            response["X-Page-Cache"] = "miss"
+            response["X-Page-Cache"] = outcome
             content = response.content.decode(response.charset)
             entry = {
                 "response": response,

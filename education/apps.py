@@ -23,6 +23,6 @@ class EducationConfig(AppConfig):
             "wagtailcore.PageViewRestriction",
             "education.SiteSettings",
             "education.MenuItem",
-            "education.SearchSynonym",
         )
+        freshness.track(("search",), "education.SearchSynonym")
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="education-groups")

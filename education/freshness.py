@@ -6,7 +6,10 @@ is one generation per scope of change, so that a booking does not throw away eve
 guide and route:
 
 - ``content``: pages published, unpublished, moved or deleted, sites, view
-  restrictions, the site settings, search synonyms;
+  restrictions, the site settings;
+- ``search``: the search index (written by the worker after a publish, once per indexed
+  object) and the search synonyms: what only the search page shows, so that indexing
+  leaves every other page, route and shell cached;
 - ``sessions``: events and sessions (what is on offer, when, and its state);
 - ``bookings``: bookings (places left);
 - ``contest``: entries moderated, results published;
@@ -43,7 +46,7 @@ from django.utils.html import format_html
 
 from core import cache as cache_guard
 
-SCOPES = ("content", "sessions", "bookings", "contest", "reach")
+SCOPES = ("content", "search", "sessions", "bookings", "contest", "reach")
 
 
 def _key(scope):

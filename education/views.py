@@ -56,7 +56,7 @@ def display_mode(request):
     return response
 
 
-@freshness.showing("content")
+@freshness.showing("content", "search")
 def search(request):
     """Site search; any query string gives a page, never an error."""
     query = clean_query(request.GET.get("q"))

@@ -106,8 +106,9 @@ class SegmentingIndexMixin:
             update_fields=self.entry_fields,
         )
         # The index is written after the publish, by the worker: results cached in
-        # between must not outlive it.
-        freshness.bump("content")
+        # between must not outlive it. Only the search page shows the index; a bump of
+        # ``content`` here emptied every cached page and route once per object indexed.
+        freshness.bump("search")
 
 
 class SegmentingQueryMixin:

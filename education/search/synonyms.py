@@ -1,6 +1,6 @@
 """Synonym groups from the editors' list, cached until an editor changes one.
 
-An editor's change starts a new ``content`` generation (``education/freshness.py``),
+An editor's change starts a new ``search`` generation (``education/freshness.py``),
 which keys the cached groups.
 """
 
@@ -11,7 +11,7 @@ from .text import add_words, fold
 
 
 def groups():
-    (generation,) = freshness.generation(("content",))
+    (generation,) = freshness.generation(("search",))
     key = f"education:search-synonyms:{generation}"
     cached = cache.get(key)
     if cached is None:

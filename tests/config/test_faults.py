@@ -177,7 +177,7 @@ def test_with_the_cache_down_public_pages_render_and_bookings_book(
     for _ in range(2):
         page = client.get("/")
         assert page.status_code == 200
-        assert "X-Page-Cache" not in page or page["X-Page-Cache"] == "miss"
+        assert page.get("X-Page-Cache") in (None, "miss", "down")
         assert client.get(guide.url).status_code == 200
         assert "电动车安全充电" in client.get(guide.url).content.decode()
         assert client.get(reverse("events:book", args=[session.pk])).status_code == 200

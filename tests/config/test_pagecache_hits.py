@@ -135,3 +135,41 @@ def test_guides_stay_cached_while_bookings_land(client, home):
         assert client.get(guide.url)["X-Page-Cache"] == "hit"
     assert client.get("/search/?q=电动车")["X-Page-Cache"] == "hit"
     assert client.get("/no-such-page/")["X-Page-Cache"] == "hit"
+
+
+def test_a_booking_keeps_guides_and_news_cached_and_places_left_fresh(
+    client, home, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """The peak: bookings land (the form's POST, its bumps now and at commit) while
+    readers read. Guide and news pages are answered from their entries, not rendered
+    again; the places-left figure is new on the cached booking list and the session page."""
+    from django.test import Client
+
+    from education.models import NewsIndexPage, NewsPage, SafetyGuideIndexPage, SafetyGuidePage
+    from tests.education.factories import add_page
+    from tests.events.factories import SessionFactory, form_data
+
+    guides = add_page(home, SafetyGuideIndexPage, title="安全指南", slug="safety-guides")
+    guide = add_page(guides, SafetyGuidePage, title="电动车安全充电", slug="e-bike")
+    news_index = add_page(home, NewsIndexPage, title="新闻", slug="news")
+    news = add_page(news_index, NewsPage, title="冬季电动车充电提示", slug="winter", body=[])
+    session = SessionFactory(capacity=60)
+    for page in (guide, news):
+        assert client.get(page.url)["X-Page-Cache"] == "miss"
+    assert "60 places left" in client.get("/en/booking/").content.decode()
+    booker = Client()  # the teacher booking, with cookies of their own
+    for party in (10, 5):
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = booker.post(
+                f"/booking/session/{session.pk}/",
+                form_data(party_size=str(party), idempotency_key=f"{party:032d}"),
+            )
+        assert answer.status_code == 302
+        for page in (guide, news):
+            with django_assert_num_queries(0):  # not rendered: served from its entry
+                assert client.get(page.url)["X-Page-Cache"] == "hit", page.url
+    listing = client.get("/en/booking/")
+    assert listing["X-Page-Cache"] == "hit" and "45 places left" in listing.content.decode()
+    form = client.get(f"/en/booking/session/{session.pk}/")
+    assert "X-Page-Cache" not in form  # a form is never stored
+    assert "45 places left" in form.content.decode()

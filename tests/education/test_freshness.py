@@ -267,3 +267,18 @@ def test_a_page_type_names_only_known_scopes(rf):
         freshness.shows(rf.get("/"), ("content", "places"))
     with pytest.raises(ValueError):
         freshness.showing("weather")
+
+
+def test_indexing_leaves_routes_and_the_shell_cached_and_refreshes_search(client, guide):
+    from wagtail.search.backends import get_search_backend
+
+    from education import freshness
+
+    client.get(guide.url)
+    client.get("/search/", {"q": "充电"})
+    before = dict(zip(freshness.SCOPES, freshness.generation(), strict=True))
+    get_search_backend().add(guide)  # what the worker's index task does after a publish
+    after = dict(zip(freshness.SCOPES, freshness.generation(), strict=True))
+    assert [scope for scope in freshness.SCOPES if after[scope] != before[scope]] == ["search"]
+    assert queries(client, guide.url)[1] == 0  # route, shell and fragments still cached
+    assert queries(client, "/search/?q=充电")[1] > 0  # the results are read again
