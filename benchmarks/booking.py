@@ -327,7 +327,7 @@ def booking_run(env, port, name, capacity, attempts, clients, cpu):
     }
 
 
-def bench(name, database_url, redis_url, attempts, clients, workers, threads, control):
+def bench(name, database_url, redis_url, attempts, clients, workers, threads, control, port=None):
     env = bench_env(
         f"booking-{name}",
         database_url=database_url,
@@ -340,7 +340,10 @@ def bench(name, database_url, redis_url, attempts, clients, workers, threads, co
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "collectstatic", "--no-input", "-v0")
     rows = []
-    with serve(env, workers=workers, threads=threads, start_timeout=300) as (base, master):
+    with serve(env, workers=workers, threads=threads, port=port, start_timeout=300) as (
+        base,
+        master,
+    ):
         port = int(base.rsplit(":", 1)[1])
         cpu = ServerCPU(master.pid, database_url)
         reference_pk = make_session(env, 60)
@@ -356,10 +359,14 @@ def bench(name, database_url, redis_url, attempts, clients, workers, threads, co
         rows.append(booking_run(env, port, "60 places", 60, attempts, clients, cpu))
     if control:
         unguarded = "benchmarks.booking_control_wsgi"
-        with serve(env, workers=workers, threads=threads, app=unguarded, start_timeout=300) as (
-            base,
-            master,
-        ):
+        with serve(
+            env,
+            workers=workers,
+            threads=threads,
+            port=port and port + 1,
+            app=unguarded,
+            start_timeout=300,
+        ) as (base, master):
             port = int(base.rsplit(":", 1)[1])
             cpu = ServerCPU(master.pid, database_url)
             rows.append(booking_run(env, port, "control: guard off", 60, attempts, clients, cpu))
@@ -419,6 +426,12 @@ def main():
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--no-control", dest="control", action="store_false")
     parser.add_argument(
+        "--port",
+        type=int,
+        help="the server's port on 127.0.0.1 (the control run's is the next one); "
+        "a free port when not given",
+    )
+    parser.add_argument(
         "--keep-database",
         action="store_true",
         help="PostgreSQL: reuse the benchmark database of an earlier run (migrate only)",
@@ -445,6 +458,7 @@ def main():
             args.workers,
             args.threads,
             args.control,
+            args.port,
         )
     print("| " + " | ".join(COLUMNS) + " |")
     print("|" + "---|" * len(COLUMNS))
