@@ -5,7 +5,8 @@ separate benchmark database and fires booking form submissions from CLIENTS thre
 released together, each a browser of its own (keep-alive connection, CSRF cookie and
 token, its own phone number and idempotency key; half of them willing to wait). Each
 request carries the moment it was sent in ``X-Request-Start``, as the proxy stamps it,
-so the bounded wait (config/faults.py) applies as in production.
+so the bounded wait (config/faults.py) applies as in production; with ``--no-stamp``
+the server's worker stamps them itself, as with no proxy in front.
 
 Per database, in one run:
 
@@ -426,6 +427,13 @@ def main():
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--no-control", dest="control", action="store_false")
     parser.add_argument(
+        "--no-stamp",
+        dest="stamp",
+        action="store_false",
+        help="send no X-Request-Start, as with no proxy in front: the server's worker "
+        "stamps each request itself (config/gunicorn_worker.py)",
+    )
+    parser.add_argument(
         "--port",
         type=int,
         help="the server's port on 127.0.0.1 (the control run's is the next one); "
@@ -437,6 +445,7 @@ def main():
         help="PostgreSQL: reuse the benchmark database of an earlier run (migrate only)",
     )
     args = parser.parse_args()
+    Client.stamp = args.stamp
     runs = []
     if args.database in ("sqlite", "both"):
         sqlite = BENCH_DIR / "booking-sqlite.sqlite3"
