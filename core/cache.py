@@ -164,6 +164,25 @@ class RedisCacheClient(redis.RedisCacheClient):
             client = self._clients.setdefault(pool, super().get_client(key, write=write))
         return client
 
+    def incr(self, key, delta):
+        """Django's ``incr`` in one round trip, and atomic: a missing key raises
+        ``ValueError`` as Django's does (it asks EXISTS, then INCRBY: two trips, and a
+        key evicted in between would come back counting from ``delta``)."""
+        client = self.get_client(key, write=True)
+        value = client.eval(INCR_EXISTING, 1, key, delta)
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return value
+
+
+#: INCRBY of a key that exists; nil for a missing one.
+INCR_EXISTING = """
+if redis.call('exists', KEYS[1]) == 1 then
+    return redis.call('incrby', KEYS[1], ARGV[1])
+end
+return nil
+"""
+
 
 class RedisCache(AcceleratorMixin, redis.RedisCache):
     """Django's Redis cache, as an accelerator, with one redis-py client per pool."""

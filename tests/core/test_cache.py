@@ -1,5 +1,8 @@
 """The Redis cache reuses its redis-py client instead of building one per call."""
 
+import os
+import uuid
+
 import pytest
 from django.core.cache.backends import redis as django_redis
 
@@ -25,3 +28,19 @@ def test_django_still_builds_a_client_per_call_and_names_the_pool_as_expected():
     plain = django_redis.RedisCacheClient(["redis://127.0.0.1:1/0"])
     assert plain.get_client("a") is not plain.get_client("a")
     assert plain._get_connection_pool(False) is plain._get_connection_pool(False)
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a Redis server (REDIS_URL)")
+def test_incr_counts_in_one_round_trip_and_refuses_a_missing_key():
+    shared = RedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": f"test-incr-{uuid.uuid4().hex}"})
+    try:
+        with pytest.raises(ValueError):
+            shared.incr("counter")
+        assert shared.get("counter") is None  # not created by the refused increment
+        shared.set("counter", 5)
+        assert shared.incr("counter") == 6
+        assert shared.incr("counter", 10) == 16
+        assert shared.decr("counter", 6) == 10
+        assert shared.get("counter") == 10
+    finally:
+        shared.delete("counter")
