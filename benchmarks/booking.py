@@ -5,7 +5,8 @@ separate benchmark database and fires booking form submissions from CLIENTS thre
 released together, each a browser of its own (keep-alive connection, CSRF cookie and
 token, its own phone number and idempotency key; half of them willing to wait). Each
 request carries the moment it was sent in ``X-Request-Start``, as the proxy stamps it,
-so the bounded wait (config/faults.py) applies as in production.
+so the bounded wait (config/faults.py) applies as in production; with ``--no-stamp``
+the server's worker stamps them itself, as with no proxy in front.
 
 Per database, in one run:
 
@@ -327,7 +328,7 @@ def booking_run(env, port, name, capacity, attempts, clients, cpu):
     }
 
 
-def bench(name, database_url, redis_url, attempts, clients, workers, threads, control):
+def bench(name, database_url, redis_url, attempts, clients, workers, threads, control, port=None):
     env = bench_env(
         f"booking-{name}",
         database_url=database_url,
@@ -340,7 +341,10 @@ def bench(name, database_url, redis_url, attempts, clients, workers, threads, co
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "collectstatic", "--no-input", "-v0")
     rows = []
-    with serve(env, workers=workers, threads=threads, start_timeout=300) as (base, master):
+    with serve(env, workers=workers, threads=threads, port=port, start_timeout=300) as (
+        base,
+        master,
+    ):
         port = int(base.rsplit(":", 1)[1])
         cpu = ServerCPU(master.pid, database_url)
         reference_pk = make_session(env, 60)
@@ -356,10 +360,14 @@ def bench(name, database_url, redis_url, attempts, clients, workers, threads, co
         rows.append(booking_run(env, port, "60 places", 60, attempts, clients, cpu))
     if control:
         unguarded = "benchmarks.booking_control_wsgi"
-        with serve(env, workers=workers, threads=threads, app=unguarded, start_timeout=300) as (
-            base,
-            master,
-        ):
+        with serve(
+            env,
+            workers=workers,
+            threads=threads,
+            port=port and port + 1,
+            app=unguarded,
+            start_timeout=300,
+        ) as (base, master):
             port = int(base.rsplit(":", 1)[1])
             cpu = ServerCPU(master.pid, database_url)
             rows.append(booking_run(env, port, "control: guard off", 60, attempts, clients, cpu))
@@ -419,11 +427,25 @@ def main():
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--no-control", dest="control", action="store_false")
     parser.add_argument(
+        "--no-stamp",
+        dest="stamp",
+        action="store_false",
+        help="send no X-Request-Start, as with no proxy in front: the server's worker "
+        "stamps each request itself (config/gunicorn_worker.py)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        help="the server's port on 127.0.0.1 (the control run's is the next one); "
+        "a free port when not given",
+    )
+    parser.add_argument(
         "--keep-database",
         action="store_true",
         help="PostgreSQL: reuse the benchmark database of an earlier run (migrate only)",
     )
     args = parser.parse_args()
+    Client.stamp = args.stamp
     runs = []
     if args.database in ("sqlite", "both"):
         sqlite = BENCH_DIR / "booking-sqlite.sqlite3"
@@ -445,6 +467,7 @@ def main():
             args.workers,
             args.threads,
             args.control,
+            args.port,
         )
     print("| " + " | ".join(COLUMNS) + " |")
     print("|" + "---|" * len(COLUMNS))

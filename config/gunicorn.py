@@ -16,7 +16,9 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = "gthread"
+# gunicorn's gthread worker, stamping when it took each request in (bounded waits
+# without a proxy's stamp: config/gunicorn_worker.py).
+worker_class = "config.gunicorn_worker.StampingThreadWorker"
 backlog = int(os.environ.get("GUNICORN_BACKLOG", "2048"))
 timeout = 30
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))

@@ -18,6 +18,7 @@ are still sent, since the outbox sweeper re-queues every unsent message, and the
 reach tallies are derived again by their own schedule.
 """
 
+import functools
 import logging
 from uuid import uuid4
 
@@ -115,7 +116,22 @@ def hand_over_parked():
     return handed
 
 
+@functools.cache
+def _broker(queue):
+    """This process's broker for ``queue``, made once.
+
+    Left to itself django-q2 makes a broker for every task, and the Redis broker a new
+    connection pool with it: a new connection to Redis, its handshake included, for
+    each booking's message. The broker's connection pool is safe to share between
+    threads and reopens itself in a forked process.
+    """
+    from django_q.brokers import get_broker
+
+    return get_broker(queue)
+
+
 def hand_to_worker(module_path, args, kwargs, task_id, request_id=""):
+    from django_q.conf import Conf
     from django_q.tasks import async_task
 
     async_task(
@@ -126,6 +142,7 @@ def hand_to_worker(module_path, args, kwargs, task_id, request_id=""):
         request_id=request_id,
         task_name=f"{module_path.rsplit('.', 1)[-1]}-{task_id[:12]}",
         group=module_path,
+        broker=_broker(Conf.CLUSTER_NAME),
     )
 
 

@@ -1,6 +1,7 @@
 """Public booking pages: thin views over events.selectors and events.services."""
 
 import calendar
+import functools
 import io
 from datetime import date, datetime, time, timedelta
 
@@ -150,6 +151,21 @@ def _booking_limit(request, phone=None):
     return None
 
 
+class _Limited(Exception):
+    """A new booking refused by a rate limit (``verdict``: when to try again)."""
+
+    def __init__(self, verdict):
+        super().__init__(verdict)
+        self.verdict = verdict
+
+
+def _admit(request, phone):
+    """The booking service's ``admit``: count a new submission against the limits."""
+    verdict = _booking_limit(request, phone)
+    if verdict is not None:
+        raise _Limited(verdict)
+
+
 def _too_many(form, verdict):
     """Keep what the person typed; say when they may try again."""
     retry_at = timezone.localtime(timezone.now() + timedelta(seconds=verdict.retry_after))
@@ -189,18 +205,19 @@ def book(request, pk):
             data = form.cleaned_data
             key = data["idempotency_key"] or None
             try:
-                # A double click or a retry of a form that already booked: its booking,
-                # without counting against any limit.
-                booking = services.resubmitted_booking(session.pk, key, data, data["join_waitlist"])
-                if booking is None:
-                    limited = _booking_limit(request, data["phone"])
-                if booking is None and limited is None:
-                    booking, _created = services.create_booking(
-                        session.pk,
-                        data=data,
-                        idempotency_key=key,
-                        join_waitlist=data["join_waitlist"],
-                    )
+                # A double click or a retry of a form that already booked gets its
+                # booking without counting against any limit: the service admits
+                # only a new submission.
+                booking, _created = services.create_booking(
+                    session.pk,
+                    data=data,
+                    idempotency_key=key,
+                    join_waitlist=data["join_waitlist"],
+                    session=session,
+                    admit=functools.partial(_admit, request, data["phone"]),
+                )
+            except _Limited as refusal:
+                limited = refusal.verdict
             except services.IdempotencyConflict as error:
                 return _idempotency_conflict(request, session, error)
             except services.SessionFull as error:
@@ -210,8 +227,8 @@ def book(request, pk):
                 form.add_error(None, error.message)
                 status = 400
             else:
-                if limited is None:
-                    return redirect(manage_path(booking, "events:done"))
+                return redirect(manage_path(booking, "events:done"))
+            if limited is not None:
                 _too_many(form, limited)
                 status = 429
         else:

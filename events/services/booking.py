@@ -122,13 +122,28 @@ class PlacesWentMeanwhile(Exception):
     """The places a party was read to fit were taken before its claim reached them."""
 
 
-def create_booking(session_id, *, data, idempotency_key=None, join_waitlist=True, now=None):
+def create_booking(
+    session_id,
+    *,
+    data,
+    idempotency_key=None,
+    join_waitlist=True,
+    now=None,
+    session=None,
+    admit=None,
+):
     """Book places, or put the party on the waitlist; return ``(booking, created)``.
 
     ``data`` holds the form's cleaned fields. A repeated ``idempotency_key`` with the
     same session and data returns the booking the first submission made; with anything
     else it raises ``IdempotencyConflict``. Raises ``SessionFull`` when the party does
     not fit and may not wait, ``BookingError`` when a rule says no.
+
+    ``session``: the session (its event joined) as the caller already read it, which
+    saves reading it again; whether the party fits is decided on the stored count all
+    the same. ``admit``: called once the submission is known to be new, before anything
+    is written; whatever it raises refuses the booking (the view's rate limits, which
+    a replay of a form that already booked never counts against).
 
     A party that fits by the count as read has its rows written first and its places
     claimed last, so that the session's row is held only for the claim and the commit:
@@ -140,7 +155,11 @@ def create_booking(session_id, *, data, idempotency_key=None, join_waitlist=True
     it returns the booking the first one made.
     """
     now = now or timezone.now()
-    book = functools.partial(_book, session_id, data, idempotency_key, join_waitlist, now)
+    if admit is not None:
+        admit = functools.cache(admit)  # once, even when the booking is made again below
+    book = functools.partial(
+        _book, session_id, data, idempotency_key, join_waitlist, now, session, admit
+    )
     try:
         try:
             return book(claim_last=True)
@@ -154,12 +173,15 @@ def create_booking(session_id, *, data, idempotency_key=None, join_waitlist=True
         raise
 
 
-def _book(session_id, data, idempotency_key, join_waitlist, now, *, claim_last):
+def _book(session_id, data, idempotency_key, join_waitlist, now, session, admit, *, claim_last):
     with transaction.atomic():
         existing = resubmitted_booking(session_id, idempotency_key, data, join_waitlist)
         if existing:
             return existing, False
-        session = Session.objects.select_related("event").get(pk=session_id)
+        if admit is not None:
+            admit()
+        if session is None or session.pk != session_id:
+            session = Session.objects.select_related("event").get(pk=session_id)
         event = session.event
         _check_window(session, now)
         party_size = data["party_size"]

@@ -89,3 +89,78 @@ def test_gunicorn_keeps_idle_connections_longer_than_the_documented_proxy(monkey
     nginx = (ROOT / "docs" / "deployment.md").read_text()
     proxy = int(re.search(r"keepalive_timeout (\d+)s;", nginx)[1])
     assert gunicorn.keepalive > proxy
+
+
+def test_gunicorns_worker_methods_the_stamping_worker_relies_on_are_there():
+    from gunicorn.workers.gthread import ThreadWorker
+
+    assert callable(ThreadWorker.enqueue_req)
+    assert callable(ThreadWorker.handle_request)
+
+
+@pytest.fixture
+def one_thread_server():
+    """gunicorn with the stamping worker, one process of one thread, no proxy in front."""
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-k",
+            "config.gunicorn_worker.StampingThreadWorker",
+            "--workers=1",
+            "--threads=1",
+            f"--bind=127.0.0.1:{port}",
+            "tests.config.stamp_app:application",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_without_a_proxy_the_worker_stamps_when_it_took_the_request_in(one_thread_server):
+    """The wait for a free thread counts, so a request that waited past the bound is
+    refused even with nothing in front of the server to stamp it."""
+    import http.client
+    import threading
+
+    def get(path, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", one_thread_server, timeout=30)
+        try:
+            conn.request("GET", path, headers=headers or {})
+            return conn.getresponse().read().decode()
+        finally:
+            conn.close()
+
+    slow = threading.Thread(target=get, args=("/slow",))
+    slow.start()
+    time.sleep(0.3)  # the slow request holds the only thread
+    stamp, handled = get("/next").split("|")
+    slow.join()
+    assert stamp.startswith("t=")
+    request = RequestFactory().get("/", HTTP_X_REQUEST_START=stamp)
+    assert faults.queued_seconds(request, now=float(handled)) > 0.8
+    # A proxy's stamp is earlier than the worker's own, and kept.
+    assert get("/mine", {"X-Request-Start": "t=1733212800.000"}).startswith("t=1733212800.000|")

@@ -47,3 +47,34 @@ def test_wagtails_own_tasks_use_our_backend():
 
     assert type(backport_backends["default"]).__name__ == "DjangoQBackend"
     assert update_reference_index_task.get_backend().__class__.__module__ == "config.tasks"
+
+
+def test_tasks_share_one_broker_per_queue(monkeypatch):
+    """django-q2 makes a broker (a Redis connection) per task unless it is given one."""
+    import django_q.brokers
+    import django_q.tasks
+
+    from config import tasks
+
+    made, used = [], []
+
+    class Broker:
+        list_key = "q"
+
+    def get_broker(queue=None):
+        made.append(queue)
+        return Broker()
+
+    def async_task(*args, broker=None, **kwargs):
+        used.append(broker)
+
+    monkeypatch.setattr(django_q.brokers, "get_broker", get_broker)
+    monkeypatch.setattr(django_q.tasks, "async_task", async_task)
+    tasks._broker.cache_clear()
+    try:
+        for number in range(3):
+            tasks.hand_to_worker("tests.config.sample_tasks.make_group", [], {}, f"{number:032}")
+    finally:
+        tasks._broker.cache_clear()
+    assert len(made) == 1
+    assert len(used) == 3 and used[0] is used[1] is used[2]

@@ -461,3 +461,46 @@ def test_a_session_keeps_to_the_venues_days_hours_and_room():
     assert refused.value.field == "capacity"
     fine.refresh_from_db()
     assert fine.capacity == 15
+
+
+def test_admit_is_asked_once_for_a_new_booking_and_never_for_a_replay(monkeypatch):
+    """The view's rate limits: counted once, even when the places went meanwhile and
+    the booking is made again the careful way; a replay is never counted."""
+    from events.services import places
+
+    session = SessionFactory(capacity=10)
+    admitted, claims = [], []
+
+    def places_go_meanwhile():
+        # The first claim finds the places taken (rolled back with its transaction).
+        if not claims:
+            Session.objects.filter(pk=session.pk).update(taken=10)
+        claims.append(1)
+
+    monkeypatch.setattr(places, "after_availability_check", places_go_meanwhile)
+    data = booking_data(party_size=5)
+    booking, created = services.create_booking(
+        session.pk, data=data, idempotency_key="k" * 32, admit=lambda: admitted.append(1)
+    )
+    assert created and booking.status == Booking.Status.CONFIRMED
+    assert len(claims) == 2  # claimed last, then made again the careful way
+    assert admitted == [1]
+    again, created = services.create_booking(
+        session.pk, data=data, idempotency_key="k" * 32, admit=lambda: admitted.append(2)
+    )
+    assert (again, created) == (booking, False)
+    assert admitted == [1]
+
+
+def test_a_session_the_caller_read_is_used_and_places_still_decided_on_the_stored_count():
+    session = SessionFactory(capacity=10)
+    stale = Session.objects.select_related("event").get(pk=session.pk)
+    book(session, party_size=8, phone="13800000001")
+    with pytest.raises(services.SessionFull):
+        services.create_booking(
+            session.pk,
+            data=booking_data(party_size=5, phone="13800000002"),
+            join_waitlist=False,
+            session=stale,  # read when 10 places were free
+        )
+    assert left(session) == 2
