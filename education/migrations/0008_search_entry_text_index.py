@@ -4,7 +4,7 @@ The database search backend matches ``title || body`` against the query; its own
 migrations index the two columns apart, so on PostgreSQL every search read every entry
 (and unpacked every body): seconds at 10,000 pages. With this index a search reads only
 the entries that match. SQLite matches through its FTS5 table and needs nothing.
-``tests/education/test_search_speed.py`` fails if the search stops using it.
+``tests/education/test_search.py`` fails if the search stops using it.
 """
 
 from django.db import migrations
