@@ -48,6 +48,13 @@ def on_starting(server):
     os.makedirs(directory, exist_ok=True)
 
 
+def post_worker_init(worker):
+    # The app is loaded: load the search's dictionaries before the first request.
+    from education.search.text import warm
+
+    warm()
+
+
 def child_exit(server, worker):
     from prometheus_client import multiprocess
 

@@ -15,12 +15,11 @@ Editors' search promotions for the query come first, on the first page.
 """
 
 import re
-from functools import cache, reduce
-from operator import or_
+from functools import cache
 
 from django.apps import apps
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, Q, Value, When, Window
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.contrib.search_promotions.models import SearchPromotion
@@ -29,6 +28,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
 from .backend import phrase_query, words_query
+from .scoring import SummaryPoints, TextPoints
 from .synonyms import variants
 from .text import TOKEN, query_parts, stem
 
@@ -80,21 +80,15 @@ def highlight(text, words):
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
 
 
-def _when(condition, points):
-    return Case(When(condition, then=Value(points)), default=Value(0), output_field=IntegerField())
-
-
-def _total(terms):
-    return reduce(lambda total, term: total + term, (_when(*term) for term in terms))
-
-
 def _signals(backend, query, operator):
-    """The ranking's terms as (condition, points): those the index answers (the typed
-    words, the phrase) and those about the title and summary, in two lists."""
+    """The ranking's terms: (condition, points) the index answers (the typed words,
+    the phrase), and the (text, points) looked for in the title and in the summary."""
     parts = query_parts(query)
     indexed = []
     if operator == "and":
-        indexed.append((_in(words_query(query, synonyms=False), backend), TYPED_WORDS))
+        # Without a synonym in the query every match holds the typed words: no signal.
+        if any(len(variants(word)) > 1 for _, words in parts for word in words):
+            indexed.append((_in(words_query(query, synonyms=False), backend), TYPED_WORDS))
     else:
         # Any word may match: the more typed words a page has, the higher it comes.
         for _, words in parts:
@@ -104,9 +98,7 @@ def _signals(backend, query, operator):
     phrase = phrase_query(query)
     if phrase is not None:
         indexed.append((_in(phrase, backend), PHRASE_IN_TEXT))
-    fields = [(_title_has(text), points) for text, points in _field_texts(parts, "title")]
-    fields += [(_summary_has(text), points) for text, points in _field_texts(parts, "summary")]
-    return indexed, fields
+    return indexed, _field_texts(parts, "title"), _field_texts(parts, "summary")
 
 
 def _field_texts(parts, field):
@@ -124,16 +116,15 @@ def _field_texts(parts, field):
 
 
 def _score(backend, query, operator):
-    indexed, fields = _signals(backend, query, operator)
-    return _total(indexed + fields)
+    indexed, title_texts, summary_texts = _signals(backend, query, operator)
+    score = TextPoints("title", title_texts) + SummaryPoints(_summary_models(), summary_texts)
+    for condition, points in indexed:
+        score += Case(When(condition, then=Value(points)), default=Value(0))
+    return score
 
 
 def _in(tree, backend):
     return Q(pk__in=backend.matching(tree, Page.objects.all()).values("pk"))
-
-
-def _title_has(text):
-    return Q(title__icontains=text)
 
 
 @cache
@@ -141,34 +132,20 @@ def _summary_models():
     """The page types with a listing summary (every concrete ``ContentPage``)."""
     from ..models.base import ContentPage
 
-    return [model for model in apps.get_models() if issubclass(model, ContentPage)]
+    return tuple(model for model in apps.get_models() if issubclass(model, ContentPage))
 
 
-def _summary_has(text):
-    """Pages whose summary contains the text, whatever their type."""
-    return reduce(
-        or_,
-        (
-            Q(pk__in=model.objects.filter(summary__icontains=text).values("pk"))
-            for model in _summary_models()
-        ),
-    )
+def _found(backend, query, pages, operator):
+    """The pages of the queryset holding every word of the query (``"and"``) or any
+    word (``"or"``); None when nothing is searchable."""
+    tree = words_query(query, operator)
+    if tree is None:
+        return None
+    return pages.filter(_in(tree, backend))
 
 
-def _matches(query, pages):
-    """The pages of the queryset holding every word of the query, or, when none does,
-    any word: (backend, "and" or "or", queryset, how many); None when nothing is
-    searchable. The count tells which: one query, not an existence check and a count."""
-    backend = get_search_backend()
-    for operator in ("and", "or"):
-        tree = words_query(query, operator)
-        if tree is None:
-            return None
-        found = pages.filter(_in(tree, backend))
-        count = found.count()
-        if operator == "or" or count:
-            return backend, operator, found, count
-    return None
+def _ranked(backend, found, query, operator):
+    return found.annotate(search_rank=_score(backend, query, operator)).order_by(*ORDER)
 
 
 ORDER = ("-search_rank", F("last_published_at").desc(nulls_last=True), "-pk")
@@ -179,28 +156,44 @@ def ranked_pages(query, pages):
 
     All words must match; when that finds nothing, any word may.
     """
-    matches = _matches(query, pages)
-    if matches is None:
-        return pages.none()
-    backend, operator, found, _ = matches
-    return found.annotate(search_rank=_score(backend, query, operator)).order_by(*ORDER)
+    backend = get_search_backend()
+    for operator in ("and", "or"):
+        found = _found(backend, query, pages, operator)
+        if found is None:
+            break
+        if operator == "or" or found.exists():
+            return _ranked(backend, found, query, operator)
+    return pages.none()
 
 
 class RankedMatches:
     """The matches of a query, best first, as a Paginator reads them: in the order of
-    :func:`ranked_pages`, counted once, and only the page asked for read."""
+    :func:`ranked_pages`, the page asked for read in the same statement that counts
+    every match (a second only when no page holds every word and any word may match).
+    """
 
-    def __init__(self, query, pages):
-        matches = _matches(query, pages)
-        self.ranked, self.total = pages.none(), 0
-        if matches is not None:
-            backend, operator, found, self.total = matches
+    def __init__(self, query, pages, first=0):
+        self.first, self.rows, self.total = first, [], 0
+        self.ranked = pages.none()
+        backend = get_search_backend()
+        for operator in ("and", "or"):
+            found = _found(backend, query, pages, operator)
+            if found is None:
+                return
             # Specific pages straight from the ranked rows: one query per page type shown.
             self.ranked = (
-                found.annotate(search_rank=_score(backend, query, operator))
-                .order_by(*ORDER)
+                _ranked(backend, found, query, operator)
+                .annotate(search_total=Window(Count("pk")))
                 .specific()
             )
+            self.rows = list(self.ranked[first : first + PER_PAGE])
+            if self.rows:
+                self.total = self.rows[0].search_total
+            elif first:
+                # Asked past the last page: count, and the Paginator asks for the last.
+                self.total = found.count()
+            if self.total:
+                return
 
     def count(self):
         return self.total
@@ -209,6 +202,8 @@ class RankedMatches:
         return self.total
 
     def __getitem__(self, key):
+        if isinstance(key, slice) and key.start == self.first:
+            return self.rows[: key.stop - key.start]
         return self.ranked[key]
 
 
@@ -220,6 +215,13 @@ def promoted_pages(query, pages):
     return [promotion.page.specific for promotion in promotions.select_related("page")]
 
 
+def _whole(number):
+    try:
+        return int(number)
+    except (TypeError, ValueError):
+        return 1
+
+
 def search_pages(query, locale, page_number=None):
     """A page of results for the query, pages in one locale, best first.
 
@@ -229,7 +231,8 @@ def search_pages(query, locale, page_number=None):
         return None
     pages = Page.objects.live().public().filter(locale=locale)
     promoted = promoted_pages(query, pages)
-    ranked = RankedMatches(query, pages.exclude(pk__in=[page.pk for page in promoted]))
+    first = (max(_whole(page_number), 1) - 1) * PER_PAGE
+    ranked = RankedMatches(query, pages.exclude(pk__in=[page.pk for page in promoted]), first)
     result_page = Paginator(ranked, PER_PAGE).get_page(page_number)
     result_page.object_list = list(result_page)
     result_page.promoted = promoted if result_page.number == 1 else []

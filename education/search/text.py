@@ -101,6 +101,14 @@ def _jieba():
     return tokenizer
 
 
+def warm():
+    """Load the segmenter's dictionary and the conversion table now (about a second):
+    a server process calls this as it starts (``config/gunicorn.py``), so its first
+    search does not wait for them. Commands and tests load them when first used."""
+    _load_conversion_table()
+    segment("预热")
+
+
 def add_words(words):
     """Keep these words (the editors' synonyms) whole when segmenting queries."""
     new = [word for word in words if word not in _added_words]

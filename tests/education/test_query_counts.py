@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 RAW_RENDERS = {
     "guide": ("/safety-guides/e-bike-charging/", 8),
     "campaign": ("/campaigns/100-day-campaign/", 12),
-    "search": ("/search/?q=" + quote("电动车"), 11),
+    "search": ("/search/?q=" + quote("电动车"), 10),
     "home": ("/", 29),
     "news": ("/news/winter-e-bike-charging/", 2),
     "404": ("/no-such-page/", 2),

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 import threading
 import time
 
@@ -13,6 +14,7 @@ from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
 
 from education.models import HomePage, SearchSynonym, StandardPage
+from education.search.backend import words_query
 from education.search.results import PER_PAGE, ranked_pages, search_pages
 from tests.education.factories import add_page, make_site
 
@@ -137,6 +139,38 @@ def test_each_page_of_results_is_the_full_ranking_cut_there(pages):
     assert shown == ranked
     assert set(ranked[:3]) == {"电动车火灾", "居民议事会", "电瓶车停放"}
     assert len(ranked) == PER_PAGE * 2 + 8
+
+
+def test_a_page_past_the_last_or_not_a_number_shows_a_real_page(pages):
+    made = [pages.add(f"灭火器第{n}课", "干粉。", days_ago=n).title for n in range(PER_PAGE + 2)]
+    assert titles("灭火器", page=99) == made[PER_PAGE:]
+    assert titles("灭火器", page="abc") == made[:PER_PAGE]
+    assert search_pages("灭火器", Locale.get_default(), 99).total == len(made)
+
+
+def test_when_no_page_holds_every_word_any_word_is_enough(pages):
+    pages.add("灭火器", "干粉。")
+    pages.add("楼道", "不要堆放杂物。")
+    results = search_pages("灭火器 楼道 消防车", Locale.get_default(), 1)
+    assert results.total == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
+def test_postgresql_indexes_the_words_as_the_search_matches_them(pages):
+    """Without ``education_search_entry_text_gin`` each search reads every entry: its
+    expression must be the one the backend matches (on a tiny table the planner
+    would read the entries whole anyway, so the plan cannot tell)."""
+    pages.add("灭火器", "干粉灭火器。")
+    tree = words_query("灭火器")
+    sql = str(get_search_backend().matching(tree, Page.objects.all()).query)
+    assert re.search(r'\("\w+"\."title" \|\| "\w+"\."body"\) @@', sql)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indexrelid = 'education_search_entry_text_gin'::regclass"
+        )
+        (definition,) = cursor.fetchone()
+    assert definition.endswith("USING gin (((title || body)))")
 
 
 def test_traditional_characters_find_simplified_pages_and_back(pages):
