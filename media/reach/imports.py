@@ -301,6 +301,8 @@ class _Lookups:
 
 
 def _parse_count(text):
+    if text.isascii() and text.isdigit():  # the common case, without the pattern
+        return int(text), None
     match = COUNT_RE.match(text.replace(" ", ""))
     if not match:
         return None, None
@@ -310,6 +312,15 @@ def _parse_count(text):
     if match.group(3):
         return count, Tally.Qualifier.AT_LEAST
     return count, None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_day(text):
+    """The date a cell names, or None; a file repeats each day on many rows."""
+    try:
+        return datetime.date.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        return None
 
 
 def validate_rows(rows):
@@ -416,10 +427,8 @@ class _CheckedRows:
                 "place",
                 _("More than one place is called “%(value)s”.") % {"value": cell["place"]},
             )
-        try:
-            day = datetime.date.fromisoformat(cell["date"].replace("/", "-"))
-        except ValueError:
-            day = None
+        day = _parse_day(cell["date"])
+        if day is None:
             error(
                 number,
                 "date",
