@@ -314,15 +314,6 @@ def _parse_count(text):
     return count, None
 
 
-@functools.lru_cache(maxsize=4096)
-def _parse_day(text):
-    """The date a cell names, or None; a file repeats each day on many rows."""
-    try:
-        return datetime.date.fromisoformat(text.replace("/", "-"))
-    except ValueError:
-        return None
-
-
 def validate_rows(rows):
     """The dry run of a table's rows: (rows checked, errors, per-metric plan); errors are
     {row, column, message}. Writes nothing."""
@@ -427,8 +418,10 @@ class _CheckedRows:
                 "place",
                 _("More than one place is called “%(value)s”.") % {"value": cell["place"]},
             )
-        day = _parse_day(cell["date"])
-        if day is None:
+        try:
+            day = datetime.date.fromisoformat(cell["date"].replace("/", "-"))
+        except ValueError:
+            day = None
             error(
                 number,
                 "date",
