@@ -7,6 +7,7 @@ part), each in its own process:
 
     .venv/bin/python benchmarks/reach.py            # both
     .venv/bin/python benchmarks/reach.py sqlite     # one
+    .venv/bin/python benchmarks/reach.py --import-only postgresql   # the import part only
 
 For one campaign (500,000 of the rows) it times the dashboard's totals by metric, the
 weekly time series and the channel breakdown (medians of 7 runs), read from the totals
@@ -17,6 +18,7 @@ number of rows stored by the write path's bulk step alone (no check, no revision
 rolled back) in the same run. Generated data is reused on later runs.
 """
 
+import argparse
 import datetime
 import os
 import statistics
@@ -310,7 +312,7 @@ def _raw_insert_rate(metric, channels, places, first):
     return IMPORT_ROWS / elapsed
 
 
-def run_one(backend):
+def run_one(backend, import_only=False):
     if backend == "sqlite":
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{BENCH_DIR / 'reach.sqlite3'}"
@@ -338,22 +340,32 @@ def run_one(backend):
         + f"; kept: {TallyTotal.objects.count():,} totals, {RunningValue.objects.count():,}"
         f" latest values, {RunningChange.objects.count():,} daily changes"
     )
-    dashboard = measure_dashboard(campaigns[0])
-    reference = dashboard["count(*)"]
-    for name, ms in dashboard.items():
-        ratio = "" if name == "count(*)" else f"  ({ms / reference:.1f}× count(*))"
-        print(f"{name:32} {ms:9.1f} ms median{ratio}")
+    if not import_only:
+        dashboard = measure_dashboard(campaigns[0])
+        reference = dashboard["count(*)"]
+        for name, ms in dashboard.items():
+            ratio = "" if name == "count(*)" else f"  ({ms / reference:.1f}× count(*))"
+            print(f"{name:32} {ms:9.1f} ms median{ratio}")
     for name, value in measure_import(metrics, places).items():
         print(f"import 100,000 rows: {name:28} {value:9,.0f}")
 
 
 def main():
-    backends = sys.argv[1:] or ["sqlite", "postgresql"]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "backends", nargs="*", choices=["sqlite", "postgresql"], metavar="sqlite|postgresql"
+    )
+    parser.add_argument(
+        "--import-only", action="store_true", help="skip the dashboard part, time the import"
+    )
+    args = parser.parse_args()
+    backends = args.backends or ["sqlite", "postgresql"]
     if len(backends) == 1:
-        run_one(backends[0])
+        run_one(backends[0], import_only=args.import_only)
         return
+    flags = ["--import-only"] if args.import_only else []
     for backend in backends:
-        subprocess.run([sys.executable, __file__, backend], check=True, cwd=ROOT)
+        subprocess.run([sys.executable, __file__, *flags, backend], check=True, cwd=ROOT)
 
 
 if __name__ == "__main__":

@@ -301,6 +301,8 @@ class _Lookups:
 
 
 def _parse_count(text):
+    if text.isascii() and text.isdigit():  # the common case, without the pattern
+        return int(text), None
     match = COUNT_RE.match(text.replace(" ", ""))
     if not match:
         return None, None

@@ -3,6 +3,7 @@
 Nothing here writes; ``write.write_tallies`` runs these in order under the write lock.
 """
 
+import datetime
 import functools
 from collections import defaultdict
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from .rows import row_error
 
 MAX_COUNT = 10**12
 QUALIFIERS = frozenset(Tally.Qualifier.values)
+LONGEST_PERIOD = datetime.timedelta(days=30)  # a month's first day to its last
 
 
 def derived_metric_codes():
@@ -167,7 +169,9 @@ def stored_groups(rows):
     for tally in Tally.objects.filter(
         metric_id__in={r.metric_id for r in rows},
         place_id__in={r.place_id for r in rows},
-        period_start__lte=last,
+        # Implied by the end's bound (no period is longer than a month); it keeps the
+        # index scan on (metric, first day) to the batch's days, not the metric's past.
+        period_start__range=(first - LONGEST_PERIOD, last),
         period_end__gte=first,
     ).iterator(chunk_size=5000):
         group = (tally.metric_id, tally.channel_id, tally.place_id, tally.campaign_id)

@@ -67,11 +67,16 @@ def bulk_insert(model, field_names, values):
 
 
 def insert_rows(rows, *, source, origin, user_id, stamp):
-    """Insert new tallies; returns their primary keys in row order. Under the write
-    lock nobody else inserts tallies, so the new rows are those above the highest id."""
+    """Insert new tallies; returns their primary keys in row order.
+
+    PostgreSQL: the keys are taken from the table's sequence first and written with
+    the rows, so nothing is read back. Elsewhere, under the write lock nobody else
+    inserts tallies, so the new rows are those above the highest id."""
     if not rows:
         return []
-    before = Tally.objects.aggregate(last=Max("pk"))["last"] or 0
+    postgres = connection.vendor == "postgresql"
+    ids = _next_ids(Tally, len(rows)) if postgres else None
+    before = None if postgres else Tally.objects.aggregate(last=Max("pk"))["last"] or 0
     values = [
         (
             r.metric_id,
@@ -93,6 +98,10 @@ def insert_rows(rows, *, source, origin, user_id, stamp):
         )
         for r in rows
     ]
+    if postgres:
+        values = [(pk, *value) for pk, value in zip(ids, values, strict=True)]
+        bulk_insert(Tally, ("id", *TALLY_FIELDS), values)
+        return ids
     bulk_insert(Tally, TALLY_FIELDS, values)
     by_key = {
         key[:-1]: key[-1]
@@ -109,6 +118,16 @@ def insert_rows(rows, *, source, origin, user_id, stamp):
         .iterator(chunk_size=5000)
     }
     return [by_key[r.key] for r in rows]
+
+
+def _next_ids(model, count):
+    """``count`` new primary keys from the table's own sequence (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def revision(tally, row, description, action):

@@ -9,6 +9,7 @@ revoke), and the backfill is the same code over every day.
 
 import datetime
 
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
 
 from ..models import Metric, Tally, TallyTotal
@@ -68,26 +69,19 @@ def refresh_sums(scope, *, tally_model=Tally, total_model=TallyTotal):
             at_least=_qualified(Tally.Qualifier.AT_LEAST),
         )
     )
-    total_model.objects.bulk_create(
-        (
-            total_model(
-                metric_id=g["metric"],
-                channel_id=g["channel"],
-                campaign_id=g["campaign"],
-                source=g["source"],
-                approved=g["approved"],
-                period_kind=g["period_kind"],
-                period_start=g["period_start"],
-                period_end=g["end"],
-                total=g["sum"],
-                rows=g["n"],
-                approximate=g["approximate"],
-                at_least=g["at_least"],
-            )
-            for g in grouped.iterator(chunk_size=5000)
-        ),
-        batch_size=2000,
+    # One set-based statement: the sums never travel to Python and back.
+    # The SELECT lists the values() fields, then the annotations in the order above.
+    fields = (*GROUP, "period_end", "total", "rows", "approximate", "at_least")
+    columns = ", ".join(
+        connection.ops.quote_name(total_model._meta.get_field(f).column) for f in fields
     )
+    select, params = grouped.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(total_model._meta.db_table)} "  # noqa: S608
+            f"({columns}) {select}",
+            params,
+        )
 
 
 def refresh_touched(touched):

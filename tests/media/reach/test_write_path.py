@@ -95,6 +95,16 @@ def test_a_month_over_a_stored_day_is_refused_and_the_reverse(plays):
     assert selectors.totals_by_metric(Tally.objects.all())[0]["total"] == 100
 
 
+def test_a_day_on_the_last_day_of_a_stored_month_is_refused(plays):
+    """The stored rows are looked up from 30 days before the file's first day: a month
+    of 31 days stored is still found from its last day."""
+    args = {"metric": plays, "channel": plays.channels.get(), "place": place("澄江街道")}
+    services.record_tally(day=datetime.date(2020, 7, 1), count=1000, period_kind="month", **args)
+    job = check(upload([row("2020-07-31", 100)]))
+    assert job.status == ImportJob.Status.INVALID
+    assert selectors.totals_by_metric(Tally.objects.all())[0]["total"] == 1000
+
+
 def test_a_derived_figure_cannot_be_changed_by_hand():
     services.derive_tallies("contest", [{"day": DAY, "category": "drawing", "entries": 6}])
     tally = Tally.objects.get(source="derived")
