@@ -64,3 +64,12 @@ def publish_translation(page, language_code, **fields):
         setattr(translation, field, value)
     translation.save_revision().publish()
     return translation
+
+
+def translation_in(obj, locale):
+    """``obj`` in ``locale``: itself if it is there already (no query), else its
+    translation, else itself. Wagtail's ``localized_draft`` for a locale the caller
+    already holds (the shell's), instead of looking the active one up again."""
+    if locale is None or obj.locale_id == locale.pk:
+        return obj
+    return obj.get_translation_or_none(locale) or obj

@@ -3,8 +3,9 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Case, Count, Value, When
 from django.utils.functional import SimpleLazyObject
-from wagtail.images import get_image_model
+from wagtail.models import Page, get_page_models
 
+from .i18n import translation_in
 from .models import (
     ExperienceCenterPage,
     GuideAudience,
@@ -25,24 +26,24 @@ def _image_related(queryset):
     return queryset.select_related("share_image").prefetch_related("share_image__renditions")
 
 
-def home_sections(home):
+def home_sections(home, locale=None):
     """Featured page, latest guides and news, and the sections menu, for the home page.
 
     Every value is lazy: nothing is queried unless the template reads it, so a cached
-    fragment of the home page costs no queries.
+    fragment of the home page costs no queries. ``locale`` is the active language's
+    (the shell's), for the featured page.
     """
 
     def featured():
         page = home.featured_page
         if page is None:
             return None
-        page = page.localized.specific
+        translation = translation_in(page, locale)
+        page = (translation if translation.live else page).specific
         return page if page.live else None
 
     def sections():
-        pages = list(home.get_children().live().in_menu().specific().defer_streamfields())
-        _attach_share_images(pages)
-        return pages
+        return specific_in_one_query(home.get_children().live().in_menu())
 
     guides = _image_related(
         SafetyGuidePage.objects.live()
@@ -58,13 +59,30 @@ def home_sections(home):
     }
 
 
-def _attach_share_images(pages):
-    """Load the share images of pages of mixed types, with renditions, in two queries."""
-    ids = {getattr(page, "share_image_id", None) for page in pages} - {None}
-    images = get_image_model().objects.filter(pk__in=ids).prefetch_renditions().in_bulk()
-    for page in pages:
-        if getattr(page, "share_image_id", None):
-            page.share_image = images.get(page.share_image_id)
+def specific_in_one_query(pages):
+    """Pages of mixed types, each as its specific type, in one query.
+
+    Wagtail's ``.specific()`` reads each page type's table in a query of its own; here
+    every page type made directly from ``Page`` is joined to the one query instead (a
+    reverse one-to-one in ``select_related``). A page of a type made from another page
+    type falls back to ``page.specific``.
+    """
+    links = [
+        model._meta.parents[Page].related_query_name()
+        for model in get_page_models()
+        if list(model._meta.parents) == [Page]
+    ]
+    found = []
+    for page in pages.select_related(*links):
+        specific_class = page.specific_class
+        for link in links:
+            child = getattr(page, link, None)
+            if child is not None and type(child) is specific_class:
+                found.append(child)
+                break
+        else:
+            found.append(page.specific)
+    return found
 
 
 def experience_centers(index_page, status="", district=""):

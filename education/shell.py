@@ -1,11 +1,11 @@
 """The site's shell: what every page shows whatever its content, read once a request.
 
 The home page's URL, the main menu, the fire hotline, the site settings, the footer's
-links, the site and the active language's ``Locale``. Everything here changes only with
-content (pages, site settings, menu items, sites and locales are tracked as content in
-``education/apps.py``), so it is cached per host, language and content generation, and
-kept on the request: a page's shell costs one cache read and no query, whether or not
-fragments are cached (for ``freshness.data_seconds()``).
+links, the site, and the active and the default languages' ``Locale``. Everything here
+changes only with content (pages, site settings, menu items, sites and locales are
+tracked as content in ``education/apps.py``), so it is cached per host, language and
+content generation, and kept on the request: a page's shell costs one cache read and no
+query, whether or not fragments are cached (for ``freshness.data_seconds()``).
 """
 
 from django.conf import settings
@@ -33,6 +33,7 @@ def shell(request):
             "links": {},
             "site": None,
             "locale": _active_locale(),
+            "default_locale": _default_locale(),
         }
     language = get_language()
     memo = getattr(request, "_firebreak_shell", None)
@@ -53,6 +54,7 @@ def shell(request):
             "links": _footer_links(request, site_settings),
             "site": site,
             "locale": _active_locale(),
+            "default_locale": _default_locale(),
         }
         cache.set(key, parts, freshness.data_seconds())
     request._firebreak_shell = (language, parts)
@@ -96,6 +98,15 @@ def _footer_links(request, site_settings):
         if page is not None:
             links[name] = page.localized.get_url(request=request)
     return links
+
+
+def _default_locale():
+    """The default language's ``Locale`` (where the contest and the campaigns are read
+    from), or None on a database without locales."""
+    try:
+        return Locale.get_default()
+    except Locale.DoesNotExist:
+        return None
 
 
 def _active_locale():

@@ -52,7 +52,8 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from ..selectors import home_sections
+        from ..shell import shell
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(home_sections(self))
+        context.update(home_sections(self, shell(request)["locale"]))
         return context

@@ -77,9 +77,10 @@ def gallery_schools(contest):
     )
 
 
-def current_contest():
-    """The open contest if any, else the one with the latest published results."""
-    contests = ContestPage.objects.live().filter(locale=Locale.get_default())
+def current_contest(default_locale=None):
+    """The open contest if any, else the one with the latest published results (read in
+    the default language's locale; pass it if you hold it, to save looking it up)."""
+    contests = ContestPage.objects.live().filter(locale=default_locale or Locale.get_default())
     open_contest = contests.filter(status=ContestPage.Status.OPEN).order_by("-opens_at").first()
     if open_contest is not None and open_contest.is_accepting_entries():
         return open_contest

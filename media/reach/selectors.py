@@ -480,12 +480,13 @@ def headline_figures(campaign):
     return found
 
 
-def featured_campaign(public=True):
-    """The campaign running today, else the one that ended last (default locale)."""
+def featured_campaign(public=True, default_locale=None):
+    """The campaign running today, else the one that ended last (default locale; pass it
+    if you hold it, to save looking it up)."""
     from wagtail.models import Locale
 
     today = timezone.localdate()
-    campaigns = CampaignPage.objects.live().filter(locale=Locale.get_default())
+    campaigns = CampaignPage.objects.live().filter(locale=default_locale or Locale.get_default())
     if public:
         campaigns = campaigns.public()
     return (

@@ -1,7 +1,8 @@
 from django import template
 from django.templatetags.static import static
-from wagtail.models import Locale
 
+from education.i18n import translation_in
+from education.shell import shell
 from media.contest import selectors
 
 register = template.Library()
@@ -10,12 +11,13 @@ register = template.Library()
 @register.inclusion_tag("contest/highlights.html", takes_context=True)
 def contest_highlights(context, limit=4):
     """The open contest's call, or the awarded (else approved) drawings of the latest one."""
-    contest = selectors.current_contest()
+    request = context.get("request")
+    locales = shell(request)
+    contest = selectors.current_contest(locales.get("default_locale"))
     if contest is None:
         return {"contest": None}
-    request = context.get("request")
     # Link to the page in the visitor's language (the English alias shows the same data).
-    page = contest.get_translation_or_none(Locale.get_active()) or contest
+    page = translation_in(contest, locales["locale"])
     try:
         limit = max(1, min(int(limit), 12))
     except (TypeError, ValueError):

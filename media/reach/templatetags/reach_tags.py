@@ -2,6 +2,8 @@
 
 from django import template
 
+from education.i18n import translation_in
+from education.shell import shell
 from media.reach import selectors
 
 register = template.Library()
@@ -9,13 +11,13 @@ register = template.Library()
 
 @register.inclusion_tag("reach/tags/reach_figures.html", takes_context=True)
 def reach_figures(context, limit=8):
-    campaign = selectors.featured_campaign(public=True)
+    locales = shell(context.get("request"))
+    default_locale = locales.get("default_locale")
+    campaign = selectors.featured_campaign(public=True, default_locale=default_locale)
     report = selectors.headline_figures(campaign) if campaign else None
     page = None
     if campaign is not None:
-        from wagtail.models import Locale
-
-        page = campaign.get_translation_or_none(Locale.get_active()) or campaign
+        page = translation_in(campaign, locales["locale"])
     figures = [f for f in report["figures"] if f["total"]][:limit] if report else []
     return {
         "report": report,
