@@ -465,6 +465,24 @@ CAMPAIGNS = {
     },
 }
 
+NEWS = {  # the home page features this one
+    "winter-e-bike-charging": {
+        "title": "Winter peak: charge e-bikes at the shared charging points",
+        "summary": (
+            "E-bikes charge for longer in the cold, and so do the risks of charging in "
+            "stairwells and over trailing cables. Firefighters went door to door."
+        ),
+        "body": [
+            text(
+                "<p>Since the start of winter, Jiangyin firefighters and the street offices "
+                "have visited older housing estates, checking stairwells for parked e-bikes "
+                "and cables run from windows, explaining how a lithium battery overheats, and "
+                "showing residents the estate's shared charging points.</p>"
+            )
+        ],
+    },
+}
+
 PAGES = {
     "": HOME,
     "theme-park": THEME_PARK,
@@ -474,5 +492,6 @@ PAGES = {
     "safety-guides": GUIDES_INDEX,
     **{f"safety-guides/{slug}": fields for slug, fields in GUIDES.items()},
     "privacy": PRIVACY,
+    **{f"news/{slug}": fields for slug, fields in NEWS.items()},
     **CAMPAIGNS,
 }

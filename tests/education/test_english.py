@@ -27,6 +27,7 @@ def test_translated_home_reads_in_english(client, english_site):
     assert "<title>Home · " in html
     assert "首页" not in html.split("</title>")[0]
     assert english.HOME["hero_title"] in html
+    assert english.NEWS["winter-e-bike-charging"]["title"] in html  # the featured news
     assert NOTICE not in html
 
 
