@@ -3,7 +3,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from events import services
+from events import selectors, services
 from events.models import Booking, Event, OrganizationType, Session
 
 
@@ -91,3 +91,19 @@ def form_data(**overrides):
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def book(session, **overrides):
+    """A booking through the service, as the form makes it; waits if it does not fit."""
+    key = overrides.pop("key", None)
+    waitlist = overrides.pop("join_waitlist", True)
+    return services.create_booking(
+        session.pk, data=booking_data(**overrides), idempotency_key=key, join_waitlist=waitlist
+    )[0]
+
+
+def left(session):
+    """Places left as stored now, once the counter is checked against the bookings."""
+    session.refresh_from_db()
+    assert session.taken == selectors.places_taken(session.pk)
+    return selectors.places_left(session)
