@@ -14,7 +14,10 @@ from .catalogue import Channel, Metric, Place
 from .tally import PeriodKind, Tally
 
 
-class TallyTotal(models.Model):
+class KeptFigure(models.Model):
+    """What a kept sum and a kept latest value share: the key's metric, channel,
+    campaign, source and approval, and the figure with how many rows make it."""
+
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="+")
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(
@@ -22,15 +25,24 @@ class TallyTotal(models.Model):
     )
     source = models.CharField(max_length=10, choices=Tally.Source.choices)
     approved = models.BooleanField()
-    period_kind = models.CharField(max_length=5, choices=PeriodKind.choices)
-    period_start = models.DateField()
-    period_end = models.DateField()
     total = models.PositiveBigIntegerField()
     rows = models.PositiveIntegerField()
     # How many of the rows are approximate or "at least": a total is as weak as its
     # weakest row, and counts (unlike a minimum) stay right when rows change or go.
     approximate = models.PositiveIntegerField()
     at_least = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.metric_id} {self.period_start:%Y-%m-%d}: {self.total}"
+
+
+class TallyTotal(KeptFigure):
+    period_kind = models.CharField(max_length=5, choices=PeriodKind.choices)
+    period_start = models.DateField()
+    period_end = models.DateField()
 
     class Meta:
         verbose_name = _("tally total")
@@ -42,11 +54,8 @@ class TallyTotal(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.metric_id} {self.period_start:%Y-%m-%d}: {self.total}"
 
-
-class RunningValue(models.Model):
+class RunningValue(KeptFigure):
     """A running-total metric's latest figure (``Metric.aggregation == "last"``) per
     metric × channel × place × campaign × source × approval: the tallies on the latest
     period start of that key, summed. A few hundred rows stand for every running total.
@@ -54,27 +63,13 @@ class RunningValue(models.Model):
     Kept by the one write path with ``TallyTotal`` (``services.running``).
     """
 
-    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="+")
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
-    campaign = models.ForeignKey(
-        "reach.CampaignPage", null=True, on_delete=models.CASCADE, related_name="+"
-    )
-    source = models.CharField(max_length=10, choices=Tally.Source.choices)
-    approved = models.BooleanField()
     period_start = models.DateField()
-    total = models.PositiveBigIntegerField()
-    rows = models.PositiveIntegerField()
-    approximate = models.PositiveIntegerField()
-    at_least = models.PositiveIntegerField()
 
     class Meta:
         verbose_name = _("running total's latest value")
         verbose_name_plural = _("running totals' latest values")
         indexes = [models.Index(fields=["metric", "campaign"], name="reach_running_value_idx")]
-
-    def __str__(self):
-        return f"{self.metric_id} {self.period_start:%Y-%m-%d}: {self.total}"
 
 
 class RunningChange(models.Model):
