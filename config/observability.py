@@ -55,6 +55,40 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# Django logs every refused request that looks suspicious (a forged Host, too many fields,
+# a body over the limit, a tampered session) at ERROR with its traceback, on a logger
+# named after the exception. Each is a 400 the client caused, not a fault of the site:
+# as errors they would page operators and spend the error service's quota for anyone
+# who sends junk. They are kept as one WARNING line without the traceback.
+CLIENT_FAULT_LOGGERS = tuple(
+    f"django.security.{name}"
+    for name in (
+        "SuspiciousOperation",
+        "SuspiciousMultipartForm",
+        "SuspiciousFileOperation",
+        "DisallowedHost",
+        "DisallowedRedirect",
+        "TooManyFieldsSent",
+        "TooManyFilesSent",
+        "RequestDataTooBig",
+        "InvalidSessionKey",
+        "SuspiciousSession",
+        "DisallowedModelAdminLookup",
+        "DisallowedModelAdminToField",
+    )
+)
+
+
+class ClientFaultFilter(logging.Filter):
+    """Turns a refused client's ERROR with traceback into one WARNING line."""
+
+    def filter(self, record):
+        if record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.exc_info = record.exc_text = None
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time (UTC), level, logger, message, request id, error."""
 
@@ -76,7 +110,10 @@ def logging_config(log_format, level):
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
+        "filters": {
+            "request_id": {"()": "config.observability.RequestIdFilter"},
+            "client_fault": {"()": "config.observability.ClientFaultFilter"},
+        },
         "formatters": {
             "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
             "json": {"()": "config.observability.JsonFormatter"},
@@ -92,6 +129,7 @@ def logging_config(log_format, level):
         "loggers": {
             "django.request": {"level": "ERROR"},
             "django.server": {"level": "WARNING"},
+            **{name: {"filters": ["client_fault"]} for name in CLIENT_FAULT_LOGGERS},
         },
     }
 

@@ -154,3 +154,43 @@ def test_error_reports_are_off_by_default_and_tagged_with_the_request_id():
 def test_error_reports_keep_no_url_that_could_hold_a_token():
     event = {"request": {"url": "https://x/booking/manage/AB12/secret-token/", "method": "POST"}}
     assert observability._scrub(event, {})["request"] == {"method": "POST"}
+
+
+def _sentry_capture():
+    from sentry_sdk.transport import Transport
+
+    class Capture(Transport):
+        events = []
+
+        def capture_envelope(self, envelope):
+            event = envelope.get_event()
+            if event:
+                self.events.append(event)
+
+    return Capture
+
+
+@pytest.mark.parametrize("host", ["forged.example", "[::1", "127.0.0.1:80:80"])
+def test_a_refused_suspicious_request_is_one_warning_line_and_no_error_report(
+    client, home, caplog, settings, host
+):
+    """Junk from a client is a 400, logged as a warning: no traceback, nothing paged."""
+    import sentry_sdk
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+
+    capture = _sentry_capture()
+    assert observability.init_sentry("https://public@errors.invalid/1", transport=capture())
+    try:
+        with caplog.at_level(logging.INFO):
+            response = client.get("/", HTTP_HOST=host)
+        sentry_sdk.flush()
+    finally:
+        sentry_sdk.init()
+    assert response.status_code == 400
+    logger = "django.security.DisallowedHost"
+    records = [record for record in caplog.records if record.name == logger]
+    assert [(record.levelname, record.exc_info) for record in records] == [("WARNING", None)]
+    assert not [event for event in capture.events if event.get("level") in ("error", "fatal")]
+    # The same logger's configuration covers every class Django names its loggers after.
+    assert logger in observability.CLIENT_FAULT_LOGGERS
