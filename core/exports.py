@@ -40,7 +40,7 @@ def readable(item, path, value):
     except FieldDoesNotExist:
         return value
     if field.choices and value not in (None, ""):
-        return item._get_FIELD_display(field)
+        return getattr(item, f"get_{field.name}_display")()
     if isinstance(field, models.BooleanField) and value is not None:
         return _("Yes") if value else _("No")
     return value
