@@ -314,9 +314,12 @@ def breakdown(qs, by, *, metrics=None, rows=None):
     """Per metric, the figures by ``by`` ("channel", "place" or "campaign"); ``rows``:
     ``_grouped(qs, by)`` when the caller has it."""
     names = {
-        "channel": lambda ids: dict(
-            Tally.channel.field.related_model.objects.filter(pk__in=ids).values_list("pk", "name")
-        ),
+        "channel": lambda ids: {
+            channel.pk: channel.localized("name")
+            for channel in Tally.channel.field.related_model.objects.filter(pk__in=ids).only(
+                "pk", "name", "name_en"
+            )
+        },
         "place": lambda ids: dict(Place.objects.filter(pk__in=ids).values_list("pk", "name")),
         "campaign": lambda ids: dict(
             CampaignPage.objects.filter(pk__in=ids).values_list("pk", "title")

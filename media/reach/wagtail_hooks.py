@@ -88,7 +88,16 @@ class MetricViewSet(ModelViewSet):
     model = Metric
     delete_view_class = HeldDeleteView  # tallies and targets hold it (PROTECT)
     icon = "tasks"
-    form_fields = ["code", "name", "unit", "aggregation", "counts_people", "public", "sort_order"]
+    form_fields = [
+        "code",
+        "name",
+        "name_en",
+        "unit",
+        "aggregation",
+        "counts_people",
+        "public",
+        "sort_order",
+    ]
     list_display = ["name", "code", "unit", "aggregation", "counts_people", "public"]
     list_filter = ["unit", "aggregation", "counts_people"]
     search_fields = ["name", "code"]
@@ -100,7 +109,7 @@ class ChannelViewSet(ModelViewSet):
     model = Channel
     delete_view_class = HeldDeleteView  # tallies and targets hold it (PROTECT)
     icon = "list-ul"
-    form_fields = ["metric", "code", "name", "sort_order"]
+    form_fields = ["metric", "code", "name", "name_en", "sort_order"]
     list_display = ["name", "code", "metric"]
     list_filter = ["metric"]
     search_fields = ["name", "code"]

@@ -5,8 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.i18n import ENGLISH_HELP, EnglishFields
 
-class Metric(models.Model):
+
+class Metric(EnglishFields, models.Model):
     """A quantity counted in one unit, e.g. screen plays or smoke detectors installed."""
 
     class Unit(models.TextChoices):
@@ -29,6 +31,9 @@ class Metric(models.Model):
         _("code"), max_length=40, unique=True, help_text=_("Short code used in CSV imports.")
     )
     name = models.CharField(_("name"), max_length=80)
+    name_en = models.CharField(
+        _("name in English"), max_length=80, blank=True, help_text=ENGLISH_HELP
+    )
     unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
     aggregation = models.CharField(
         _("aggregation"), max_length=4, choices=Aggregation.choices, default=Aggregation.SUM
@@ -68,7 +73,7 @@ class Metric(models.Model):
         return self.aggregation == self.Aggregation.LAST
 
 
-class Channel(models.Model):
+class Channel(EnglishFields, models.Model):
     """A breakdown of a metric, e.g. bus screens, outdoor big screens, building TV."""
 
     metric = models.ForeignKey(
@@ -76,6 +81,9 @@ class Channel(models.Model):
     )
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=80)
+    name_en = models.CharField(
+        _("name in English"), max_length=80, blank=True, help_text=ENGLISH_HELP
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

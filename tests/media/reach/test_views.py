@@ -53,6 +53,23 @@ def test_english_alias_shows_the_same_figures(client, campaign):
     assert "3,800" in response.content.decode()
 
 
+def test_the_english_campaign_page_names_metrics_and_channels_in_english(client, campaign):
+    """Metric and channel names are data with an English twin; Chinese where none is set."""
+    from education.i18n import sync_translation_aliases
+    from media.reach.models import Channel, Metric
+
+    sync_translation_aliases()
+    Metric.objects.filter(code="screen-plays").update(name_en="Films and posters played")
+    Channel.objects.filter(code="bus").update(name_en="Bus screens")
+    english = client.get("/en/campaigns/100-day-campaign/").content.decode()
+    assert "Films and posters played" in english and "Bus screens" in english
+    assert "宣传片与海报播放" not in english and "公交车载屏" not in english
+    assert "户外大屏" in english  # no English name yet: the Chinese one, not a blank
+    chinese = client.get(campaign.url).content.decode()
+    assert "宣传片与海报播放" in chinese and "公交车载屏" in chinese
+    assert "Bus screens" not in chinese
+
+
 def test_reach_figures_tag_renders_for_the_home_page(campaign):
     from django.template import Context, Template
 
