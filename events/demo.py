@@ -33,7 +33,13 @@ def _at(day, hour, minute=0):
 
 
 def _next_weekday(start, weekday):
+    """The first ``weekday`` (Monday is 0) after ``start``, never ``start`` itself."""
     return start + timedelta(days=(weekday - start.weekday()) % 7 or 7)
+
+
+def _last_weekday(start, weekday):
+    """The latest ``weekday`` before ``start``, never ``start`` itself."""
+    return start - timedelta(days=(start.weekday() - weekday) % 7 or 7)
 
 
 def _booking(session, status, organization, org_type, size, contact, phone, **extra):
@@ -228,7 +234,8 @@ def _rooms(today):
                     created += 1
         if path.endswith("hongxing-meikailong"):
             # A visit last week, already checked in: it feeds the reach tallies.
-            past_day = _next_weekday(today, 5) - timedelta(days=7)  # last Saturday
+            # Last Saturday: on a Saturday, a week ago (today's visit has not happened).
+            past_day = _last_weekday(today, 5)
             past = Session.objects.create(
                 event=event,
                 starts_at=_at(past_day, 14),
