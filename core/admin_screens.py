@@ -110,14 +110,18 @@ class ScreenViewSet(ViewSet):
     """Staff screens under one URL namespace, and the menu entry for one of them.
 
     ``screens`` lists ``(route, view class, url name)``; ``menu_url_name`` names the
-    screen the menu entry opens, in this namespace or, namespaced, in another one.
+    screen the menu entry opens, in this namespace or, namespaced, in another one. A
+    view class is served through its ``as_view()``; a view function as it is.
     """
 
     screens = ()
     menu_url_name = None
 
     def get_urlpatterns(self):
-        return [path(route, view.as_view(), name=name) for route, view, name in self.screens]
+        return [
+            path(route, view.as_view() if hasattr(view, "as_view") else view, name=name)
+            for route, view, name in self.screens
+        ]
 
     @cached_property
     def menu_url(self):
