@@ -97,6 +97,17 @@ def cancel_deadline(session):
     return session.starts_at - timedelta(hours=session.event.cancel_hours)
 
 
+def sessions_on(day):
+    """The sessions of one local day that still take place, with their places taken."""
+    return (
+        Session.objects.filter(starts_at__date=day)
+        .exclude(status=Session.Status.CANCELLED)
+        .select_related("event")
+        .with_places_taken()
+        .order_by("starts_at")
+    )
+
+
 def booker_may_change(booking, now=None):
     """Whether the booker may still change the booking through the manage link."""
     now = now or timezone.now()

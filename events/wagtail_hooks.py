@@ -10,9 +10,9 @@ from wagtail.admin.viewsets.model import ViewSetGroup
 from core.admin_panels import JobsPanel
 from core.admin_screens import ScreenViewSet
 
-from . import admin_roster, admin_views
+from . import admin_roster, admin_views, selectors
 from .bulk_actions import BULK_ACTIONS
-from .models import Notification, Session
+from .models import Notification
 from .viewsets.bookings import BookingViewSet
 from .viewsets.notifications import FailedNotificationsPanel, NotificationViewSet
 from .viewsets.sessions import EventViewSet, SessionViewSet
@@ -77,14 +77,7 @@ def add_todays_sessions_panel(request, panels):
     """Booking staff see today's sessions, each with its places taken and its roster."""
     if not admin_views.CheckInView.admits(request.user):
         return
-    today = timezone.localdate()
-    sessions = (
-        Session.objects.filter(starts_at__date=today)
-        .exclude(status=Session.Status.CANCELLED)
-        .select_related("event")
-        .with_places_taken()
-        .order_by("starts_at")
-    )
+    sessions = selectors.sessions_on(timezone.localdate())
     jobs = [
         (
             _("%(time)s %(event)s · %(venue)s: %(taken)s of %(capacity)s places taken")

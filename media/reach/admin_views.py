@@ -151,7 +151,7 @@ class QuickEntryView(ReachView):
     def get(self, request, *args, **kwargs):
         today = timezone.localdate()
         campaign = selectors.featured_campaign(public=False)
-        if campaign is not None and not campaign.start_date <= today <= campaign.end_date:
+        if campaign is not None and not campaign.runs_on(today):
             campaign = None  # only a campaign running today is a sensible default
         initial = {"day": today, "campaign": campaign}
         # After a save the clerk usually goes on with the same day and place.
@@ -246,8 +246,7 @@ class ImportJobView(ReachView):
         context = self.get_context_data(
             job=job,
             processed=services.import_progress(job),
-            refresh=job.status
-            in {ImportJob.Status.CHECKING, ImportJob.Status.QUEUED, ImportJob.Status.RUNNING},
+            refresh=job.status in ImportJob.UNDER_WAY,
         )
         response = self.render_to_response(context)
         if job.status == ImportJob.Status.INVALID:
