@@ -15,6 +15,7 @@ Permissions named ``<action>_<model>`` go through Wagtail's ``ModelPermissionPol
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.urls import path, resolve, reverse
@@ -35,23 +36,19 @@ class CodenamePermissionPolicy(BasePermissionPolicy):
         return user.has_perm(f"{self.model._meta.app_label}.{action}")
 
     def users_with_any_permission(self, actions):
-        wanted = Q(content_type__app_label=self.model._meta.app_label, codename__in=actions)
+        permissions = Permission.objects.filter(
+            content_type__app_label=self.model._meta.app_label, codename__in=actions
+        )
         return (
             get_user_model()
             .objects.filter(
                 Q(is_superuser=True)
-                | Q(user_permissions__in=_permissions(wanted))
-                | Q(groups__permissions__in=_permissions(wanted)),
+                | Q(user_permissions__in=permissions)
+                | Q(groups__permissions__in=permissions),
                 is_active=True,
             )
             .distinct()
         )
-
-
-def _permissions(condition):
-    from django.contrib.auth.models import Permission
-
-    return Permission.objects.filter(condition)
 
 
 class ScreenMixin(PermissionCheckedMixin):
