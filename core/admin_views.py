@@ -5,37 +5,28 @@ in access logs and browser history.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import personal_data
+from .admin_screens import AdminScreen, CodenamePermissionPolicy
 from .forms import EraseForm, SubjectForm
 from .models import PersonalDataAction
 
-PERMISSION = "core.handle_personal_data"
 
-
-class PersonalDataView(WagtailAdminTemplateMixin, TemplateView):
+class PersonalDataView(AdminScreen):
+    permission_policy = CodenamePermissionPolicy(PersonalDataAction)
+    permission_required = "handle_personal_data"
     template_name = "core/personal_data.html"
     page_title = gettext_lazy("Personal data requests")
     header_icon = "user"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(PERMISSION):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
     def render(self, status=200, **context):
         context.setdefault("form", SubjectForm())
         context["recent"] = PersonalDataAction.objects.select_related("user")[:20]
-        response = self.render_to_response(self.get_context_data(**context))
-        response.status_code = status
-        return response
+        return super().render(status, **context)
 
     def get(self, request, *args, **kwargs):
         return self.render()
@@ -67,7 +58,7 @@ class PersonalDataView(WagtailAdminTemplateMixin, TemplateView):
                     )
                     % {"count": sum(erased.values())},
                 )
-                return redirect("core_personal_data")
+                return redirect("core_personal_data:index")
         holdings = personal_data.audited_lookup(subject, request.user)
         return self.render(
             status=400 if erase_form.is_bound else 200,

@@ -1,26 +1,23 @@
-from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from .admin_delete import refuse_held_snippets
-from .admin_views import PERMISSION, PersonalDataView
+from .admin_screens import ScreenViewSet
+from .admin_views import PersonalDataView
 
 hooks.register("before_delete_snippet", refuse_held_snippets)
 
 
-@hooks.register("register_admin_urls")
-def personal_data_urls():
-    return [path("personal-data/", PersonalDataView.as_view(), name="core_personal_data")]
+class PersonalDataScreen(ScreenViewSet):
+    name = "core_personal_data"
+    url_prefix = "personal-data"
+    icon = "user"
+    menu_label = _("Personal data requests")
+    menu_order = 900
+    add_to_settings_menu = True
+    screens = [("", PersonalDataView, "index")]
 
 
-class PersonalDataMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(PERMISSION)
-
-
-@hooks.register("register_settings_menu_item")
-def personal_data_menu_item():
-    return PersonalDataMenuItem(
-        _("Personal data requests"), reverse("core_personal_data"), icon_name="user", order=900
-    )
+@hooks.register("register_admin_viewset")
+def register_personal_data_screen():
+    return PersonalDataScreen()

@@ -9,26 +9,27 @@ through the outbox (``events.broadcast``).
 import uuid
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
-from django.views.generic import View
-from wagtail.admin.auth import permission_required
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
+from core.admin_screens import AdminScreen
 from core.exports import readable, safe_cell
 
 from . import broadcast, selectors
-from .admin_views import MANAGE
+from .admin_views import BOOKINGS
 from .forms import SessionMessageForm
 from .models import Session
 
-ROSTER_PERMISSION = "events.view_booking"
 
-
-class RosterView(SpreadsheetExportMixin, View):
+class RosterView(SpreadsheetExportMixin, AdminScreen):
+    permission_policy = BOOKINGS
+    permission_required = "view"
+    page_title = _("Roster")
+    header_icon = "group"
     list_export = [
         "reference",
         "status",
@@ -44,28 +45,24 @@ class RosterView(SpreadsheetExportMixin, View):
     ]
     export_headings = {"attended_count": _("People who came")}
 
+    def get_template_names(self):
+        printing = self.request.GET.get("print") == "1"
+        return ["events/admin/roster_print.html" if printing else "events/admin/roster.html"]
+
     def get(self, request, pk):
-        session = get_object_or_404(
+        self.session = get_object_or_404(
             Session.objects.select_related("event").with_places_taken(), pk=pk
         )
-        bookings = selectors.roster(session)
+        bookings = selectors.roster(self.session)
         if self.is_export:
-            self.session = session
             return self.as_spreadsheet(bookings, request.GET["export"])
-        printing = request.GET.get("print") == "1"
-        return render(
-            request,
-            "events/admin/roster_print.html" if printing else "events/admin/roster.html",
-            {
-                "session": session,
-                "bookings": bookings,
-                "places_left": selectors.places_left(session),
-                # A party's size counts its accompanying adults too.
-                "people": sum(b.party_size for b in bookings if b.holds_places),
-                "adults": sum(b.adults for b in bookings if b.holds_places),
-                "page_title": _("Roster"),
-                "header_icon": "group",
-            },
+        return self.render(
+            session=self.session,
+            bookings=bookings,
+            places_left=selectors.places_left(self.session),
+            # A party's size counts its accompanying adults too.
+            people=sum(b.party_size for b in bookings if b.holds_places),
+            adults=sum(b.adults for b in bookings if b.holds_places),
         )
 
     def get_filename(self):
@@ -80,65 +77,65 @@ class RosterView(SpreadsheetExportMixin, View):
         return safe_cell(super().preprocess_field_value(field, value, export_format))
 
 
-roster = permission_required(ROSTER_PERMISSION)(RosterView.as_view())
-
-
-@permission_required(MANAGE)
-@require_http_methods(["GET", "POST"])
-def message_bookers(request, pk):
+class MessageBookersView(AdminScreen):
     """Write a message, see exactly what goes to whom, then send it through the outbox."""
-    session = get_object_or_404(Session.objects.select_related("event"), pk=pk)
-    roster_url = reverse("events_admin:roster", args=[session.pk])
-    status = 200
-    preview = None
-    if request.method == "POST":
+
+    permission_policy = BOOKINGS
+    permission_required = "manage"
+    template_name = "events/admin/message_bookers.html"
+    page_title = _("Message this session's bookers")
+    header_icon = "mail"
+
+    @cached_property
+    def session(self):
+        return get_object_or_404(Session.objects.select_related("event"), pk=self.kwargs["pk"])
+
+    @cached_property
+    def roster_url(self):
+        return reverse("events_admin:roster", args=[self.session.pk])
+
+    def get(self, request, *args, **kwargs):
+        return self.render_form(SessionMessageForm(initial={"key": uuid.uuid4().hex}))
+
+    def post(self, request, *args, **kwargs):
         form = SessionMessageForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            if request.POST.get("action") == "send":
-                try:
-                    record, created = broadcast.send(
-                        session,
-                        text=data["text"],
-                        audience=data["audience"],
-                        key=data["key"],
-                        by=request.user,
-                    )
-                except broadcast.BroadcastError as error:
-                    form.add_error("text", error.message)
-                else:
-                    if created:
-                        messages.success(
-                            request,
-                            ngettext(
-                                "The message goes to %(n)s booking.",
-                                "The message goes to %(n)s bookings.",
-                                record.recipients,
-                            )
-                            % {"n": record.recipients},
-                        )
-                    else:
-                        messages.warning(
-                            request, _("This message was already sent; nothing was sent twice.")
-                        )
-                    return redirect(roster_url)
-            else:
-                preview = broadcast.preview(session, data["text"], data["audience"])
-        if form.errors:
-            status = 400
-    else:
-        form = SessionMessageForm(initial={"key": uuid.uuid4().hex})
-    return render(
-        request,
-        "events/admin/message_bookers.html",
-        {
-            "session": session,
-            "form": form,
-            "preview": preview,
-            "sent": session.messages.select_related("sent_by")[:10],
-            "roster_url": roster_url,
-            "page_title": _("Message this session's bookers"),
-            "header_icon": "mail",
-        },
-        status=status,
-    )
+        if not form.is_valid():
+            return self.render_form(form)
+        data = form.cleaned_data
+        if request.POST.get("action") != "send":
+            preview = broadcast.preview(self.session, data["text"], data["audience"])
+            return self.render_form(form, preview=preview)
+        try:
+            record, created = broadcast.send(
+                self.session,
+                text=data["text"],
+                audience=data["audience"],
+                key=data["key"],
+                by=request.user,
+            )
+        except broadcast.BroadcastError as error:
+            form.add_error("text", error.message)
+            return self.render_form(form)
+        if created:
+            messages.success(
+                request,
+                ngettext(
+                    "The message goes to %(n)s booking.",
+                    "The message goes to %(n)s bookings.",
+                    record.recipients,
+                )
+                % {"n": record.recipients},
+            )
+        else:
+            messages.warning(request, _("This message was already sent; nothing was sent twice."))
+        return redirect(self.roster_url)
+
+    def render_form(self, form, preview=None):
+        return self.render(
+            400 if form.errors else 200,
+            session=self.session,
+            form=form,
+            preview=preview,
+            sent=self.session.messages.select_related("sent_by")[:10],
+            roster_url=self.roster_url,
+        )

@@ -240,18 +240,7 @@ class ChangeBookingForm(ContactFieldsMixin):
 
     @classmethod
     def for_booking(cls, booking, data=None):
-        initial = {
-            field: getattr(booking, field)
-            for field in (
-                "contact_name",
-                "phone",
-                "email",
-                "party_size",
-                "adults",
-                "group",
-                "notes",
-            )
-        }
+        initial = {field: getattr(booking, field) for field in services.CHANGEABLE_FIELDS}
         return cls(data, initial=initial, event=booking.session.event)
 
 

@@ -97,6 +97,35 @@ def cancel_deadline(session):
     return session.starts_at - timedelta(hours=session.event.cancel_hours)
 
 
+def sessions_on(day):
+    """The sessions of one local day that still take place, with their places taken."""
+    return (
+        Session.objects.filter(starts_at__date=day)
+        .exclude(status=Session.Status.CANCELLED)
+        .select_related("event")
+        .with_places_taken()
+        .order_by("starts_at")
+    )
+
+
+def booker_may_change(booking, now=None):
+    """Whether the booker may still change the booking through the manage link."""
+    now = now or timezone.now()
+    return booking.status in Booking.ACTIVE and now <= change_deadline(booking.session)
+
+
+def booker_may_cancel(booking, now=None):
+    """Whether the booker may still cancel the booking through the manage link."""
+    now = now or timezone.now()
+    return booking.status in Booking.ACTIVE and now <= cancel_deadline(booking.session)
+
+
+def is_session_day(session, now=None):
+    """Whether ``now`` falls on the session's own (local) day: people checked in on
+    another day count only with a reason."""
+    return timezone.localdate(now or timezone.now()) == timezone.localdate(session.starts_at)
+
+
 def deadlines(session):
     """The deadlines the services enforce, for the rules shown before and after booking."""
     return {

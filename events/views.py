@@ -277,10 +277,8 @@ def _manage_context(booking, **extra):
         "event": session.event,
         "manage_url": manage_path(booking),
         "token": extra.pop("token"),
-        "can_change": booking.status in Booking.ACTIVE
-        and now <= selectors.change_deadline(session),
-        "can_cancel": booking.status in Booking.ACTIVE
-        and now <= selectors.cancel_deadline(session),
+        "can_change": selectors.booker_may_change(booking, now),
+        "can_cancel": selectors.booker_may_cancel(booking, now),
         **selectors.deadlines(session),
         **extra,
     }

@@ -1,18 +1,18 @@
 """The booking staff's admin: the viewsets grouped as "预约管理 Booking" (events/viewsets/),
-the desk screens' URLs, the check-in menu item and the home-page panels."""
+the desk screens with the check-in menu item, and the home-page panels."""
 
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ViewSetGroup
 
 from core.admin_panels import JobsPanel
+from core.admin_screens import ScreenViewSet
 
-from . import admin_roster, admin_views
+from . import admin_roster, admin_views, selectors
 from .bulk_actions import BULK_ACTIONS
-from .models import Notification, Session
+from .models import Notification
 from .viewsets.bookings import BookingViewSet
 from .viewsets.notifications import FailedNotificationsPanel, NotificationViewSet
 from .viewsets.sessions import EventViewSet, SessionViewSet
@@ -34,37 +34,33 @@ for bulk_action in BULK_ACTIONS:
     hooks.register("register_bulk_action", bulk_action)
 
 
-@hooks.register("register_admin_urls")
-def register_booking_admin_urls():
-    urls = [
-        path("check-in/", admin_views.check_in, name="check_in"),
-        path("booking/<int:pk>/actions/", admin_views.booking_actions, name="booking_actions"),
-        path("session/<int:pk>/roster/", admin_roster.roster, name="roster"),
-        path("session/<int:pk>/message/", admin_roster.message_bookers, name="message_bookers"),
-        path(
-            "notifications/<int:pk>/retry/",
-            admin_views.retry_notifications,
-            name="retry_notification",
-        ),
-        path(
+class BookingDesk(ScreenViewSet):
+    """The desk screens: check-in (in the main menu), a booking's actions, a session's
+    roster and message, retrying failed messages."""
+
+    name = "events_admin"
+    url_prefix = "booking-desk"
+    icon = "check"
+    menu_label = _("Check-in")
+    menu_order = 251
+    add_to_admin_menu = True
+    screens = [
+        ("check-in/", admin_views.CheckInView, "check_in"),
+        ("booking/<int:pk>/actions/", admin_views.BookingActionsView, "booking_actions"),
+        ("session/<int:pk>/roster/", admin_roster.RosterView, "roster"),
+        ("session/<int:pk>/message/", admin_roster.MessageBookersView, "message_bookers"),
+        ("notifications/<int:pk>/retry/", admin_views.retry_notifications, "retry_notification"),
+        (
             "notifications/retry-failed/",
             admin_views.retry_notifications,
-            name="retry_failed_notifications",
+            "retry_failed_notifications",
         ),
     ]
-    return [path("booking-desk/", include((urls, "events_admin"), namespace="events_admin"))]
 
 
-class CheckInMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(admin_views.MANAGE)
-
-
-@hooks.register("register_admin_menu_item")
-def register_check_in_menu_item():
-    return CheckInMenuItem(
-        _("Check-in"), reverse("events_admin:check_in"), icon_name="check", order=251
-    )
+@hooks.register("register_admin_viewset")
+def register_booking_desk():
+    return BookingDesk()
 
 
 @hooks.register("construct_homepage_panels")
@@ -79,16 +75,9 @@ def add_failed_notifications_panel(request, panels):
 @hooks.register("construct_homepage_panels")
 def add_todays_sessions_panel(request, panels):
     """Booking staff see today's sessions, each with its places taken and its roster."""
-    if not request.user.has_perm(admin_views.MANAGE):
+    if not admin_views.CheckInView.admits(request.user):
         return
-    today = timezone.localdate()
-    sessions = (
-        Session.objects.filter(starts_at__date=today)
-        .exclude(status=Session.Status.CANCELLED)
-        .select_related("event")
-        .with_places_taken()
-        .order_by("starts_at")
-    )
+    sessions = selectors.sessions_on(timezone.localdate())
     jobs = [
         (
             _("%(time)s %(event)s · %(venue)s: %(taken)s of %(capacity)s places taken")

@@ -254,7 +254,7 @@ def change_booking(booking_pk, changes, *, by_staff=False, now=None):
         changeable = Booking.ACTIVE + ((Booking.Status.ATTENDED,) if by_staff else ())
         if booking.status not in changeable:
             raise BookingError(_("This booking can no longer be changed."))
-        if not by_staff and now > selectors.change_deadline(session):
+        if not by_staff and not selectors.booker_may_change(booking, now):
             raise BookingError(_("Changes closed before the session; please call us."))
         new_size = changes.get("party_size", booking.party_size)
         new_adults = changes.get("adults", booking.adults)
@@ -286,7 +286,7 @@ def cancel_booking(booking_pk, *, by_staff=False, reason="", now=None):
         session, booking = locked_booking(booking_pk)
         if booking.status not in Booking.ACTIVE:
             raise BookingError(_("This booking is not active."))
-        if not by_staff and now > selectors.cancel_deadline(session):
+        if not by_staff and not selectors.booker_may_cancel(booking, now):
             raise BookingError(_("The cancellation deadline has passed; please call us."))
         cancel_under_lock(session, booking, reason, now)
         return places.promote_waitlist(session, now)

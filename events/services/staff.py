@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import selectors
 from ..models import Booking, Notification, Session
 from . import places
 from .booking import cancel_under_lock, locked_booking
@@ -128,7 +129,7 @@ def check_in(booking_pk, attended_count, *, now=None, override_reason=""):
             )
         session_day = timezone.localdate(booking.session.starts_at)
         fields = ["status", "attended_count", "checked_in_at", "updated_at"]
-        if timezone.localdate(now) != session_day:
+        if not selectors.is_session_day(booking.session, now):
             if not override_reason:
                 raise CheckInDayError(
                     _(

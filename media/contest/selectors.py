@@ -5,7 +5,7 @@ import statistics
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Case, Count, When
+from django.db.models import Case, Count, Q, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from wagtail.models import Locale
@@ -284,3 +284,53 @@ def entries_for_reach():
         }
         for row in rows
     ]
+
+
+# Moderation
+
+CURRENT, CLOSED = "current", "closed"
+
+
+def contests_with_entries():
+    return ContestPage.objects.filter(entries__isnull=False).distinct().order_by("-opens_at")
+
+
+def in_scope(entries, scope):
+    """Entries of the contests chosen: those still open or in judging (``CURRENT``),
+    those whose results are published (``CLOSED``: their leftovers), or one contest by id."""
+    published = ContestPage.Status.RESULTS_PUBLISHED
+    if scope == CLOSED:
+        return entries.filter(contest__status=published)
+    if scope == CURRENT:
+        return entries.exclude(contest__status=published)
+    return entries.filter(contest_id=scope)
+
+
+def awaiting_moderation(scope=CURRENT):
+    """Submitted entries, by default of the contests still open or in judging."""
+    return in_scope(Entry.objects.filter(status=Entry.Status.SUBMITTED), scope)
+
+
+def similar_entries(entry, limit=10):
+    """Other entries of the same contest that may be the same work: same title and
+    school, or the same guardian's phone."""
+    same_guardian = Q(guardian_phone=entry.guardian_phone) & ~Q(guardian_phone="")
+    return (
+        Entry.objects.filter(contest=entry.contest_id)
+        .exclude(pk=entry.pk)
+        .filter(Q(title=entry.title, school=entry.school) | same_guardian)
+        .only("id", "title", "display_name", "status")[:limit]
+    )
+
+
+def left_to_score(judge):
+    """Approved entries of contests in judging that ``judge`` has not scored yet."""
+    return Entry.objects.filter(
+        status=Entry.Status.APPROVED, contest__status=ContestPage.Status.JUDGING
+    ).exclude(scores__judge=judge)
+
+
+def contests_in_judging():
+    return ContestPage.objects.filter(
+        status=ContestPage.Status.JUDGING, entries__isnull=False
+    ).distinct()

@@ -169,6 +169,8 @@ def flag_duplicate(entry, *, by, of=None):
     entry = _locked(entry)
     if of is not None and of.pk == entry.pk:
         raise TransitionError(_("An entry cannot duplicate itself."), code="self_duplicate")
+    if of is not None and of.contest_id != entry.contest_id:
+        raise TransitionError(_("That entry belongs to another contest."), code="other_contest")
     _move(entry, Status.DUPLICATE)
     entry.duplicate_of = of
     entry.award = ""
@@ -348,10 +350,16 @@ def reopen_entries(contest):
     return ContestPage.objects.get(pk=contest.pk)
 
 
+def awards_open(contest):
+    """Awards are set, and changed, only while the contest is being judged."""
+    return contest.status == ContestPage.Status.JUDGING
+
+
 @transaction.atomic
 def set_award(entry, award):
     entry = _locked(entry)
-    _require_stage(entry.contest, ContestPage.Status.JUDGING, _("Awards are set during judging."))
+    if not awards_open(entry.contest):
+        raise TransitionError(_("Awards are set during judging."), code="wrong_stage")
     if award not in Entry.Award.values:
         raise TransitionError(_("Unknown award."), code="award")
     if award and entry.status != Status.APPROVED:

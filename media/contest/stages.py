@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from .messages import award_sms
 from .models import ContestPage, Entry
-from .services import UNDO_WINDOW, awarded_entries
+from .services import UNDO_WINDOW, awarded_entries, reopen_blocker, unpublish_blocker
 
 
 @dataclass
@@ -62,3 +62,12 @@ def is_known_stage(stage, contest):
         ("judging", ContestPage.Status.OPEN),
         ("publish", ContestPage.Status.JUDGING),
     }
+
+
+def undo_on_offer(contest):
+    """The undo on offer for the contest's last stage change: (action, until) or None."""
+    if contest.status == ContestPage.Status.JUDGING and not reopen_blocker(contest):
+        return ("reopen", contest.entries_closed_at + UNDO_WINDOW)
+    if contest.status == ContestPage.Status.RESULTS_PUBLISHED and not unpublish_blocker(contest):
+        return ("unpublish", contest.results_published_at + UNDO_WINDOW)
+    return None

@@ -2,79 +2,56 @@
 judging, results and the consent notice."""
 
 import django_filters
-from django.urls import include, path, reverse
-from django.utils.functional import cached_property
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.admin_delete import HeldSnippetDeleteView
 from core.admin_panels import JobsPanel
+from core.admin_screens import ScreenViewSet
 from core.exports import FormulaSafeIndexView
 from core.inspect import LocalInspectView
 
-from . import admin_stages, admin_views
-from .models import ConsentNotice, ContestPage, Entry
-
-admin_urlpatterns = [
-    path("moderation/", admin_views.moderation_queue, name="moderation"),
-    path("entries/<int:entry_id>/review/", admin_views.review, name="review"),
-    path("entries/<int:entry_id>/approve/", admin_views.approve, name="approve"),
-    path("entries/<int:entry_id>/reject/", admin_views.reject, name="reject"),
-    path("entries/<int:entry_id>/duplicate/", admin_views.flag_duplicate, name="duplicate"),
-    path("entries/<int:entry_id>/original/", admin_views.original, name="original"),
-    path("judging/", admin_views.judging_index, name="judging"),
-    path("judging/<str:judging_code>/", admin_views.judge_entry, name="judge_entry"),
-    path("judging/<str:judging_code>/image/", admin_views.judge_image, name="judge_image"),
-    path("results/", admin_views.results_index, name="results_index"),
-    path("results/<int:contest_id>/", admin_views.results, name="results"),
-    path(
-        "results/<int:contest_id>/stage/<str:stage>/",
-        admin_stages.confirm_stage,
-        name="stage",
-    ),
-    path("results/<int:contest_id>/undo/<str:action>/", admin_stages.undo_stage, name="undo"),
-    path(
-        "results/<int:contest_id>/leftovers/",
-        admin_stages.reject_leftovers,
-        name="reject_leftovers",
-    ),
-    path("awards/<int:entry_id>/", admin_views.set_award, name="award"),
-]
+from . import admin_judging, admin_stages, admin_views, selectors
+from .models import ConsentNotice, Entry
 
 
-@hooks.register("register_admin_urls")
-def register_contest_admin_urls():
-    return [
-        path("contest/", include((admin_urlpatterns, "contest_admin"), namespace="contest_admin"))
+class ContestScreens(ScreenViewSet):
+    """Every contest screen beyond the entries' viewset, under one URL namespace; its
+    menu entry is the moderation queue."""
+
+    name = "contest_admin"
+    url_prefix = "contest"
+    icon = "tasks"
+    menu_label = _("Moderation queue")
+    screens = [
+        ("moderation/", admin_views.ModerationQueueView, "moderation"),
+        ("moderation/results/", admin_views.ModerationQueueResultsView, "moderation_results"),
+        ("entries/<int:entry_id>/review/", admin_views.ReviewView, "review"),
+        ("entries/<int:entry_id>/approve/", admin_views.ApproveView, "approve"),
+        ("entries/<int:entry_id>/reject/", admin_views.RejectView, "reject"),
+        ("entries/<int:entry_id>/duplicate/", admin_views.FlagDuplicateView, "duplicate"),
+        ("entries/<int:entry_id>/original/", admin_views.OriginalView, "original"),
+        ("judging/", admin_judging.JudgingIndexView, "judging"),
+        ("judging/<str:judging_code>/", admin_judging.JudgeEntryView, "judge_entry"),
+        ("judging/<str:judging_code>/image/", admin_judging.JudgeImageView, "judge_image"),
+        ("results/", admin_judging.ResultsIndexView, "results_index"),
+        ("results/<int:contest_id>/", admin_judging.ResultsView, "results"),
+        ("results/<int:contest_id>/stage/<str:stage>/", admin_stages.ConfirmStageView, "stage"),
+        ("results/<int:contest_id>/undo/<str:action>/", admin_stages.UndoStageView, "undo"),
+        (
+            "results/<int:contest_id>/leftovers/",
+            admin_stages.RejectLeftoversView,
+            "reject_leftovers",
+        ),
+        ("awards/<int:entry_id>/", admin_judging.SetAwardView, "award"),
     ]
-
-
-class PermissionMenuViewSet(ViewSet):
-    """A menu entry for one of the contest screens, shown only with its permission."""
-
-    permission = ""
-    url_name = ""
-
-    @cached_property
-    def menu_url(self):
-        return reverse(self.url_name)
-
-    @cached_property
-    def menu_item_class(self):
-        permission = self.permission
-
-        class PermissionMenuItem(MenuItem):
-            def is_shown(self, request):
-                return request.user.has_perm(permission)
-
-        return PermissionMenuItem
 
 
 class EntryFilterSet(WagtailFilterSet):
@@ -159,27 +136,19 @@ class ContestGroup(ViewSetGroup):
     menu_icon = "image"
     menu_order = 300
     items = (
-        PermissionMenuViewSet(
-            "contest_menu_moderation",
-            menu_label=_("Moderation queue"),
-            icon="tasks",
-            permission="contest.moderate_entry",
-            url_name="contest_admin:moderation",
-        ),
+        ContestScreens(),
         EntryViewSet(),
-        PermissionMenuViewSet(
+        ScreenViewSet(
             "contest_menu_judging",
             menu_label=_("Judging"),
             icon="pick",
-            permission="contest.judge_entry",
-            url_name="contest_admin:judging",
+            menu_url_name="contest_admin:judging",
         ),
-        PermissionMenuViewSet(
+        ScreenViewSet(
             "contest_menu_results",
             menu_label=_("Results and awards"),
             icon="success",
-            permission="contest.manage_results",
-            url_name="contest_admin:results_index",
+            menu_url_name="contest_admin:results_index",
         ),
         ConsentNoticeViewSet(),
     )
@@ -193,12 +162,8 @@ def add_contest_jobs_panel(request, panels):
     """Moderators see what awaits moderation; judges, what they have left to score."""
     user = request.user
     jobs = []
-    if user.has_perm("contest.moderate_entry"):
-        waiting = (
-            Entry.objects.filter(status=Entry.Status.SUBMITTED)
-            .exclude(contest__status=ContestPage.Status.RESULTS_PUBLISHED)
-            .count()
-        )
+    if admin_views.ModerationQueueView.admits(user):
+        waiting = selectors.awaiting_moderation().count()
         jobs.append(
             (
                 ngettext(
@@ -210,14 +175,8 @@ def add_contest_jobs_panel(request, panels):
                 reverse("contest_admin:moderation"),
             )
         )
-    if user.has_perm("contest.judge_entry"):
-        left = (
-            Entry.objects.filter(
-                status=Entry.Status.APPROVED, contest__status=ContestPage.Status.JUDGING
-            )
-            .exclude(scores__judge=user)
-            .count()
-        )
+    if admin_judging.JudgingIndexView.admits(user):
+        left = selectors.left_to_score(user).count()
         jobs.append(
             (
                 ngettext("%(n)s entry left to score", "%(n)s entries left to score", left)

@@ -2,16 +2,20 @@
 so their quantity lands in the figures by the write path), download their QR codes
 (SVG, PNG, A4 sheet, poster), and the scans report."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import View
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from core.admin_screens import ScreenMixin
 
 from . import qr, services
 from .forms import campaigns
@@ -108,18 +112,21 @@ class MaterialIndexView(generic.IndexView):
         return buttons
 
 
-def qr_file(request, pk, kind):
+class QRFileView(ScreenMixin, View):
     """One of the material's QR files, as a download named after its code."""
-    if not request.user.has_perm("reach.view_material"):
-        raise PermissionDenied
-    if kind not in FILES:
-        raise Http404
-    material = get_object_or_404(Material, pk=pk)
-    content_type, extension, make = FILES[kind]
-    response = HttpResponse(make(material), content_type=content_type)
-    name = f"qr-{material.code}-{kind}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+
+    permission_policy = ModelPermissionPolicy(Material)
+    permission_required = "view"
+
+    def get(self, request, pk, kind):
+        if kind not in FILES:
+            raise Http404
+        material = get_object_or_404(Material, pk=pk)
+        content_type, extension, make = FILES[kind]
+        response = HttpResponse(make(material), content_type=content_type)
+        name = f"qr-{material.code}-{kind}.{extension}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 class MaterialViewSet(ModelViewSet):
@@ -158,5 +165,5 @@ class MaterialViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return [
             *(p for p in super().get_urlpatterns() if p.name != "delete"),
-            path("qr/<int:pk>/<str:kind>/", qr_file, name="qr"),
+            path("qr/<int:pk>/<str:kind>/", QRFileView.as_view(), name="qr"),
         ]

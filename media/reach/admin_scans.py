@@ -1,17 +1,19 @@
 """The scans report in the reach admin: what the printed and played material did."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from . import scan_selectors
 from .admin_views import ReachView
 from .charts import bar_chart
 from .forms import CampaignPeriodForm
+from .models import Material
 
 
 class ScansReportView(ReachView):
     template_name = "reach/admin/scans.html"
     page_title = _("QR code scans")
-    permission = "reach.view_material"
+    permission_policy = ModelPermissionPolicy(Material)
     header_icon = "doc-full"
 
     def get(self, request, *args, **kwargs):

@@ -2,15 +2,17 @@
 approval. Thin views: figures come from selectors, writes go through services."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from core.admin_screens import AdminScreen
 
 from . import exports, imports, selectors, services
 from .charts import bar_chart
@@ -24,17 +26,10 @@ from .forms import (
 from .models import ApprovedPeriod, ImportJob, Tally
 
 
-class ReachView(WagtailAdminTemplateMixin, TemplateView):
-    permission = "reach.view_tally"
+class ReachView(AdminScreen):
+    permission_policy = ModelPermissionPolicy(Tally)
+    permission_required = "view"
     header_icon = "table"
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(self.permission):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class DashboardView(ReachView):
@@ -148,7 +143,7 @@ def export_response(rows, fmt, name):
 
 
 class QuickEntryView(ReachView):
-    permission = "reach.add_tally"
+    permission_required = "add"
     template_name = "reach/admin/quick_entry.html"
     page_title = gettext_lazy("Enter a day's figures")
     header_icon = "plus"
@@ -156,7 +151,7 @@ class QuickEntryView(ReachView):
     def get(self, request, *args, **kwargs):
         today = timezone.localdate()
         campaign = selectors.featured_campaign(public=False)
-        if campaign is not None and not campaign.start_date <= today <= campaign.end_date:
+        if campaign is not None and not campaign.runs_on(today):
             campaign = None  # only a campaign running today is a sensible default
         initial = {"day": today, "campaign": campaign}
         # After a save the clerk usually goes on with the same day and place.
@@ -205,7 +200,8 @@ class QuickEntryView(ReachView):
 
 
 class ImportView(ReachView):
-    permission = "reach.add_importjob"
+    permission_policy = ModelPermissionPolicy(ImportJob)
+    permission_required = "add"
     template_name = "reach/admin/import.html"
     page_title = gettext_lazy("Import tallies")
     header_icon = "upload"
@@ -239,7 +235,8 @@ def recent_jobs():
 
 
 class ImportJobView(ReachView):
-    permission = "reach.add_importjob"
+    permission_policy = ModelPermissionPolicy(ImportJob)
+    permission_required = "add"
     template_name = "reach/admin/import_job.html"
     page_title = gettext_lazy("Import")
     header_icon = "upload"
@@ -249,8 +246,7 @@ class ImportJobView(ReachView):
         context = self.get_context_data(
             job=job,
             processed=services.import_progress(job),
-            refresh=job.status
-            in {ImportJob.Status.CHECKING, ImportJob.Status.QUEUED, ImportJob.Status.RUNNING},
+            refresh=job.status in ImportJob.UNDER_WAY,
         )
         response = self.render_to_response(context)
         if job.status == ImportJob.Status.INVALID:
@@ -267,14 +263,17 @@ class RevokeApprovalView(ReachView):
     """Withdraw an approval (it is never deleted): says what will leave the public pages,
     asks why, then calls the service."""
 
-    permission = "reach.revoke_approvedperiod"
+    permission_policy = ModelPermissionPolicy(ApprovedPeriod)
+    permission_required = "revoke"
     template_name = "reach/admin/revoke_approval.html"
     page_title = gettext_lazy("Revoke an approval")
     header_icon = "lock-open"
 
-    def dispatch(self, request, pk, *args, **kwargs):
-        self.period = get_object_or_404(ApprovedPeriod.objects.select_related("campaign"), pk=pk)
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def period(self):
+        return get_object_or_404(
+            ApprovedPeriod.objects.select_related("campaign"), pk=self.kwargs["pk"]
+        )
 
     def render_form(self, form, status=200):
         covered = Tally.objects.filter(services.covered_by(self.period), approved=True)

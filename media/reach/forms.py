@@ -68,7 +68,7 @@ class QuickEntryForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         campaign, day = cleaned.get("campaign"), cleaned.get("day")
-        if campaign and day and not (campaign.start_date <= day <= campaign.end_date):
+        if campaign and day and not campaign.runs_on(day):
             self.add_error("day", _("This day is outside the campaign's dates."))
         if not any(cleaned.get(f"c{c.pk}") for c in self.channels):
             raise forms.ValidationError(_("Enter at least one figure."))

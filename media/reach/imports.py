@@ -80,7 +80,7 @@ def template_rows():
 
     today = timezone.localdate()
     campaign = featured_campaign(public=False)
-    slug = campaign.slug if campaign and campaign.start_date <= today <= campaign.end_date else ""
+    slug = campaign.slug if campaign and campaign.runs_on(today) else ""
     place = Place.objects.order_by("kind", "name").first()
     rows = [[COLUMNS[c][1] for c in COLUMNS]]
     for channel in import_codes()[:2]:

@@ -10,13 +10,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from core.admin_delete import HeldDeleteView
+from core.admin_screens import ScreenViewSet
 from core.exports import FormulaSafeIndexView
 from core.inspect import LocalInspectView
 
@@ -27,60 +27,37 @@ from .forms import campaigns
 from .models import ApprovedPeriod, Channel, Metric, Place, Tally, TallyRevision
 
 
-def shown_with(permission):
-    """A menu item shown only to those its view lets in (the views check the same)."""
-
-    class PermissionMenuItem(MenuItem):
-        def is_shown(self, request):
-            return request.user.has_perm(permission)
-
-    return PermissionMenuItem
-
-
-class ReachScreens(ViewSet):
-    """Dashboard, quick entry and import: custom views, one menu entry each."""
+class ReachScreens(ScreenViewSet):
+    """The dashboard, and an import's progress (reached from the import screen)."""
 
     name = "reach_admin"
     icon = "table"
     menu_label = pgettext_lazy("reach", "Dashboard")
-    menu_item_class = shown_with(admin_views.DashboardView.permission)
-    add_to_admin_menu = False
-
-    def get_urlpatterns(self):
-        return [
-            path("", admin_views.DashboardView.as_view(), name="dashboard"),
-            path("import/<int:pk>/", admin_views.ImportJobView.as_view(), name="import_job"),
-        ]
+    screens = [
+        ("", admin_views.DashboardView, "dashboard"),
+        ("import/<int:pk>/", admin_views.ImportJobView, "import_job"),
+    ]
 
 
-class EntryScreen(ViewSet):
+class EntryScreen(ScreenViewSet):
     name = "reach_entry"
     icon = "plus"
     menu_label = _("Enter a day's figures")
-    menu_item_class = shown_with(admin_views.QuickEntryView.permission)
-
-    def get_urlpatterns(self):
-        return [path("", admin_views.QuickEntryView.as_view(), name="entry")]
+    screens = [("", admin_views.QuickEntryView, "entry")]
 
 
-class ScansScreen(ViewSet):
+class ScansScreen(ScreenViewSet):
     name = "reach_scans"
     icon = "doc-full"
     menu_label = _("QR code scans")
-    menu_item_class = shown_with(ScansReportView.permission)
-
-    def get_urlpatterns(self):
-        return [path("", ScansReportView.as_view(), name="report")]
+    screens = [("", ScansReportView, "report")]
 
 
-class ImportScreen(ViewSet):
+class ImportScreen(ScreenViewSet):
     name = "reach_import"
     icon = "upload"
     menu_label = _("Import")
-    menu_item_class = shown_with(admin_views.ImportView.permission)
-
-    def get_urlpatterns(self):
-        return [path("", admin_views.ImportView.as_view(), name="import")]
+    screens = [("", admin_views.ImportView, "import")]
 
 
 class MetricViewSet(ModelViewSet):
@@ -338,7 +315,7 @@ class ApprovalIndexView(generic.IndexView):
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        if not instance.revoked and self.request.user.has_perm("reach.revoke_approvedperiod"):
+        if not instance.revoked and admin_views.RevokeApprovalView.admits(self.request.user):
             buttons.append(
                 ListingMenuItem(
                     _("Revoke"),

@@ -98,3 +98,26 @@ def test_upcoming_sessions_lists_only_bookable_sessions_with_places():
     assert open_session.event.title in html
     for hidden in ("满员", "未发布", "已截止"):
         assert hidden not in html
+
+
+def test_the_booker_may_change_and_cancel_an_active_booking_until_each_deadline():
+    booking = BookingFactory(status=Booking.Status.CONFIRMED)
+    session = booking.session
+    change, cancel = selectors.change_deadline(session), selectors.cancel_deadline(session)
+    assert selectors.booker_may_change(booking, change)
+    assert not selectors.booker_may_change(booking, change + timedelta(seconds=1))
+    assert selectors.booker_may_cancel(booking, cancel)
+    assert not selectors.booker_may_cancel(booking, cancel + timedelta(seconds=1))
+    booking.status = Booking.Status.CANCELLED
+    early = min(change, cancel) - timedelta(days=1)
+    assert not selectors.booker_may_change(booking, early)
+    assert not selectors.booker_may_cancel(booking, early)
+
+
+def test_the_session_day_is_its_local_day():
+    session = SessionFactory()
+    start = timezone.localtime(session.starts_at)
+    midnight = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    assert selectors.is_session_day(session, midnight)
+    assert not selectors.is_session_day(session, midnight - timedelta(seconds=1))
+    assert not selectors.is_session_day(session, midnight + timedelta(days=1))

@@ -77,6 +77,10 @@ class CampaignPage(Page):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The campaign cannot end before it starts.")})
 
+    def runs_on(self, day):
+        """Whether ``day`` falls within the campaign, its first and last days included."""
+        return self.start_date <= day <= self.end_date
+
     @property
     def source_campaign(self):
         """The default-locale page whose tallies this page shows (aliases share them)."""

@@ -345,6 +345,8 @@ class ImportJob(models.Model):
         DONE = "done", _("imported")
         FAILED = "failed", _("failed, nothing imported")
 
+    UNDER_WAY = (Status.CHECKING, Status.QUEUED, Status.RUNNING)
+
     file = models.FileField(
         _("file"), upload_to="reach-imports/%Y/%m/", storage=private_storage, blank=True
     )

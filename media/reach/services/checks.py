@@ -113,7 +113,7 @@ def _row_problem(row, source, catalogue):
     campaign = catalogue.campaigns.get(row.campaign_id) if row.campaign_id else None
     if row.campaign_id and campaign is None:
         return "campaign", _("Unknown campaign.")
-    if campaign is not None and not (campaign.start_date <= row.day <= campaign.end_date):
+    if campaign is not None and not campaign.runs_on(row.day):
         return "date", _("The date %(day)s is outside the campaign's dates.") % {"day": row.day}
     return None
 

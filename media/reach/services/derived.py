@@ -74,7 +74,7 @@ def _place_named(name, cache):
 
 def _campaign_on(day, campaigns):
     for campaign in campaigns:
-        if campaign.start_date <= day <= campaign.end_date:
+        if campaign.runs_on(day):
             return campaign
     return None
 

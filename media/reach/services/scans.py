@@ -61,7 +61,7 @@ def scans_channel(metric, kind):
 
 def _campaign_on(material, day):
     campaign = material.campaign
-    if campaign is not None and campaign.start_date <= day <= campaign.end_date:
+    if campaign is not None and campaign.runs_on(day):
         return campaign.pk
     return None
 

@@ -77,6 +77,16 @@ def test_flag_duplicate_points_at_the_first_entry(contest, moderator):
         services.flag_duplicate(first, by=moderator, of=first)
 
 
+def test_a_duplicate_must_be_of_an_entry_of_the_same_contest(contest, home, moderator):
+    other = make_entry(make_contest(home, slug="last-year", title="去年的大赛"))
+    entry = make_entry(contest)
+    with pytest.raises(services.TransitionError) as refused:
+        services.flag_duplicate(entry, by=moderator, of=other)
+    assert refused.value.code == "other_contest"
+    entry.refresh_from_db()
+    assert entry.status == S.SUBMITTED and entry.duplicate_of is None
+
+
 # Every moderation move, written out: which target each state may reach.
 ALLOWED = {
     S.SUBMITTED: {S.APPROVED, S.REJECTED, S.DUPLICATE, S.WITHDRAWN},
