@@ -12,12 +12,16 @@ from django.views.decorators.http import require_http_methods
 from wagtail.admin.auth import permission_required
 from wagtail.admin.utils import get_valid_next_url_from_request
 
-from . import notifications, services
+from core import outbox
+from core.outbox import OutboxMessage
+
+from . import services
 from .forms import CheckInForm, PartySizeForm, RejectForm
-from .models import Booking, Notification
+from .messages import with_bookings
+from .models import Booking
 
 MANAGE = "events.manage_booking"
-VIEW_NOTIFICATION = "events.view_notification"
+VIEW_NOTIFICATION = "core.view_outboxmessage"
 
 
 def _actions_url(booking):
@@ -170,19 +174,18 @@ def check_in(request):
 def retry_notifications(request, pk=None):
     """Ask, then send again one failed message (``pk``) or every failed one.
 
-    The outbox does the sending (``notifications.retry``); a message that is not
+    The outbox does the sending (``outbox.retry``); a message that is not
     failed, or no longer, is left alone.
     """
     notification = None
-    failed = Notification.objects.failed()
+    visible = OutboxMessage.objects.visible_to(request.user)
+    failed = visible.failed()
     if pk is not None:
-        notification = get_object_or_404(
-            Notification.objects.select_related("booking").with_status(), pk=pk
-        )
+        notification = with_bookings([get_object_or_404(visible.with_status(), pk=pk)])[0]
         failed = failed.filter(pk=pk)
     index_url = reverse("events_notification:index")
     if request.method == "POST":
-        retried = notifications.retry(list(failed.values_list("pk", flat=True)))
+        retried = outbox.retry(list(failed.values_list("pk", flat=True)))
         if retried:
             messages.success(
                 request,

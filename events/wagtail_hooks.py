@@ -9,10 +9,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ViewSetGroup
 
 from core.admin_panels import JobsPanel
+from core.outbox import OutboxMessage
 
 from . import admin_roster, admin_views
 from .bulk_actions import BULK_ACTIONS
-from .models import Notification, Session
+from .models import Session
 from .viewsets.bookings import BookingViewSet
 from .viewsets.notifications import FailedNotificationsPanel, NotificationViewSet
 from .viewsets.sessions import EventViewSet, SessionViewSet
@@ -71,7 +72,7 @@ def register_check_in_menu_item():
 def add_failed_notifications_panel(request, panels):
     if not request.user.has_perm(admin_views.VIEW_NOTIFICATION):
         return
-    count = Notification.objects.failed().count()
+    count = OutboxMessage.objects.visible_to(request.user).failed().count()
     if count:
         panels.append(FailedNotificationsPanel(count))
 
