@@ -44,9 +44,11 @@ ATTEMPTS = 400
 OUTCOME = """
 import json
 from events import selectors
-from events.models import Booking, Notification
+from core.outbox import OutboxMessage
+from events.messages import ABOUT_BOOKING
+from events.models import Booking
 b = Booking.objects.filter(session_id={pk})
-n = Notification.objects.filter(booking__session_id={pk})
+n = OutboxMessage.objects.about(ABOUT_BOOKING, b.values("pk"))
 print(json.dumps({{"taken": selectors.places_taken({pk}), "rows": b.count(),
     "organizations": list(b.values_list("organization", flat=True)),
     "notifications": n.count(), "sent": n.filter(sent_at__isnull=False).count()}}))
@@ -79,8 +81,8 @@ class Layout:
             EMAIL_FILE_PATH=scaleout.MAIL_DIR,
             BOOKING_RATE_LIMIT_PER_IP=100_000,
             BOOKING_RATE_LIMIT_PER_PHONE=100,
-            BOOKING_OUTBOX_LEASE_SECONDS=scaleout.LEASE_SECONDS,
-            BOOKING_OUTBOX_RETRY_AFTER_SECONDS=scaleout.RETRY_AFTER_SECONDS,
+            OUTBOX_LEASE_SECONDS=scaleout.LEASE_SECONDS,
+            OUTBOX_RETRY_AFTER_SECONDS=scaleout.RETRY_AFTER_SECONDS,
             Q_WORKERS=2,
             PAGE_CACHE_SECONDS=600,
         )

@@ -65,9 +65,11 @@ print(session.pk)
 
 OUTCOME = """
 from events import selectors
-from events.models import Booking, Notification
+from core.outbox import OutboxMessage
+from events.messages import ABOUT_BOOKING
+from events.models import Booking
 b = Booking.objects.filter(session_id={pk})
-n = Notification.objects.filter(booking__session_id={pk})
+n = OutboxMessage.objects.about(ABOUT_BOOKING, b.values("pk"))
 print(selectors.places_taken({pk}), b.exclude(status="waitlisted").count(),
       b.filter(status="waitlisted").count(), b.count(), n.count(),
       n.filter(sent_at__isnull=False).count())

@@ -54,7 +54,7 @@ def bench_env(name="pages", database_url=None, redis_url=None, **extra):
         SECRET_KEY=os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(64),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",
-        SMS_BACKEND=os.environ.get("SMS_BACKEND", "events.sms.LogSMSBackend"),
+        SMS_BACKEND=os.environ.get("SMS_BACKEND", "core.sms.LogSMSBackend"),
         SITE_URL="http://127.0.0.1",
         DATABASE_URL=database_url or f"sqlite:///{BENCH_DIR / (name + '.sqlite3')}",
         FIREBREAK_VAR_DIR=str(BENCH_DIR / name),

@@ -2,7 +2,7 @@
 idempotency id and with one that ignores it.
 
 In one process on a fresh SQLite database (var/bench/outbox/), MESSAGES booking
-messages (SMS only) go through ``events.notifications.deliver`` while faults are
+messages (SMS only) go through ``core.outbox.sending.deliver`` while faults are
 injected at the worst moment, after a send and before its record:
 
 - "kill": the sender dies right after the gateway accepted the SMS (nothing after it
@@ -79,14 +79,14 @@ def run(with_faults):
     from django.db.models.query import QuerySet
     from django.utils import timezone
 
-    from events import notifications
-    from events.models import Notification
+    from core.outbox import OutboxMessage, sending
     from tests.events.factories import BookingFactory
 
-    notifications.STAMP_BACKOFF_SECONDS = 0  # the pauses would only slow the run
+    sending.STAMP_BACKOFF_SECONDS = 0  # the pauses would only slow the run
     booking = BookingFactory(email="")
     rows = [
-        Notification.objects.create(booking=booking, kind="confirmed").pk for _ in range(MESSAGES)
+        OutboxMessage.objects.create(source_id=booking.pk, kind="confirmed").pk
+        for _ in range(MESSAGES)
     ]
     Gateway.sends = []
     real_update = QuerySet.update
@@ -102,26 +102,26 @@ def run(with_faults):
         if fault == "db":
 
             def refuse(self, **fields):
-                if "sent_at" in fields and self.model is Notification:
+                if "sent_at" in fields and self.model is OutboxMessage:
                     raise DatabaseError("connection lost")
                 return real_update(self, **fields)
 
             QuerySet.update = refuse
         started = time.perf_counter()
         try:
-            notifications.deliver(pk, now=now)
+            sending.deliver(pk, now=now)
         except Killed:
             pass
         finally:
             QuerySet.update = real_update
         timings.append(time.perf_counter() - started)
     # Recovery: after the lease, the sweeper queues what is unsent; its task sends.
-    later = now + notifications.lease() + timedelta(seconds=1)
-    for pk in Notification.objects.filter(pk__in=rows, sent_at__isnull=True).values_list(
+    later = now + sending.lease() + timedelta(seconds=1)
+    for pk in OutboxMessage.objects.filter(pk__in=rows, sent_at__isnull=True).values_list(
         "pk", flat=True
     ):
-        notifications.deliver(pk, now=later)
-    unsent = Notification.objects.filter(pk__in=rows, sent_at__isnull=True).count()
+        sending.deliver(pk, now=later)
+    unsent = OutboxMessage.objects.filter(pk__in=rows, sent_at__isnull=True).count()
     per_id = Counter(Gateway.sends)
     # A gateway that drops a repeated id delivers each distinct id once: a message goes
     # twice only if its sends carried different ids.

@@ -11,7 +11,7 @@ servers (2 workers each) and two ``qcluster`` processes on the same broker. At o
 
 While that runs, one cluster is killed with SIGKILL and started again. Mail goes to
 Django's file-based backend (folder from EMAIL_FILE_PATH); once the load is over the
-script waits for the outbox to drain (the "events: notification outbox" schedule
+script waits for the outbox to drain (the "platform: message outbox" schedule
 re-queues what the killed cluster took with it) and counts the messages written.
 
 Invariants (exit status 1 when one fails): places booked <= capacity, no answer other
@@ -124,9 +124,11 @@ OUTBOX_STATE = """
 from datetime import timedelta
 from django.db.models import F
 from events import selectors
-from events.models import Booking, Notification
+from core.outbox import OutboxMessage
+from events.messages import ABOUT_BOOKING
+from events.models import Booking
 bookings = Booking.objects.filter(session_id={pk})
-notes = Notification.objects.filter(booking__session_id={pk})
+notes = OutboxMessage.objects.about(ABOUT_BOOKING, bookings.values("pk"))
 late = notes.filter(sent_at__gt=F("created_at") + timedelta(seconds={late}))
 print(selectors.places_taken({pk}), bookings.filter(status="confirmed").count(),
       bookings.filter(status="waitlisted").count(), bookings.count(), notes.count(),
@@ -258,8 +260,8 @@ def main():
         EMAIL_BACKEND="benchmarks.scaleout.FileEmailBackend",
         EMAIL_FILE_PATH=MAIL_DIR,
         BOOKING_RATE_LIMIT_PER_IP=ATTEMPTS * 10,
-        BOOKING_OUTBOX_LEASE_SECONDS=LEASE_SECONDS,
-        BOOKING_OUTBOX_RETRY_AFTER_SECONDS=RETRY_AFTER_SECONDS,
+        OUTBOX_LEASE_SECONDS=LEASE_SECONDS,
+        OUTBOX_RETRY_AFTER_SECONDS=RETRY_AFTER_SECONDS,
         Q_WORKERS=2,
         BENCH_MAIL_DELAY=MAIL_DELAY,
     )

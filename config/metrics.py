@@ -116,7 +116,8 @@ class DomainCollector:
 
         from config.backups import newest_backup
         from config.health import HEARTBEAT_FUNC
-        from events.models import Booking, Notification
+        from core.outbox import OutboxMessage
+        from events.models import Booking
 
         now = timezone.now()
         bookings = GaugeMetricFamily(
@@ -153,7 +154,7 @@ class DomainCollector:
             value=_age(last_beat, now),
         )
 
-        summary = Notification.objects.deliverable().aggregate(
+        summary = OutboxMessage.objects.deliverable().aggregate(
             n=Count("pk"), oldest=Min("created_at")
         )
         yield GaugeMetricFamily(
@@ -164,7 +165,7 @@ class DomainCollector:
         yield GaugeMetricFamily(
             "firebreak_outbox_failed",
             "Messages that used up their attempts and need staff.",
-            value=Notification.objects.failed().count(),
+            value=OutboxMessage.objects.failed().count(),
         )
         yield GaugeMetricFamily(
             "firebreak_outbox_oldest_unsent_age_seconds",

@@ -38,7 +38,7 @@ SCHEDULES = [
     Periodic("reach: derive tallies", "media.reach.tasks.derive_tallies_job", MINUTES, 10),
     Periodic("reach: fold scans", "media.reach.tasks.fold_scans_job", MINUTES, 1),
     Periodic("reach: weekly summary", "media.reach.tasks.weekly_summary_job", WEEKLY),
-    Periodic("events: notification outbox", "events.tasks.sweep_outbox", MINUTES, 1),
+    Periodic("platform: message outbox", "core.outbox.tasks.sweep_outbox", MINUTES, 1),
     Periodic("platform: parked tasks", "config.tasks.hand_over_parked", MINUTES, 1),
     Periodic("platform: backup", "config.backups.scheduled_backup", DAILY),
 ]

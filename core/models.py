@@ -1,9 +1,14 @@
-"""The shared layer's one table: the audit trail of requests about a person's data."""
+"""The shared layer's tables: the audit trail of requests about a person's data, and the
+outbox of outgoing messages (core/outbox/models.py)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from .outbox.models import OutboxMessage
+
+__all__ = ["OutboxMessage", "PersonalDataAction"]
 
 
 class PersonalDataAction(models.Model):

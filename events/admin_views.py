@@ -17,14 +17,17 @@ from wagtail.admin.auth import permission_required
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from core import outbox
 from core.admin_screens import AdminScreen
+from core.outbox import OutboxMessage
 
-from . import notifications, selectors, services
+from . import selectors, services
 from .forms import CheckInForm, PartySizeForm, RejectForm
-from .models import Booking, Notification
+from .messages import with_bookings
+from .models import Booking
 
 MANAGE = "events.manage_booking"
-VIEW_NOTIFICATION = "events.view_notification"
+VIEW_NOTIFICATION = "core.view_outboxmessage"
 
 
 BOOKINGS = ModelPermissionPolicy(Booking)
@@ -200,19 +203,18 @@ class CheckInView(AdminScreen):
 def retry_notifications(request, pk=None):
     """Ask, then send again one failed message (``pk``) or every failed one.
 
-    The outbox does the sending (``notifications.retry``); a message that is not
+    The outbox does the sending (``outbox.retry``); a message that is not
     failed, or no longer, is left alone.
     """
     notification = None
-    failed = Notification.objects.failed()
+    visible = OutboxMessage.objects.visible_to(request.user)
+    failed = visible.failed()
     if pk is not None:
-        notification = get_object_or_404(
-            Notification.objects.select_related("booking").with_status(), pk=pk
-        )
+        notification = with_bookings([get_object_or_404(visible.with_status(), pk=pk)])[0]
         failed = failed.filter(pk=pk)
     index_url = reverse("events_notification:index")
     if request.method == "POST":
-        retried = notifications.retry(list(failed.values_list("pk", flat=True)))
+        retried = outbox.retry(list(failed.values_list("pk", flat=True)))
         if retried:
             messages.success(
                 request,

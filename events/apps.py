@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,11 +11,18 @@ class EventsConfig(AppConfig):
         from core.personal_data import register
         from education import freshness
 
+        from .messages import forget_messages_of_bookings, register_renderers
         from .permissions import ensure_booking_staff_group
         from .personal_data import BookingSource
         from .templatetags.events_tags import render_places
 
         register(BookingSource())
+        register_renderers()
+        post_delete.connect(
+            forget_messages_of_bookings,
+            sender="events.Booking",
+            dispatch_uid="events.forget_messages_of_bookings",
+        )
         # What is on offer (and a session's state) and what is left of it: pages that
         # list sessions show the first; the places-left part shows the second.
         freshness.track(("sessions", "bookings"), "events.Event", "events.Session")

@@ -1,8 +1,8 @@
 """Staff message every booker of a session (e.g. "bring indoor shoes", "the entrance
 has moved"): previewed first, written to the one outbox in one transaction, once.
 
-The text goes into each outbox row (``Notification.reason``) and is rendered with the
-booker's own reference and link by ``notifications.booking_message`` at send time.
+The text goes into each outbox row (``OutboxMessage.reason``) and is rendered with the
+booker's own reference and link by ``messages.booking_message`` at send time.
 """
 
 from copy import copy
@@ -10,10 +10,13 @@ from copy import copy
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from . import notifications
-from .models import Booking, Notification, SessionMessage
+from core import outbox
+from core.outbox import Kind
 
-KIND = Notification.Kind.SESSION_NOTICE
+from . import messages
+from .models import Booking, SessionMessage
+
+KIND = Kind.SESSION_NOTICE
 AUDIENCES = {
     SessionMessage.Audience.HOLDING: Booking.HOLDING,
     SessionMessage.Audience.ALL_ACTIVE: Booking.ACTIVE,
@@ -43,7 +46,7 @@ def preview(session, text, audience):
     if bookings:
         example = copy(bookings[0])
         example.session = session
-        sms = notifications.booking_message(example, KIND, text).sms
+        sms = messages.booking_message(example, KIND, text).sms
     return {
         "bookings": len(bookings),
         "sms": sum(1 for booking in bookings if booking.phone),
@@ -74,7 +77,7 @@ def send(session, *, text, audience, key, by=None):
             )
             count = 0
             for booking in recipients(session, audience):
-                notifications.record(KIND, booking=booking, reason=text)
+                outbox.record(KIND, source_id=booking.pk, reason=text)
                 count += 1
             record.recipients = count
             record.save(update_fields=["recipients"])

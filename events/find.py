@@ -19,9 +19,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from . import notifications
+from core import outbox
+from core.outbox import Kind
+
 from .links import link_alive
-from .models import Booking, BookingAccessCode, Notification
+from .models import Booking, BookingAccessCode
 
 MAX_WRONG_TRIES = 5
 
@@ -51,7 +53,7 @@ def request_code(reference, phone, *, now=None):
         access = BookingAccessCode.objects.create(
             booking=booking, expires_at=now + BookingAccessCode.LIFETIME
         )
-        notifications.record(Notification.Kind.ACCESS_CODE, source_id=access.pk)
+        outbox.record(Kind.ACCESS_CODE, source_id=access.pk)
     return access
 
 

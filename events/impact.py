@@ -1,14 +1,16 @@
 """What an action that changes many bookings will do, for staff to confirm first.
 
 The counts and the message text come from the same rules the action runs
-(``services.cancellation_reason``, ``notifications.booking_message``), so what
+(``services.cancellation_reason``, ``messages.booking_message``), so what
 staff confirm is what the bookers get.
 """
 
 from copy import copy
 
-from . import notifications, services
-from .models import Booking, Notification
+from core.outbox import Kind
+
+from . import messages, services
+from .models import Booking
 
 
 def session_cancellation(session, reason=""):
@@ -24,7 +26,7 @@ def session_cancellation(session, reason=""):
         example = copy(bookings[0])
         example.status = Booking.Status.CANCELLED
         example.session = session
-        sms = notifications.booking_message(example, Notification.Kind.CANCELLED, reason).sms
+        sms = messages.booking_message(example, Kind.CANCELLED, reason).sms
     return {
         "bookings": len(bookings),
         "sms": len(bookings),

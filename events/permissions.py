@@ -16,7 +16,7 @@ BOOKING_STAFF_PERMISSIONS = [
     ("events", "booking", "change_booking"),
     ("events", "booking", "view_booking"),
     ("events", "booking", "manage_booking"),
-    ("events", "notification", "view_notification"),
+    ("core", "outboxmessage", "view_outboxmessage"),
 ]
 
 

@@ -5,9 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.outbox import OutboxMessage
 from core.personal_data import Holding, Source
 
 from . import retention
+from .messages import ABOUT_BOOKING
 from .models import Booking
 
 
@@ -26,14 +28,16 @@ class BookingSource(Source):
             rows = Booking.objects.filter(email__iexact=email)
         else:
             return []
-        rows = rows.select_related("session__event").prefetch_related("notifications")
+        bookings = list(rows.select_related("session__event").order_by("-created_at"))
+        sent = {}
+        for message in OutboxMessage.objects.about(ABOUT_BOOKING, [b.pk for b in bookings]):
+            sent.setdefault(message.source_id, []).append(
+                f"{message.get_kind_display()} {_local(message.sent_at) or _('not sent')}"
+            )
         now = timezone.now()
         holdings = []
-        for booking in rows.order_by("-created_at"):
-            messages = "; ".join(
-                f"{n.get_kind_display()} {_local(n.sent_at) or _('not sent')}"
-                for n in booking.notifications.all()
-            )
+        for booking in bookings:
+            messages = "; ".join(sent.get(booking.pk, []))
             still_needed = retention.needs_contact(booking, now)
             holdings.append(
                 Holding(

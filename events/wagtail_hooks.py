@@ -9,10 +9,10 @@ from wagtail.admin.viewsets.model import ViewSetGroup
 
 from core.admin_panels import JobsPanel
 from core.admin_screens import ScreenViewSet
+from core.outbox import OutboxMessage
 
 from . import admin_roster, admin_views, selectors
 from .bulk_actions import BULK_ACTIONS
-from .models import Notification
 from .viewsets.bookings import BookingViewSet
 from .viewsets.notifications import FailedNotificationsPanel, NotificationViewSet
 from .viewsets.sessions import EventViewSet, SessionViewSet
@@ -67,7 +67,7 @@ def register_booking_desk():
 def add_failed_notifications_panel(request, panels):
     if not request.user.has_perm(admin_views.VIEW_NOTIFICATION):
         return
-    count = Notification.objects.failed().count()
+    count = OutboxMessage.objects.visible_to(request.user).failed().count()
     if count:
         panels.append(FailedNotificationsPanel(count))
 

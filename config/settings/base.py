@@ -28,6 +28,12 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def outbox_setting(name, default):
+    """``OUTBOX_<name>``, or the name from when the outbox was the booking app's
+    (``BOOKING_OUTBOX_<name>``), so an existing deployment keeps its tuning."""
+    return int(os.environ.get(f"OUTBOX_{name}", os.environ.get(f"BOOKING_OUTBOX_{name}", default)))
+
+
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -307,17 +313,18 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Firebreak <noreply@firebreak.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "events.sms.LogSMSBackend")
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "core.sms.LogSMSBackend")
 # A send that hangs must end well inside the outbox's lease (below).
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 
-# The outbox of messages (events/notifications.py): how long a sender's claim keeps
+# The outbox of every message (core/outbox/sending.py): how long a sender's claim keeps
 # others off (renewed before each send, so longer than one send takes), how old an
 # unsent, unclaimed row must be before the sweeper queues it again, and the sends tried
-# before a row is left for staff.
-BOOKING_OUTBOX_LEASE_SECONDS = int(os.environ.get("BOOKING_OUTBOX_LEASE_SECONDS", "60"))
-BOOKING_OUTBOX_RETRY_AFTER_SECONDS = int(os.environ.get("BOOKING_OUTBOX_RETRY_AFTER_SECONDS", "60"))
-BOOKING_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("BOOKING_OUTBOX_MAX_ATTEMPTS", "5"))
+# before a row is left for staff (outbox_setting: the old BOOKING_OUTBOX_… names are
+# still read).
+OUTBOX_LEASE_SECONDS = outbox_setting("LEASE_SECONDS", "60")
+OUTBOX_RETRY_AFTER_SECONDS = outbox_setting("RETRY_AFTER_SECONDS", "60")
+OUTBOX_MAX_ATTEMPTS = outbox_setting("MAX_ATTEMPTS", "5")
 
 # Security: secure defaults; dev.py relaxes the transport-only ones.
 SECURE_CONTENT_TYPE_NOSNIFF = True

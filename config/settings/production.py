@@ -25,7 +25,7 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "")
 if not SMS_BACKEND:
     raise ImproperlyConfigured(
         "SMS_BACKEND must name the SMS gateway's backend in production; set it to "
-        "events.sms.LogSMSBackend to choose, explicitly, SMS written (masked) to the log."
+        "core.sms.LogSMSBackend to choose, explicitly, SMS written (masked) to the log."
     )
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

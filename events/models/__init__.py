@@ -1,7 +1,6 @@
 from .access_code import BookingAccessCode
 from .booking import Arrival, Booking, OrganizationType
 from .event import Event
-from .notification import Notification
 from .session import Session
 from .session_message import SessionMessage
 
@@ -10,7 +9,6 @@ __all__ = [
     "Booking",
     "BookingAccessCode",
     "Event",
-    "Notification",
     "OrganizationType",
     "Session",
     "SessionMessage",

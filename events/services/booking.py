@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from core.outbox import Kind
+
 from .. import selectors
-from ..models import Booking, Notification, Session
+from ..models import Booking, Session
 from . import places
 from .errors import FORM_ALREADY_USED, BookingError, IdempotencyConflict, SessionFull
 
@@ -214,7 +216,7 @@ def _write(session, status, data, key, now):
         party_size=data["party_size"],
         adults=data.get("adults", 0),
     )
-    places.notify(booking, Notification.Kind(status))
+    places.notify(booking, Kind(status))
     return booking
 
 
@@ -271,7 +273,7 @@ def change_booking(booking_pk, changes, *, by_staff=False, now=None):
             if field in changes:
                 setattr(booking, field, changes[field])
         booking.save()
-        places.notify(booking, Notification.Kind.CHANGED)
+        places.notify(booking, Kind.CHANGED)
         places.promote_waitlist(session, now)
         return booking
 
@@ -301,4 +303,4 @@ def cancel_under_lock(session, booking, reason, now):
     booking.status_reason = str(reason).strip()[:300]
     booking.decided_at = now
     booking.save(update_fields=["status", "status_reason", "decided_at", "updated_at"])
-    places.notify(booking, Notification.Kind.CANCELLED, booking.status_reason)
+    places.notify(booking, Kind.CANCELLED, booking.status_reason)

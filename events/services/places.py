@@ -19,8 +19,11 @@ lock from BEGIN).
 from django.db import transaction
 from django.db.models import F
 
+from core import outbox
+from core.outbox import Kind
+
 from .. import selectors
-from ..models import Booking, Notification, Session
+from ..models import Booking, Session
 from .errors import SessionFull
 
 # Test hooks. The concurrency tests turn the guard off (the control run, which must see
@@ -109,9 +112,7 @@ def status_for(session, party_size, *, join_waitlist):
 
 def notify(booking, kind, reason=""):
     """Write the message to the outbox in the caller's transaction (sent after commit)."""
-    from .. import notifications
-
-    notifications.record(kind, booking=booking, reason=reason)
+    outbox.record(kind, source_id=booking.pk, reason=reason)
 
 
 def promote_waitlist(session, now):
@@ -136,7 +137,7 @@ def promote_waitlist(session, now):
             # A party that moves in but still awaits staff must not read "you're in".
             notify(
                 booking,
-                Notification.Kind.PROMOTED_PENDING if pending else Notification.Kind.PROMOTED,
+                Kind.PROMOTED_PENDING if pending else Kind.PROMOTED,
             )
     return promoted
 

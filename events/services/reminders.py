@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Booking, Notification
+from core.outbox import Kind
+
+from ..models import Booking
 from . import places
 
 
@@ -31,6 +33,6 @@ def send_due_reminders(*, now=None, hours=None):
                 reminder_sent_at=now
             )
             if claimed:
-                places.notify(Booking(pk=pk), Notification.Kind.REMINDER)
+                places.notify(Booking(pk=pk), Kind.REMINDER)
                 sent += 1
     return sent

@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.outbox import Kind
+
 from .. import selectors
-from ..models import Booking, Notification, Session
+from ..models import Booking, Session
 from . import places
 from .booking import cancel_under_lock, locked_booking
 from .errors import BookingError, CheckInDayError, SessionCapacityError
@@ -78,7 +80,7 @@ def approve_booking(booking_pk, *, now=None):
         booking.status = Booking.Status.CONFIRMED
         booking.decided_at = now
         booking.save(update_fields=["status", "decided_at", "updated_at"])
-        places.notify(booking, Notification.Kind.CONFIRMED)
+        places.notify(booking, Kind.CONFIRMED)
         return booking
 
 
@@ -96,7 +98,7 @@ def reject_booking(booking_pk, reason, *, now=None):
         booking.status_reason = str(reason).strip()[:300]
         booking.decided_at = now
         booking.save(update_fields=["status", "status_reason", "decided_at", "updated_at"])
-        places.notify(booking, Notification.Kind.REJECTED, booking.status_reason)
+        places.notify(booking, Kind.REJECTED, booking.status_reason)
         places.promote_waitlist(session, now)
         return booking
 

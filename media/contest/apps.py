@@ -12,11 +12,12 @@ class ContestConfig(AppConfig):
         from core.personal_data import register
         from education import freshness
 
-        from . import messages  # noqa: F401 - registers the contest's message renderers
         from .groups import ensure_groups
+        from .messages import register_renderers
         from .personal_data import GuardianSource
 
         register(GuardianSource())
+        register_renderers()
         freshness.track(("contest",), "contest.Entry", "contest.ContestPage")
 
         # After every app's permissions exist (wagtailadmin's included).

@@ -1,4 +1,4 @@
-"""The contest's SMS to guardians, sent through the site's one outbox (events.notifications).
+"""The contest's SMS to guardians, sent through the site's one outbox (core/outbox/).
 
 ``record()`` is called by the services inside the transaction of the change that causes
 the message; the send task gets the outbox row's id only. The renderer reads the entry
@@ -17,13 +17,12 @@ from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from events import notifications
-from events.models import Notification
+from core import outbox
+from core.outbox import Kind, Outgoing
 
 from .models import Entry
 from .services import hash_token
 
-Kind = Notification.Kind
 CONTEST_KINDS = (
     Kind.ENTRY_RECEIVED,
     Kind.ENTRY_APPROVED,
@@ -37,7 +36,7 @@ def record(entry, kind, *, phone=""):
     """Write a message about ``entry`` to the outbox, if there is a number to text."""
     if not (phone or entry.guardian_phone):
         return None
-    return notifications.record(kind, source_id=entry.pk, phone=phone)
+    return outbox.record(kind, source_id=entry.pk, phone=phone)
 
 
 def withdrawal_path(token):
@@ -74,7 +73,6 @@ def award_sms(entry):
         )
 
 
-@notifications.renders(*CONTEST_KINDS)
 def render(notification):
     entry = Entry.objects.select_related("contest").filter(pk=notification.source_id).first()
     if entry is None:
@@ -87,9 +85,7 @@ def render(notification):
         # An award taken back meanwhile, or results hidden again, is not texted.
         if not entry.award or not entry.contest.results_are_public:
             return None
-        return notifications.Outgoing(
-            email="", subject="", body="", phone=phone, sms=award_sms(entry)
-        )
+        return Outgoing(email="", subject="", body="", phone=phone, sms=award_sms(entry))
     values = {
         "title": entry.title,
         "contest": entry.contest.title,
@@ -116,4 +112,9 @@ def render(notification):
             ),
         }
         sms = texts[kind] % values
-    return notifications.Outgoing(email="", subject="", body="", phone=phone, sms=sms)
+    return Outgoing(email="", subject="", body="", phone=phone, sms=sms)
+
+
+def register_renderers():
+    """Called once from ``ContestConfig.ready()``; contest staff may see these messages."""
+    outbox.register(CONTEST_KINDS, render, staff_permission="contest.view_guardian_data")

@@ -4,10 +4,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.outbox import OutboxMessage
 from core.personal_data import Holding, Source
-from events.models import Notification
 
 from . import services
+from .messages import CONTEST_KINDS
 from .models import Entry
 
 
@@ -27,10 +28,9 @@ class GuardianSource(Source):
             .select_related("contest")
             .order_by("-submitted_at")
         )
-        contest_kinds = [kind for kind in Notification.Kind.values if kind.startswith("entry_")]
         messages = {}
-        for message in Notification.objects.filter(
-            source_id__in=[entry.pk for entry in entries], kind__in=contest_kinds
+        for message in OutboxMessage.objects.about(
+            CONTEST_KINDS, [entry.pk for entry in entries]
         ).order_by("created_at"):
             messages.setdefault(message.source_id, []).append(
                 f"{message.get_kind_display()} {_local(message.sent_at) or _('not sent')}"

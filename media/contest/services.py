@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.outbox import Kind, OutboxMessage
 from education.signals import public_content_changed
-from events.models import Notification
 
 from .models import ContestPage, Entry, Score
 
@@ -95,7 +95,7 @@ def submit_entry(*, contest, data, notice, drawing=None):
         entry.original.save(content.name, content, save=False)
     entry.full_clean(exclude=["original", "display_image", "thumbnail", "withdrawal_token_hash"])
     entry.save()
-    _notify(entry, Notification.Kind.ENTRY_RECEIVED)
+    _notify(entry, Kind.ENTRY_RECEIVED)
     return entry, token
 
 
@@ -121,7 +121,7 @@ def approve(entry, *, by):
         from .tasks import make_entry_renditions
 
         make_entry_renditions.enqueue(entry.pk)
-    _notify(entry, Notification.Kind.ENTRY_APPROVED)
+    _notify(entry, Kind.ENTRY_APPROVED)
     return entry
 
 
@@ -137,7 +137,7 @@ def reject(entry, *, by, reason):
     entry.moderated_at, entry.moderated_by = timezone.now(), by
     _delete_public_files(entry)
     entry.save()
-    _notify(entry, Notification.Kind.ENTRY_REJECTED)
+    _notify(entry, Kind.ENTRY_REJECTED)
     return entry
 
 
@@ -235,7 +235,7 @@ def withdraw(entry):
     entry.display_name = ""
     _erase_personal_data(entry, now)
     entry.save()
-    _notify(entry, Notification.Kind.ENTRY_WITHDRAWN, phone=phone)
+    _notify(entry, Kind.ENTRY_WITHDRAWN, phone=phone)
     return entry
 
 
@@ -428,7 +428,7 @@ def send_award_messages(now=None):
             if contest.award_messages_at or contest.status != ContestPage.Status.RESULTS_PUBLISHED:
                 continue
             for entry in awarded_entries(contest):
-                sent += _notify(entry, Notification.Kind.ENTRY_AWARDED) is not None
+                sent += _notify(entry, Kind.ENTRY_AWARDED) is not None
             _set_stage(contest, award_messages_at=now)
     return sent
 
@@ -469,8 +469,8 @@ def apply_retention(now=None):
                     entry.save()
                     changed += 1
             # A withdrawal confirmation the outbox gave up on still holds its number.
-            Notification.objects.filter(
-                source_id__in=entries.values("pk"), kind=Notification.Kind.ENTRY_WITHDRAWN
+            OutboxMessage.objects.filter(
+                source_id__in=entries.values("pk"), kind=Kind.ENTRY_WITHDRAWN
             ).exclude(phone="").update(phone="")
     return changed
 

@@ -10,6 +10,9 @@ class ReachConfig(AppConfig):
 
     def ready(self):
         from .permissions import ensure_groups
+        from .summary import register_renderers
+
+        register_renderers()
 
         post_migrate.connect(ensure_groups, sender=self)
         from .signals import connect

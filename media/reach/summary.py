@@ -1,12 +1,24 @@
-"""The weekly email to reach staff: the week's figures and the campaign's progress."""
+"""The weekly email to reach staff: the week's figures and the campaign's progress.
+
+It goes through the site's outbox (core/outbox/) like every other message: the
+schedule writes one row per week (``record_weekly_summary``), the worker sends it. One
+row per send, not per recipient: the summary is one document for the week, so its
+row's ``source_id`` is the week (its Monday's ordinal) and a database constraint keeps
+it to one per week, however often the schedule runs; the renderer reads the recipients
+and the figures at send time, so no address is stored in the outbox, and the email goes
+to all of them at once with one Message-ID, as before.
+"""
 
 import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from core import outbox
+from core.outbox import Kind, OutboxMessage, Outgoing
 
 from . import selectors
 from .permissions import CLERKS_GROUP
@@ -23,11 +35,16 @@ def recipients():
     return sorted(emails)
 
 
-def weekly_summary(today=None):
-    """The context of the summary: last week (Monday–Sunday) and the campaign's totals."""
+def last_week(today=None):
+    """The Monday and the Sunday of the week before ``today``'s."""
     today = today or timezone.localdate()
     end = today - datetime.timedelta(days=today.weekday() + 1)
-    start = end - datetime.timedelta(days=6)
+    return end - datetime.timedelta(days=6), end
+
+
+def weekly_summary(today=None):
+    """The context of the summary: last week (Monday–Sunday) and the campaign's totals."""
+    start, end = last_week(today)
     week = selectors.tallies(start=start, end=end)
     campaign = selectors.featured_campaign(public=False)
     return {
@@ -39,14 +56,36 @@ def weekly_summary(today=None):
     }
 
 
-def send_weekly_summary(today=None):
-    """Send the summary in Chinese; returns the number of recipients."""
+def record_weekly_summary(today=None):
+    """Put last week's summary in the outbox, once per week; the row, or None when there
+    is nobody to send it to or it was recorded already."""
+    if not recipients():
+        return None
+    start, _end = last_week(today)
+    try:
+        with transaction.atomic():
+            return outbox.record(Kind.REACH_SUMMARY, source_id=start.toordinal())
+    except IntegrityError:
+        if OutboxMessage.objects.about([Kind.REACH_SUMMARY], [start.toordinal()]).exists():
+            return None  # this week's row exists: the schedule ran twice
+        raise
+
+
+def render_weekly_summary(message):
+    """The summary of the week the row is about, in Chinese, to today's recipients."""
     to = recipients()
     if not to:
-        return 0
+        return None
+    monday = datetime.date.fromordinal(message.source_id)
     with translation.override(settings.LANGUAGE_CODE):
-        context = weekly_summary(today)
+        context = weekly_summary(today=monday + datetime.timedelta(days=7))
         subject = render_to_string("reach/email/weekly_summary_subject.txt", context).strip()
         body = render_to_string("reach/email/weekly_summary.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-    return len(to)
+    return Outgoing(email=to, subject=subject, body=body, phone="", sms="")
+
+
+def register_renderers():
+    """Called once from ``ReachConfig.ready()``; reach clerks may see these messages."""
+    outbox.register(
+        [Kind.REACH_SUMMARY], render_weekly_summary, staff_permission="reach.view_tally"
+    )

@@ -33,10 +33,10 @@ def derive_tallies_job():
 
 
 def weekly_summary_job():
-    """django-q2 schedule: email the week's figures to reach staff."""
-    from .summary import send_weekly_summary
+    """django-q2 schedule: put last week's figures in the outbox for reach staff, once."""
+    from .summary import record_weekly_summary
 
-    return send_weekly_summary()
+    return record_weekly_summary() is not None
 
 
 def fold_scans_job():

@@ -20,9 +20,10 @@ from config import faults
 from config.models import ParkedTask
 from config.tasks import hand_over_parked
 from core import cache as cache_guard
+from core.outbox import OutboxMessage, sending
 from education.models import SafetyGuideIndexPage, SafetyGuidePage
-from events import notifications, services
-from events.models import Booking, Notification, Session
+from events import services
+from events.models import Booking, Session
 from events.services import places
 from tests.education.factories import add_page
 from tests.events.factories import SessionFactory, form_data
@@ -63,7 +64,7 @@ def test_a_broker_failing_after_the_commit_still_answers_the_booking(
     assert booking.status == Booking.Status.CONFIRMED
     assert mail.outbox == []
     parked = ParkedTask.objects.get()
-    assert parked.module_path == "events.tasks.send_notification"
+    assert parked.module_path == "core.outbox.tasks.send_outbox_message"
     assert "broker down" in parked.error
 
     # The broker is back: the outbox sweeper sends the message (once), and the parked
@@ -71,14 +72,14 @@ def test_a_broker_failing_after_the_commit_still_answers_the_booking(
     monkeypatch.setattr(django_q.tasks, "async_task", real_async_task)
     later = timezone.now() + timedelta(minutes=5)
     with django_capture_on_commit_callbacks(execute=True):
-        assert notifications.sweep(now=later) == 1
+        assert sending.sweep(now=later) == 1
     assert len(mail.outbox) == 1
     assert booking.reference in mail.outbox[0].subject
     with django_capture_on_commit_callbacks(execute=True):
         assert hand_over_parked() == 1
     assert len(mail.outbox) == 1
     assert not ParkedTask.objects.exists()
-    assert Notification.objects.get().sent_at is not None
+    assert OutboxMessage.objects.get().sent_at is not None
 
 
 def test_a_parked_task_waits_while_the_broker_is_still_down(monkeypatch):
@@ -250,7 +251,7 @@ def test_a_lock_timeout_mid_booking_is_a_503_with_nothing_written(client, monkey
     html = response.content.decode()
     assert "系统繁忙" in html and "try again" in html
     assert not Booking.objects.exists()
-    assert not Notification.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -65,7 +65,7 @@ def test_production_settings_pass_check_deploy():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="x" * 24 + "-a-long-random-production-secret-key-value",
         ALLOWED_HOSTS="fire.example.cn",
-        SMS_BACKEND="events.sms.LogSMSBackend",
+        SMS_BACKEND="core.sms.LogSMSBackend",
     )
     out = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -101,3 +101,15 @@ def test_each_test_process_gets_its_own_redis_database():
     assert redis_url_for_worker("redis://h:1/", "gw2") == "redis://h:1/2"
     if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("REDIS_URL"):
         assert settings.CACHES["default"]["LOCATION"] == os.environ["REDIS_URL"]
+
+
+def test_the_outbox_tuning_reads_its_name_and_the_name_from_before_the_move(monkeypatch):
+    from config.settings.base import outbox_setting
+
+    for name in ("OUTBOX_LEASE_SECONDS", "BOOKING_OUTBOX_LEASE_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+    assert outbox_setting("LEASE_SECONDS", "60") == 60
+    monkeypatch.setenv("BOOKING_OUTBOX_LEASE_SECONDS", "90")
+    assert outbox_setting("LEASE_SECONDS", "60") == 90
+    monkeypatch.setenv("OUTBOX_LEASE_SECONDS", "30")
+    assert outbox_setting("LEASE_SECONDS", "60") == 30

@@ -7,8 +7,9 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from core.models import PersonalDataAction
+from core.outbox import OutboxMessage
 from events import retention
-from events.models import Booking, Notification
+from events.models import Booking
 from tests.events.factories import BookingFactory, SessionFactory
 from tests.media.contest.factories import make_contest, make_entry
 
@@ -52,11 +53,11 @@ def officer(django_user_model):
 @pytest.fixture
 def holdings(home):
     done = past_booking(20, organization="实验小学")
-    Notification.objects.create(booking=done, kind="confirmed", sent_at=timezone.now())
+    OutboxMessage.objects.create(source_id=done.pk, kind="confirmed", sent_at=timezone.now())
     ahead = BookingFactory(organization="南菁中学")
     other = BookingFactory(phone="13900000000", organization="别人的学校")
     entry = make_entry(make_contest(home), guardian_phone=PHONE, guardian_name="王芳")
-    Notification.objects.create(source_id=entry.pk, kind="entry_received", sent_at=timezone.now())
+    OutboxMessage.objects.create(source_id=entry.pk, kind="entry_received", sent_at=timezone.now())
     return {"done": done, "ahead": ahead, "other": other, "entry": entry}
 
 

@@ -3,7 +3,9 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from core.outbox import OutboxMessage
 from events import selectors, services
+from events.messages import ABOUT_BOOKING
 from events.models import Booking, Event, OrganizationType, Session
 
 
@@ -107,3 +109,14 @@ def left(session):
     session.refresh_from_db()
     assert session.taken == selectors.places_taken(session.pk)
     return selectors.places_left(session)
+
+
+def messages_of(*bookings):
+    """The outbox rows about these bookings."""
+    return OutboxMessage.objects.about(ABOUT_BOOKING, [booking.pk for booking in bookings])
+
+
+def messages_of_session(session):
+    return OutboxMessage.objects.about(
+        ABOUT_BOOKING, Booking.objects.filter(session=session).values("pk")
+    )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from events.models import Booking
 from events.permissions import BOOKING_STAFF, ensure_booking_staff_group
-from tests.events.factories import BookingFactory, SessionFactory
+from tests.events.factories import BookingFactory, SessionFactory, messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -186,7 +186,7 @@ def test_session_form_raising_capacity_moves_the_waitlist_in(staff):
     assert edit_session(staff, session, capacity=30).status_code == 302
     waiting.refresh_from_db()
     assert waiting.status == Booking.Status.CONFIRMED
-    assert waiting.notifications.get().kind == "promoted"
+    assert messages_of(waiting).get().kind == "promoted"
 
 
 def test_cancelling_a_session_first_says_what_it_will_do_then_tells_the_note(

@@ -63,10 +63,10 @@ def test_a_party_bigger_than_the_session_is_not_parked_on_its_waitlist(client):
 def test_the_waitlist_page_and_message_give_the_queue_position(
     client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from events import notifications
+    from core.outbox import sending
 
     texts = []
-    monkeypatch.setattr(notifications, "send_sms", lambda phone, text, **kwargs: texts.append(text))
+    monkeypatch.setattr(sending, "send_sms", lambda phone, text, **kwargs: texts.append(text))
     session = SessionFactory(capacity=10)
     BookingFactory(session=session, party_size=10)
     BookingFactory(session=session, party_size=4, status=Booking.Status.WAITLISTED)
@@ -131,10 +131,10 @@ def test_a_cancelled_booking_offers_booking_again_not_its_calendar_or_ticket(cli
 
 
 def test_a_size_change_says_the_new_size(client, monkeypatch, django_capture_on_commit_callbacks):
-    from events import notifications
+    from core.outbox import sending
 
     texts = []
-    monkeypatch.setattr(notifications, "send_sms", lambda phone, text, **kwargs: texts.append(text))
+    monkeypatch.setattr(sending, "send_sms", lambda phone, text, **kwargs: texts.append(text))
     booking = BookingFactory(party_size=10)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

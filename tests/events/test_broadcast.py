@@ -7,8 +7,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
+from core.outbox import OutboxMessage
 from events import broadcast
-from events.models import Booking, Notification, SessionMessage
+from events.models import Booking, SessionMessage
 from events.permissions import ensure_booking_staff_group
 from tests.events.factories import BookingFactory, SessionFactory
 
@@ -54,7 +55,7 @@ def test_preview_shows_counts_and_the_exact_text_and_sends_nothing(staff, sessio
     html = response.content.decode()
     assert "2 个预约：2 条短信，1 封电子邮件。" in html
     assert 'class="fb-preview-text"' in html and "events/admin.css" in html
-    assert not Notification.objects.exists() and not SessionMessage.objects.exists()
+    assert not OutboxMessage.objects.exists() and not SessionMessage.objects.exists()
     waitlist_too = post(staff, session, "preview", audience="active").context["preview"]
     assert waitlist_too["bookings"] == 3
 
@@ -66,8 +67,9 @@ def test_send_goes_through_the_outbox_once_per_booking_and_once_per_form(
     with django_capture_on_commit_callbacks(execute=True):
         response = post(staff, session, "send")
     assert response.status_code == 302
-    rows = Notification.objects.filter(kind=Notification.Kind.SESSION_NOTICE)
-    assert {n.booking.organization for n in rows} == {"实验小学", "第二小学"}
+    rows = OutboxMessage.objects.filter(kind=OutboxMessage.Kind.SESSION_NOTICE)
+    organizations = Booking.objects.filter(pk__in=[n.source_id for n in rows])
+    assert set(organizations.values_list("organization", flat=True)) == {"实验小学", "第二小学"}
     assert all(n.sent_at for n in rows)
     texts = [r.getMessage() for r in caplog.records if r.name == "firebreak.sms"]
     assert len(texts) == 2 and all(TEXT in t for t in texts)
@@ -93,7 +95,7 @@ def test_bad_input_is_a_400_with_a_message_and_sends_nothing(staff, session, dat
     response = post(staff, session, "send", **data)
     assert response.status_code == 400
     assert response.context["form"].errors[field]
-    assert not Notification.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
 def test_service_errors_are_bilingual(session):
@@ -108,4 +110,4 @@ def test_people_without_manage_permission_cannot_message(client, session):
     user = User.objects.create_user("viewer", password="pw", is_staff=True)
     client.force_login(user)
     assert post(client, session, "send").status_code in (302, 403)
-    assert not Notification.objects.exists()
+    assert not OutboxMessage.objects.exists()

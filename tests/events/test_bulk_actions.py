@@ -6,7 +6,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Booking, Notification, Session
+from core.outbox import OutboxMessage
+from events.models import Booking, Session
 from events.permissions import ensure_booking_staff_group
 from tests.events.factories import BookingFactory, SessionFactory
 
@@ -57,7 +58,7 @@ def test_bulk_approve_approves_pending_and_leaves_the_rest_with_a_warning(staff)
     html = response.content.decode()
     assert "已批准 2 个预约" in html
     assert "只有待审核的预约可以批准" in html
-    assert Notification.objects.filter(kind="confirmed").count() == 2
+    assert OutboxMessage.objects.filter(kind="confirmed").count() == 2
 
 
 def test_bulk_no_show_after_the_start(staff):

@@ -9,9 +9,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from core.outbox import OutboxMessage
 from events import find, views_find
 from events.links import manage_path
-from events.models import Booking, BookingAccessCode, Notification
+from events.models import Booking, BookingAccessCode
 from tests.events.factories import BookingFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +113,7 @@ def test_the_code_is_not_stored_and_a_database_copy_cannot_make_it(booking, sett
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM events_bookingaccesscode")
         row = cursor.fetchall()
-        cursor.execute("SELECT * FROM events_notification")
+        cursor.execute("SELECT * FROM core_outboxmessage")
         row += cursor.fetchall()
     assert code not in json.dumps(row, default=str)
     settings.SECRET_KEY = "another-key-another-code"
@@ -234,7 +235,7 @@ def test_code_tries_are_rate_limited(client, booking, sms):
 
 
 def test_the_code_sms_is_masked_in_the_log(settings, booking, caplog):
-    settings.SMS_BACKEND = "events.sms.LogSMSBackend"
+    settings.SMS_BACKEND = "core.sms.LogSMSBackend"
     caplog.set_level("INFO", logger="firebreak.sms")
     access = request_code(booking.reference, "13812345678")
     text = " ".join(r.getMessage() for r in caplog.records if r.name == "firebreak.sms")
@@ -252,8 +253,8 @@ def test_the_queue_holds_no_phone_and_no_code(booking):
         ensure_ascii=False,
     )
     assert Task.objects.exists()
-    notification = Notification.objects.get(kind=Notification.Kind.ACCESS_CODE)
-    assert f"send_notification', [{notification.pk}]" in queued
+    notification = OutboxMessage.objects.get(kind=OutboxMessage.Kind.ACCESS_CODE)
+    assert f"send_outbox_message', [{notification.pk}]" in queued
     for secret in ("13812345678", access.code(), access.salt, booking.reference):
         assert secret not in queued
 

@@ -9,21 +9,21 @@ from django.core import mail
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from events import notifications
-from events.models import Notification
+from core.outbox import OutboxMessage, sending
+from events import messages
 from events.permissions import BOOKING_STAFF, ensure_booking_staff_group
 from tests.events.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db
 
-Status = Notification.Status
+Status = OutboxMessage.Status
 LIST_URL = "/admin/booking/notifications/"
 RETRY_FAILED_URL = "/admin/booking-desk/notifications/retry-failed/"
 
 
 @pytest.fixture(autouse=True)
 def _three_attempts(settings):
-    settings.BOOKING_OUTBOX_MAX_ATTEMPTS = 3
+    settings.OUTBOX_MAX_ATTEMPTS = 3
 
 
 @pytest.fixture
@@ -35,9 +35,12 @@ def staff(client, django_user_model):
 
 
 def make(booking=None, **fields):
-    return Notification.objects.create(
-        booking=booking or BookingFactory(), kind=fields.pop("kind", "confirmed"), **fields
+    booking = booking or BookingFactory()
+    row = OutboxMessage.objects.create(
+        source_id=booking.pk, kind=fields.pop("kind", "confirmed"), **fields
     )
+    row.booking = booking
+    return row
 
 
 def failed(booking=None, **fields):
@@ -49,7 +52,7 @@ def refuse_mail(*args, **kwargs):
 
 
 def status_of(notification):
-    return Notification.objects.with_status().get(pk=notification.pk).status
+    return OutboxMessage.objects.with_status().get(pk=notification.pk).status
 
 
 def test_each_row_has_exactly_one_status():
@@ -71,8 +74,8 @@ def test_each_row_has_exactly_one_status():
         assert status_of(notification) == expected, label
     for status in Status:
         wanted = {n.pk for n, expected in rows.values() if expected == status}
-        assert set(Notification.objects.in_status(status).values_list("pk", flat=True)) == wanted
-    deliverable = set(Notification.objects.deliverable().values_list("pk", flat=True))
+        assert set(OutboxMessage.objects.in_status(status).values_list("pk", flat=True)) == wanted
+    deliverable = set(OutboxMessage.objects.deliverable().values_list("pk", flat=True))
     assert deliverable == {
         n.pk for n, expected in rows.values() if expected in (Status.WAITING, Status.RETRYING)
     }
@@ -81,18 +84,18 @@ def test_each_row_has_exactly_one_status():
 def test_the_failed_status_follows_the_configured_attempts(settings):
     notification = make(attempts=3, last_error="SMTPError: busy")
     assert status_of(notification) == Status.FAILED
-    settings.BOOKING_OUTBOX_MAX_ATTEMPTS = 5
+    settings.OUTBOX_MAX_ATTEMPTS = 5
     assert status_of(notification) == Status.RETRYING
 
 
 def test_a_row_the_sender_gives_up_on_is_failed(monkeypatch):
     notification = make()
-    monkeypatch.setattr(notifications.EmailMessage, "send", refuse_mail)
+    monkeypatch.setattr(sending.EmailMessage, "send", refuse_mail)
     for _attempt in range(3):
-        notifications.deliver(notification.pk)
+        sending.deliver(notification.pk)
         assert status_of(notification) in (Status.RETRYING, Status.FAILED)
     assert status_of(notification) == Status.FAILED
-    assert list(Notification.objects.failed()) == [notification]
+    assert list(OutboxMessage.objects.failed()) == [notification]
 
 
 def test_staff_list_notifications_with_status_and_a_short_error(staff):
@@ -149,16 +152,16 @@ def test_nobody_adds_edits_or_deletes_notifications(admin_client):
     for path in ("new/", f"edit/{notification.pk}/", f"delete/{notification.pk}/"):
         assert admin_client.get(LIST_URL + path).status_code == 404
         assert admin_client.post(LIST_URL + path).status_code == 404
-    assert Notification.objects.filter(pk=notification.pk).exists()
+    assert OutboxMessage.objects.filter(pk=notification.pk).exists()
 
 
 def test_a_retried_failed_message_is_delivered_exactly_once(
     staff, monkeypatch, django_capture_on_commit_callbacks
 ):
     notification = make()
-    monkeypatch.setattr(notifications.EmailMessage, "send", refuse_mail)
+    monkeypatch.setattr(sending.EmailMessage, "send", refuse_mail)
     for _attempt in range(3):
-        notifications.deliver(notification.pk)
+        sending.deliver(notification.pk)
     assert status_of(notification) == Status.FAILED
     monkeypatch.undo()  # the mail server is back
 
@@ -177,8 +180,8 @@ def test_a_retried_failed_message_is_delivered_exactly_once(
     # A second click, a repeated POST and the sweeper all find it sent.
     with django_capture_on_commit_callbacks(execute=True):
         assert staff.post(url).status_code == 302
-        assert notifications.retry([notification.pk]) == 0
-        notifications.sweep(now=timezone.now() + timedelta(hours=1))
+        assert sending.retry([notification.pk]) == 0
+        sending.sweep(now=timezone.now() + timedelta(hours=1))
     assert len(mail.outbox) == 1
 
 
@@ -188,7 +191,7 @@ def test_retry_leaves_sent_waiting_and_in_flight_rows_alone(django_capture_on_co
     waiting = make(attempts=1, last_error="busy")
     last_attempt_under_way = make(attempts=3, claimed_at=now)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert notifications.retry([sent.pk, waiting.pk, last_attempt_under_way.pk]) == 0
+        assert sending.retry([sent.pk, waiting.pk, last_attempt_under_way.pk]) == 0
     assert callbacks == []  # nothing queued
     assert mail.outbox == []
     for notification, attempts in ((sent, 3), (waiting, 1), (last_attempt_under_way, 3)):
@@ -219,15 +222,15 @@ def test_retry_all_failed_sends_each_failed_message_once(staff, django_capture_o
     assert response["Location"] == LIST_URL + "?status=failed"
     sent_subjects = sorted(message.subject for message in mail.outbox)
     assert sent_subjects == sorted(
-        notifications.SUBJECTS[n.kind] % {"ref": n.booking.reference} for n in (first, second)
+        messages.SUBJECTS[n.kind] % {"ref": n.booking.reference} for n in (first, second)
     )
-    assert set(Notification.objects.failed()) == set()
+    assert set(OutboxMessage.objects.failed()) == set()
     waiting.refresh_from_db()
     assert waiting.sent_at is None  # its own task or the sweeper sends it, not the retry
     with django_capture_on_commit_callbacks(execute=True):
         staff.post(RETRY_FAILED_URL)
     assert len(mail.outbox) == 2
-    assert Notification.objects.get(pk=sent.pk).attempts == 1
+    assert OutboxMessage.objects.get(pk=sent.pk).attempts == 1
 
 
 def test_an_off_site_next_address_is_ignored(staff):
@@ -244,7 +247,7 @@ def test_staff_see_the_retry_buttons_only_on_failed_rows(staff):
     assert reverse("events_admin:retry_notification", args=[broken.pk]) in html
     assert reverse("events_admin:retry_notification", args=[sent.pk]) not in html
     assert RETRY_FAILED_URL in html
-    Notification.objects.filter(pk=broken.pk).update(sent_at=timezone.now())
+    OutboxMessage.objects.filter(pk=broken.pk).update(sent_at=timezone.now())
     assert RETRY_FAILED_URL not in staff.get(LIST_URL).content.decode()
 
 
@@ -262,8 +265,36 @@ def test_the_home_panel_counts_failed_messages_and_links_to_them(staff):
 def test_the_booking_staff_group_may_view_notifications():
     group = Group.objects.get(name=BOOKING_STAFF)
     codenames = set(group.permissions.values_list("codename", flat=True))
-    assert "view_notification" in codenames
-    assert not {"add_notification", "change_notification", "delete_notification"} & codenames
+    assert "view_outboxmessage" in codenames
+    assert not {"add_outboxmessage", "change_outboxmessage", "delete_outboxmessage"} & codenames
+
+
+def test_booking_staff_see_only_messages_to_bookers(staff, admin_client):
+    """The outbox holds every message; the booking listing, its panel and its retry
+    show booking staff the kinds their permission covers (contest and reach rows are
+    not theirs), and a superuser every kind."""
+    to_booker = failed()
+    to_guardian = OutboxMessage.objects.create(
+        kind=OutboxMessage.Kind.ENTRY_REJECTED, source_id=to_booker.source_id, attempts=3
+    )
+    to_clerks = OutboxMessage.objects.create(
+        kind=OutboxMessage.Kind.REACH_SUMMARY, source_id=738000, attempts=3
+    )
+    inspect = "events_notification:inspect"
+    html = staff.get(LIST_URL).content.decode()
+    assert reverse(inspect, args=[to_booker.pk]) in html
+    for other in (to_guardian, to_clerks):
+        assert reverse(inspect, args=[other.pk]) not in html
+        assert staff.get(reverse(inspect, args=[other.pk])).status_code == 404
+        retry = reverse("events_admin:retry_notification", args=[other.pk])
+        assert staff.post(retry).status_code == 404
+    assert "1 条" in staff.get("/admin/").content.decode()
+    staff.post(RETRY_FAILED_URL)
+    assert set(OutboxMessage.objects.failed()) == {to_guardian, to_clerks}
+
+    admin_html = admin_client.get(LIST_URL).content.decode()
+    for row in (to_guardian, to_clerks):
+        assert reverse(inspect, args=[row.pk]) in admin_html
 
 
 def test_superusers_see_the_panel_and_the_listing(admin_client):
@@ -282,7 +313,7 @@ def test_other_staff_groups_see_no_notifications(client, django_user_model, grou
     ensure_contest_groups()
     ensure_clerks_group()
     group = Group.objects.get(name=group_name)
-    assert not group.permissions.filter(codename="view_notification").exists()
+    assert not group.permissions.filter(codename="view_outboxmessage").exists()
     user = django_user_model.objects.create_user("other", password="pw-123456789")
     user.groups.add(group)
     client.force_login(user)

@@ -7,10 +7,9 @@ import sys
 import pytest
 from django.conf import settings
 
-from events import notifications
+from core.outbox import OutboxMessage, sending
+from core.sms import LogSMSBackend, mask
 from events.links import manage_token
-from events.models import Notification
-from events.sms import LogSMSBackend, mask
 from tests.events.factories import BookingFactory
 
 
@@ -21,9 +20,9 @@ def logged(caplog):
 @pytest.mark.django_db
 def test_a_booking_sms_in_the_log_has_no_working_link_or_number(caplog):
     booking = BookingFactory(phone="13812345678")
-    notification = Notification.objects.create(booking=booking, kind="confirmed")
+    notification = OutboxMessage.objects.create(source_id=booking.pk, kind="confirmed")
     caplog.set_level("INFO", logger="firebreak.sms")
-    assert notifications.deliver(notification.pk) is True
+    assert sending.deliver(notification.pk) is True
     text = logged(caplog)
     assert booking.reference in text  # still useful to read
     assert "/booking/manage/" in text
@@ -75,6 +74,6 @@ def test_production_refuses_to_start_unless_the_sms_backend_is_chosen():
     refused = production_check()
     assert refused.returncode != 0
     assert "SMS_BACKEND" in refused.stderr
-    chosen = production_check(SMS_BACKEND="events.sms.LogSMSBackend")
+    chosen = production_check(SMS_BACKEND="core.sms.LogSMSBackend")
     assert chosen.returncode == 0, chosen.stderr
     assert "started" in chosen.stdout

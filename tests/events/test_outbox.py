@@ -16,10 +16,11 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from events import notifications, services, tasks
-from events.models import Booking, Notification
+from core.outbox import OutboxMessage, sending, tasks
+from events import services
+from events.models import Booking
 from tests.config.test_worker import database_url_for_tests
-from tests.events.factories import BookingFactory, SessionFactory, booking_data
+from tests.events.factories import BookingFactory, SessionFactory, booking_data, messages_of
 
 
 class SlowFileBackend(BaseEmailBackend):
@@ -41,7 +42,7 @@ def book(session, **overrides):
 
 
 def age(notification, **delta):
-    Notification.objects.filter(pk=notification.pk).update(
+    OutboxMessage.objects.filter(pk=notification.pk).update(
         created_at=timezone.now() - timedelta(**delta)
     )
 
@@ -65,7 +66,7 @@ def test_every_booking_change_writes_a_message_that_is_sent_once(
         pending = book(approval, party_size=5)
         services.reject_booking(pending.pk, "名额已满")
         services.send_due_reminders(hours=24)
-    kinds = list(Notification.objects.order_by("pk").values_list("booking_id", "kind"))
+    kinds = list(OutboxMessage.objects.order_by("pk").values_list("source_id", "kind"))
     assert kinds == [
         (first.pk, "confirmed"),
         (second.pk, "waitlisted"),
@@ -76,10 +77,10 @@ def test_every_booking_change_writes_a_message_that_is_sent_once(
         (pending.pk, "rejected"),
         (second.pk, "reminder"),
     ]
-    assert not Notification.objects.filter(sent_at__isnull=True).exists()
-    assert set(Notification.objects.values_list("attempts", flat=True)) == {1}
+    assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+    assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
     assert len(mail.outbox) == 8
-    assert Notification.objects.get(kind="cancelled").reason == "改期"
+    assert OutboxMessage.objects.get(kind="cancelled").reason == "改期"
 
 
 @pytest.mark.django_db
@@ -93,7 +94,7 @@ def test_a_rolled_back_change_leaves_no_message(django_capture_on_commit_callbac
         book(session)
         raise RuntimeError("the request failed after booking")
     assert not Booking.objects.exists()
-    assert not Notification.objects.exists()
+    assert not OutboxMessage.objects.exists()
     assert mail.outbox == []
 
 
@@ -102,9 +103,9 @@ def test_a_task_delivered_twice_sends_one_email(django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=False):
         booking = book(SessionFactory())
     assert mail.outbox == []  # the send task waits for the commit
-    notification = booking.notifications.get()
-    tasks.send_notification.call(notification.pk)
-    tasks.send_notification.call(notification.pk)
+    notification = messages_of(booking).get()
+    tasks.send_outbox_message.call(notification.pk)
+    tasks.send_outbox_message.call(notification.pk)
     assert len(mail.outbox) == 1
     notification.refresh_from_db()
     assert notification.sent_at is not None
@@ -114,9 +115,9 @@ def test_a_task_delivered_twice_sends_one_email(django_capture_on_commit_callbac
 @pytest.mark.django_db
 def test_a_second_reminder_for_a_booking_is_refused():
     booking = BookingFactory()
-    Notification.objects.create(booking=booking, kind="reminder")
+    OutboxMessage.objects.create(source_id=booking.pk, kind="reminder")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Notification.objects.create(booking=booking, kind="reminder")
+        OutboxMessage.objects.create(source_id=booking.pk, kind="reminder")
 
 
 @pytest.mark.django_db
@@ -125,22 +126,22 @@ def test_the_sweeper_resends_expired_claims_and_leaves_fresh_ones(
 ):
     booking = BookingFactory()
     now = timezone.now()
-    expired = Notification.objects.create(
-        booking=booking, kind="confirmed", claimed_at=now - timedelta(minutes=6), attempts=1
+    expired = OutboxMessage.objects.create(
+        source_id=booking.pk, kind="confirmed", claimed_at=now - timedelta(minutes=6), attempts=1
     )
-    fresh = Notification.objects.create(
-        booking=booking, kind="changed", claimed_at=now - timedelta(seconds=20), attempts=1
+    fresh = OutboxMessage.objects.create(
+        source_id=booking.pk, kind="changed", claimed_at=now - timedelta(seconds=20), attempts=1
     )
-    lost = Notification.objects.create(booking=booking, kind="promoted")
-    just_written = Notification.objects.create(booking=booking, kind="cancelled")
+    lost = OutboxMessage.objects.create(source_id=booking.pk, kind="promoted")
+    just_written = OutboxMessage.objects.create(source_id=booking.pk, kind="cancelled")
     for old in (expired, fresh, lost):
         age(old, minutes=7)
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.sweep_outbox() == 2
-    sent = set(Notification.objects.filter(sent_at__isnull=False).values_list("pk", flat=True))
+    sent = set(OutboxMessage.objects.filter(sent_at__isnull=False).values_list("pk", flat=True))
     assert sent == {expired.pk, lost.pk}
     assert len(mail.outbox) == 2
-    assert Notification.objects.get(pk=expired.pk).attempts == 2
+    assert OutboxMessage.objects.get(pk=expired.pk).attempts == 2
     just_written.refresh_from_db()
     assert just_written.sent_at is None  # its own task is still on its way
     with django_capture_on_commit_callbacks(execute=True):
@@ -151,15 +152,15 @@ def test_the_sweeper_resends_expired_claims_and_leaves_fresh_ones(
 def test_a_failed_send_records_the_error_and_is_retried_a_bounded_number_of_times(
     monkeypatch, settings, django_capture_on_commit_callbacks
 ):
-    settings.BOOKING_OUTBOX_MAX_ATTEMPTS = 2
+    settings.OUTBOX_MAX_ATTEMPTS = 2
     booking = BookingFactory()
-    notification = Notification.objects.create(booking=booking, kind="confirmed")
+    notification = OutboxMessage.objects.create(source_id=booking.pk, kind="confirmed")
 
     def refuse(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("mail server went away")
 
-    monkeypatch.setattr(notifications.EmailMessage, "send", refuse)
-    assert notifications.deliver(notification.pk) is False
+    monkeypatch.setattr(sending.EmailMessage, "send", refuse)
+    assert sending.deliver(notification.pk) is False
     notification.refresh_from_db()
     assert notification.claimed_at is None  # released for the sweeper
     assert notification.sent_at is None
@@ -168,31 +169,31 @@ def test_a_failed_send_records_the_error_and_is_retried_a_bounded_number_of_time
 
     age(notification, minutes=2)
     with django_capture_on_commit_callbacks(execute=True):
-        assert notifications.sweep() == 1  # second and last attempt, fails again
+        assert sending.sweep() == 1  # second and last attempt, fails again
     notification.refresh_from_db()
     assert notification.attempts == 2
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
-        assert notifications.sweep() == 0  # given up: left for staff, not retried forever
-    assert notifications.deliver(notification.pk) is False
+        assert sending.sweep() == 0  # given up: left for staff, not retried forever
+    assert sending.deliver(notification.pk) is False
     assert mail.outbox == []
 
 
 @pytest.mark.django_db
 def test_a_failed_sms_after_the_email_does_not_send_the_email_again(monkeypatch):
     booking = BookingFactory(email="teacher@example.com")
-    notification = Notification.objects.create(booking=booking, kind="confirmed")
+    notification = OutboxMessage.objects.create(source_id=booking.pk, kind="confirmed")
     texts = []
 
     def gateway_down(phone, text, *, idempotency_id):
         raise ConnectionError("SMS gateway down")
 
-    monkeypatch.setattr(notifications, "send_sms", gateway_down)
-    assert notifications.deliver(notification.pk) is False
+    monkeypatch.setattr(sending, "send_sms", gateway_down)
+    assert sending.deliver(notification.pk) is False
     assert len(mail.outbox) == 1
-    monkeypatch.setattr(notifications, "send_sms", lambda phone, text, **ids: texts.append(phone))
-    Notification.objects.filter(pk=notification.pk).update(claimed_at=None)
-    assert notifications.deliver(notification.pk) is True
+    monkeypatch.setattr(sending, "send_sms", lambda phone, text, **ids: texts.append(phone))
+    OutboxMessage.objects.filter(pk=notification.pk).update(claimed_at=None)
+    assert sending.deliver(notification.pk) is True
     assert len(mail.outbox) == 1  # the email went once; the retry sent only the SMS
     assert texts == [booking.phone]
 
@@ -208,7 +209,7 @@ def start_worker(name, mail_file, delay, log):
         "EMAIL_BACKEND": f"{__name__}.SlowFileBackend",
         "OUTBOX_TEST_MAIL_FILE": str(mail_file),
         "OUTBOX_TEST_MAIL_DELAY": str(delay),
-        "BOOKING_OUTBOX_LEASE_SECONDS": "2",
+        "OUTBOX_LEASE_SECONDS": "2",
     }
     with log.open("ab") as output:
         return subprocess.Popen(
@@ -252,19 +253,19 @@ def test_a_message_lost_with_a_killed_worker_is_sent_once_by_the_sweeper(
     monkeypatch.setattr(Conf, "SYNC", False)
     monkeypatch.setattr(Conf, "CLUSTER_NAME", name)
     monkeypatch.setattr(Conf, "PREFIX", name)
-    settings.BOOKING_OUTBOX_LEASE_SECONDS = 2
-    settings.BOOKING_OUTBOX_RETRY_AFTER_SECONDS = 0
+    settings.OUTBOX_LEASE_SECONDS = 2
+    settings.OUTBOX_RETRY_AFTER_SECONDS = 0
     mail_file = tmp_path / "sent.txt"
     log = tmp_path / "qcluster.log"
 
     booking = book(SessionFactory())  # commits: the send task goes to the broker
-    notification = booking.notifications.get()
+    notification = messages_of(booking).get()
 
     def sent_lines():
         return mail_file.read_text().splitlines() if mail_file.exists() else []
 
     def row():
-        return Notification.objects.get(pk=notification.pk)
+        return OutboxMessage.objects.get(pk=notification.pk)
 
     first = start_worker(name, mail_file, delay=60, log=log)
     try:
@@ -277,13 +278,13 @@ def test_a_message_lost_with_a_killed_worker_is_sent_once_by_the_sweeper(
 
     # The task died with its worker; no broker will run it again soon. Before the lease
     # runs out the sweeper leaves the claim alone, after it the message is queued again.
-    assert notifications.sweep() == 0
+    assert sending.sweep() == 0
     time.sleep(2.1)
-    assert notifications.sweep() == 1
+    assert sending.sweep() == 1
     second = start_worker(name, mail_file, delay=0, log=log)
     try:
         wait_for(lambda: row().sent_at is not None, second, log)
-        assert notifications.sweep() == 0
+        assert sending.sweep() == 0
         time.sleep(1)  # room for any duplicate to show up
     finally:
         stop(second)
@@ -298,6 +299,24 @@ def test_the_sweeper_is_scheduled_every_minute():
 
     from config.schedules import MINUTES, SCHEDULES
 
-    (periodic,) = [p for p in SCHEDULES if p.name == "events: notification outbox"]
+    (periodic,) = [p for p in SCHEDULES if p.name == "platform: message outbox"]
     assert (periodic.schedule_type, periodic.minutes) == (MINUTES, 1)
     assert import_string(periodic.func) is tasks.sweep_outbox
+
+
+@pytest.mark.django_db
+def test_a_deleted_booking_takes_its_messages_along_and_no_other():
+    booking, other = BookingFactory(), BookingFactory()
+    OutboxMessage.objects.create(source_id=booking.pk, kind="confirmed")
+    OutboxMessage.objects.create(source_id=booking.pk, kind="reminder")
+    # The same number about another model (a contest entry) is not the booking's.
+    OutboxMessage.objects.create(source_id=booking.pk, kind="entry_received")
+    OutboxMessage.objects.create(source_id=other.pk, kind="confirmed")
+    pk = booking.pk
+    booking.delete()
+    assert set(OutboxMessage.objects.values_list("source_id", "kind")) == {
+        (pk, "entry_received"),
+        (other.pk, "confirmed"),
+    }
+    Booking.objects.filter(pk=other.pk).delete()  # a bulk delete too
+    assert set(OutboxMessage.objects.values_list("kind", flat=True)) == {"entry_received"}

@@ -7,10 +7,17 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.outbox import OutboxMessage
 from events import selectors, services
-from events.models import Booking, Notification, Session
+from events.models import Booking, Session
 from events.services import places
-from tests.events.factories import BookingFactory, EventFactory, SessionFactory, booking_data
+from tests.events.factories import (
+    BookingFactory,
+    EventFactory,
+    SessionFactory,
+    booking_data,
+    messages_of_session,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -120,9 +127,9 @@ def test_a_claim_that_finds_the_places_gone_leaves_nothing_behind_and_books_agai
     assert refused == [4]
     assert booking.status == Booking.Status.CONFIRMED
     assert list(Booking.objects.filter(session=session)) == [booking]
-    assert list(
-        Notification.objects.filter(booking__session=session).values_list("kind", flat=True)
-    ) == [Notification.Kind.CONFIRMED]
+    assert list(messages_of_session(session).values_list("kind", flat=True)) == [
+        OutboxMessage.Kind.CONFIRMED
+    ]
     assert counted(session) == 4
 
 
@@ -155,6 +162,6 @@ def test_a_rival_that_claims_first_sends_the_party_to_the_waitlist(monkeypatch):
     assert rivals[0].status == Booking.Status.CONFIRMED
     assert waiting.status == Booking.Status.WAITLISTED
     assert Booking.objects.filter(session=session).count() == 2
-    kinds = Notification.objects.filter(booking__session=session).values_list("kind", flat=True)
-    assert sorted(kinds) == sorted([Notification.Kind.CONFIRMED, Notification.Kind.WAITLISTED])
+    kinds = messages_of_session(session).values_list("kind", flat=True)
+    assert sorted(kinds) == sorted([OutboxMessage.Kind.CONFIRMED, OutboxMessage.Kind.WAITLISTED])
     assert counted(session) == 8

@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from core.outbox import OutboxMessage
 from events import selectors, services
-from events.models import Booking, Notification, Session
+from events.models import Booking, Session
 from tests.events.factories import (
     BookingFactory,
     EventFactory,
@@ -17,6 +18,7 @@ from tests.events.factories import (
     book,
     booking_data,
     left,
+    messages_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -266,7 +268,7 @@ def test_a_promoted_party_awaiting_approval_is_told_it_still_waits_for_staff(
         services.cancel_booking(pending.pk)
     waiting.refresh_from_db()
     assert waiting.status == Booking.Status.PENDING
-    assert waiting.notifications.latest("pk").kind == Notification.Kind.PROMOTED_PENDING
+    assert messages_of(waiting).latest("pk").kind == OutboxMessage.Kind.PROMOTED_PENDING
     message = next(m for m in mail.outbox if waiting.reference in m.subject)
     assert message.subject == f"候补转入，等待审核：{waiting.reference}"
     assert "仍需工作人员审核" in message.body

@@ -6,18 +6,22 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
-from events import broadcast, find, notifications
+from core.outbox import OutboxMessage, sending
+from events import broadcast, find
 from events import services as booking_services
 from events.links import manage_token
-from events.models import Booking, Notification, SessionMessage
+from events.models import Booking, SessionMessage
 from media.contest import services
 from media.contest.models import Entry
+from media.reach.permissions import ensure_clerks_group
+from media.reach.summary import record_weekly_summary
 from tests.events.factories import SessionFactory, booking_data
 from tests.media.contest.factories import make_entry, staff
 
-Kind = Notification.Kind
+Kind = OutboxMessage.Kind
 PHONE = re.compile(r"1[3-9]\d{9}")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
@@ -50,8 +54,8 @@ def test_the_receipt_is_written_with_the_entry_and_its_link_is_the_same_on_a_res
 ):
     with django_capture_on_commit_callbacks(execute=True):
         entry, page_token = submit(contest, notice)
-    (row,) = Notification.objects.filter(source_id=entry.pk)
-    assert (row.kind, row.phone, row.booking_id) == (Kind.ENTRY_RECEIVED, "", None)
+    (row,) = OutboxMessage.objects.filter(source_id=entry.pk)
+    assert (row.kind, row.phone) == (Kind.ENTRY_RECEIVED, "")
     assert row.sent_at is not None
     (first,) = phone
     token = link_token(first)
@@ -60,8 +64,8 @@ def test_the_receipt_is_written_with_the_entry_and_its_link_is_the_same_on_a_res
 
     # A re-send after a fault (the stamp lost) carries the same link: the one a
     # guardian may already hold keeps working.
-    Notification.objects.filter(pk=row.pk).update(sent_at=None, claimed_at=None)
-    assert notifications.deliver(row.pk) is True
+    OutboxMessage.objects.filter(pk=row.pk).update(sent_at=None, claimed_at=None)
+    assert sending.deliver(row.pk) is True
     assert link_token(phone[-1]) == token
     assert services.find_by_token(token) == entry
 
@@ -69,7 +73,7 @@ def test_the_receipt_is_written_with_the_entry_and_its_link_is_the_same_on_a_res
 def test_a_failed_submission_leaves_no_message(contest, notice):
     with pytest.raises(services.TransitionError):
         services.submit_entry(contest=contest, data={"guardian_phone": "13912345678"}, notice=None)
-    assert not Notification.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
 def test_the_withdrawal_confirmation_keeps_the_number_only_until_it_is_sent(
@@ -79,7 +83,7 @@ def test_the_withdrawal_confirmation_keeps_the_number_only_until_it_is_sent(
     caplog.set_level("INFO", logger="firebreak.sms")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.withdraw(entry)
-    row = Notification.objects.get(source_id=entry.pk, kind=Kind.ENTRY_WITHDRAWN)
+    row = OutboxMessage.objects.get(source_id=entry.pk, kind=Kind.ENTRY_WITHDRAWN)
     assert row.phone == "13912345678"  # the entry no longer holds it
     assert Entry.objects.get(pk=entry.pk).guardian_phone == ""
     for callback in callbacks:
@@ -97,7 +101,7 @@ def test_retention_erases_the_number_of_a_confirmation_that_never_went(
     entry = make_entry(contest)
     with django_capture_on_commit_callbacks(execute=True):
         services.withdraw(entry)
-    row = Notification.objects.get(source_id=entry.pk)
+    row = OutboxMessage.objects.get(source_id=entry.pk)
     assert row.sent_at is None and row.phone
     services.apply_retention(now=contest.retention_ends_at() + timedelta(days=1))
     row.refresh_from_db()
@@ -128,10 +132,12 @@ def award_and_text(entry):
 
 
 def test_no_task_argument_or_result_holds_a_number_an_address_or_a_secret(
-    contest, notice, phone, django_capture_on_commit_callbacks
+    contest, notice, phone, django_user_model, django_capture_on_commit_callbacks
 ):
-    """Every kind of message, booking and contest, sent through django-q2."""
+    """Every kind of message, booking, contest and reach, sent through django-q2."""
     moderator = staff()
+    clerk = django_user_model.objects.create_user("clerk", "clerk@example.cn", "pw-123456789")
+    clerk.groups.add(ensure_clerks_group())
     session = SessionFactory(
         capacity=20,
         starts_at=timezone.now() + timedelta(hours=20),
@@ -167,6 +173,7 @@ def test_no_task_argument_or_result_holds_a_number_an_address_or_a_secret(
             audience=SessionMessage.Audience.HOLDING,
             key="notice-1",
         ),
+        record_weekly_summary,
     ]
     made = []
     for change in changes:  # each change commits, then its messages go out
@@ -174,10 +181,11 @@ def test_no_task_argument_or_result_holds_a_number_an_address_or_a_secret(
             made.append(change())
     page_token = made[7][1]
 
-    kinds = set(Notification.objects.filter(sent_at__isnull=False).values_list("kind", flat=True))
+    kinds = set(OutboxMessage.objects.filter(sent_at__isnull=False).values_list("kind", flat=True))
     assert kinds == set(Kind) - {Kind.PROMOTED_PENDING}  # every kind but one was sent
     texts = phone
-    assert len(texts) == Notification.objects.count()
+    assert len(texts) == OutboxMessage.objects.exclude(kind=Kind.REACH_SUMMARY).count()
+    assert [m.to for m in mail.outbox if m.to == [clerk.email]]  # the summary, by email
 
     queued = queued_text()
     assert not PHONE.search(queued)
@@ -188,4 +196,4 @@ def test_no_task_argument_or_result_holds_a_number_an_address_or_a_secret(
     secrets += [made[11].code(), made[11].salt]
     assert all(secret and secret not in queued for secret in secrets)
     # What the queue does hold: outbox row ids.
-    assert "events.tasks.send_notification" in queued
+    assert "core.outbox.tasks.send_outbox_message" in queued

@@ -7,13 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Notification
+from core.outbox import OutboxMessage
 from media.contest import services
 from media.contest.models import ContestPage, Entry
 from tests.media.contest.factories import judge, make_entry, staff
 
 S = Entry.Status
-AWARDED = Notification.Kind.ENTRY_AWARDED
+AWARDED = OutboxMessage.Kind.ENTRY_AWARDED
 
 
 def marks(contest, value):
@@ -95,7 +95,7 @@ def test_publishing_shows_awards_and_the_exact_text_then_texts_after_the_window(
     assert phone == [impact.sample_sms]
     # Run again: nothing twice; and publishing can no longer be undone.
     assert services.send_award_messages(now=after) == 0
-    assert Notification.objects.filter(kind=AWARDED).count() == 1
+    assert OutboxMessage.objects.filter(kind=AWARDED).count() == 1
     contest.refresh_from_db()
     assert services.unpublish_blocker(contest) == "撤销的时限已过。"
 
@@ -129,10 +129,10 @@ def test_an_award_withdrawn_before_the_send_is_not_texted(
     after = contest.results_published_at + services.UNDO_WINDOW
     services.send_award_messages(now=after)  # written, not yet sent (no commit run)
     Entry.objects.filter(pk=winner.pk).update(status=S.WITHDRAWN, award="")
-    from events import notifications
+    from core.outbox import sending
 
-    for pk in Notification.objects.filter(kind=AWARDED).values_list("pk", flat=True):
-        notifications.deliver(pk)
+    for pk in OutboxMessage.objects.filter(kind=AWARDED).values_list("pk", flat=True):
+        sending.deliver(pk)
     assert phone == []
 
 

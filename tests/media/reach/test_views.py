@@ -2,14 +2,12 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from media.reach import demo, services
 from media.reach.models import CampaignPage, ImportJob, Tally
-from media.reach.permissions import CLERKS_GROUP, ensure_clerks_group
-from media.reach.summary import send_weekly_summary
+from media.reach.permissions import ensure_clerks_group
 
 pytestmark = pytest.mark.django_db
 
@@ -145,15 +143,6 @@ def test_tally_edit_in_locked_period_is_refused_in_admin(client, campaign, admin
     assert response.status_code == 200 and "已审核" in response.content.decode()
     tally.refresh_from_db()
     assert tally.count != 1
-
-
-def test_weekly_summary_goes_to_clerks_in_chinese(clerk, campaign):
-    assert send_weekly_summary(today=datetime.date(2020, 8, 5)) == 1
-    message = mail.outbox[0]
-    assert message.to == ["clerk@example.cn"]
-    assert "宣传统计周报" in message.subject
-    assert "2020-07-27" in message.body and "落后于目标" in message.body
-    assert Group.objects.get(name=CLERKS_GROUP)
 
 
 def test_tally_listing_export_neutralises_formulas(admin_client, campaign):

@@ -7,7 +7,8 @@ sequence or request id, which real gateways use to drop a repeat, so that a mess
 delivered once. ``send`` raises on failure; the outbox retries it.
 
 The log backend is the default in development and tests; production refuses to start
-unless ``SMS_BACKEND`` names a backend explicitly (config/settings/production.py).
+unless ``SMS_BACKEND`` names a backend explicitly (config/settings/production.py):
+``core.sms.LogSMSBackend`` to choose it.
 Whatever it runs under, it never writes a live secret: phone numbers, link tokens and
 one-time codes are masked (``mask()``).
 """
@@ -16,6 +17,7 @@ import logging
 import re
 
 from django.conf import settings
+from django.core import checks
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger("firebreak.sms")
@@ -39,6 +41,22 @@ def mask(text):
 class LogSMSBackend:
     def send(self, phone, message, *, idempotency_id):
         logger.info("SMS to %s [%s]: %s", mask(phone), idempotency_id, mask(message))
+
+
+@checks.register()
+def sms_backend_imports(app_configs=None, **kwargs):
+    """A backend path that does not import would fail every SMS, one by one, in the worker."""
+    try:
+        import_string(settings.SMS_BACKEND)
+    except ImportError as error:
+        return [
+            checks.Error(
+                f"SMS_BACKEND {settings.SMS_BACKEND!r} cannot be imported: {error}",
+                hint="The log backend is core.sms.LogSMSBackend (it was events.sms).",
+                id="core.E102",
+            )
+        ]
+    return []
 
 
 def send_sms(phone, message, *, idempotency_id):
