@@ -164,8 +164,12 @@ class _Copies:
             self.items, self.used = {}, 0
 
 
-#: Pages by key: (entry, its body as last filled in: (part generations, body, until)).
-_pages = _Copies(lambda: settings.PAGE_CACHE_LOCAL_BYTES, lambda kept: len(kept[0]["content"]))
+#: Pages by key: [entry, its body as last filled in: (part generations, body, until)],
+#: counted twice when it has live parts (the stored body and the filled-in one).
+_pages = _Copies(
+    lambda: settings.PAGE_CACHE_LOCAL_BYTES,
+    lambda kept: len(kept[0]["content"]) * (2 if kept[0]["parts"] else 1),
+)
 #: Live parts by key: (html, until).
 _parts = _Copies(lambda: LOCAL_PARTS, lambda kept: 1)
 
