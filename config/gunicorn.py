@@ -49,10 +49,14 @@ def on_starting(server):
 
 
 def post_worker_init(worker):
-    # The app is loaded: load the search's dictionaries before the first request.
-    from education.search.text import warm
+    # The app is loaded: load the search's dictionaries before the first request (not in
+    # the page benchmark's bare Django project, which has no search).
+    from django.apps import apps
 
-    warm()
+    if apps.is_installed("education"):
+        from education.search.text import warm
+
+        warm()
 
 
 def child_exit(server, worker):

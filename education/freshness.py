@@ -24,6 +24,12 @@ figure of a session) by its own, so that a cached page need not show the scope t
 changes most. ``release()`` names the static files of this deploy, so that nothing
 rendered by the last deploy (naming last deploy's hashed CSS) is served by this one.
 
+The page cache may answer from the generations this process read last, without asking
+the shared cache (``recent()``), for at most ``PAGE_CACHE_RECHECK_SECONDS`` after that
+read (1 s by default; 0 asks every time) and only while this process has changed
+nothing since: a change is visible at once to the process that made it, and within that
+bound to every other web process.
+
 The cache is an accelerator, never a dependency (``core/cache.py``). While it cannot be
 read, a request gets a generation no cached entry has, so nothing is reused and
 nothing it stores is ever found again. A bump that fails is logged and otherwise
@@ -70,7 +76,11 @@ def _fresh_start():
 #: Moved by every change of any scope, after the scope's own counter: while it has not
 #: moved, the generations this process read last are still the current ones.
 ANY_CHANGE = "public:generation:any"
-_last_read = [None]  # (the ANY_CHANGE value, {scope: generation}) of this process
+#: What this process read last: (the ANY_CHANGE value, {scope: generation}, when the
+#: read started (monotonic), the count of this process's changes when it started).
+_last_read = [None]
+#: Moved before and after each change this process makes (see ``recent``).
+_changes = [0]
 
 
 def _read_all(extra_keys=()):
@@ -82,21 +92,47 @@ def _read_all(extra_keys=()):
     """
     _reads[0] += 1
     if cache_guard.available():
+        changes, started = _changes[0], time.monotonic()
         found = cache.get_many([ANY_CHANGE, *extra_keys])
         stamp, last = found.pop(ANY_CHANGE, None), _last_read[0]
         if stamp is not None and last is not None and last[0] == stamp:
             current = last[1]
+            _last_read[0] = (stamp, current, started, changes)
         else:
             current = _read_scopes()
             if stamp is None:
+                _last_read[0] = None  # flushed: nothing this process read is current
                 cache.add(ANY_CHANGE, _fresh_start(), None)
             elif cache_guard.available():
-                _last_read[0] = (stamp, current)
+                _last_read[0] = (stamp, current, started, changes)
         # A failing cache answers as an empty one (core/cache.py) and starts a rest.
         if cache_guard.available():
             return dict(current), found
     unshared = f"uncached-{uuid4().hex}"
     return dict.fromkeys(SCOPES, unshared), {}
+
+
+def recent(request):
+    """Whether the generations this process read last may serve ``request`` without
+    asking the shared cache: read less than ``PAGE_CACHE_RECHECK_SECONDS`` ago, this
+    process has changed nothing since that read began, and the cache is not resting
+    after a failure. If so, they are the request's generations (as ``read`` makes them);
+    if not, ask with ``read``."""
+    last = _last_read[0]
+    if (
+        last is None
+        or last[3] != _changes[0]
+        or time.monotonic() - last[2] >= settings.PAGE_CACHE_RECHECK_SECONDS
+        or not cache_guard.available()
+    ):
+        return False
+    request._public_generations = last[1]
+    return True
+
+
+def forget():
+    """Drop what this process read (the shared cache was emptied under it: tests)."""
+    _last_read[0] = None
 
 
 def _read_scopes():
@@ -195,7 +231,9 @@ def _pending(scope):
 
 def _next_generation(scope):
     # Tried even while this process rests a failing cache: a bump that gets through
-    # shortens how long anything stale is served.
+    # shortens how long anything stale is served. Counted before and after: a read that
+    # overlapped the change is not ``recent()``.
+    _changes[0] += 1
     try:
         for key in (_key(scope), ANY_CHANGE):  # the scope first: see ANY_CHANGE
             try:
@@ -205,6 +243,8 @@ def _next_generation(scope):
     except cache_guard.CACHE_ERRORS as error:
         # Logged once per outage, not once per change; cached copies expire on their own.
         cache_guard.failed(f"new {scope} generation", error)
+    finally:
+        _changes[0] += 1
 
 
 class _Receiver:

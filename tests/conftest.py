@@ -9,12 +9,17 @@ WSGIServer.request_queue_size = 128
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate limits and cached fragments must not leak from one test into the next."""
+    """Rate limits and cached fragments must not leak from one test into the next, nor
+    the copies of cached pages and generations a web process keeps beside the cache."""
+    from config import pagecache
+
     for cache in caches.all():
         cache.clear()
+    pagecache.forget()
     yield
     for cache in caches.all():
         cache.clear()
+    pagecache.forget()
 
 
 @pytest.fixture

@@ -391,6 +391,12 @@ init_sentry(
 
 # Platform
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# How long a web process answers cached pages from the generations it read last before
+# asking the shared cache again: how late another process's change may show (its own
+# show at once). 0 asks on every request (education/freshness.py, config/pagecache.py).
+PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", "1"))
+# How many bytes of hot pages each web process keeps in memory beside the shared cache.
+PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(16 * 1024 * 1024)))
 # Parts of pages that do not depend on the visitor ({% fragment %} in site_tags): reused
 # until the public generation changes, and never longer than this. 0 turns them off.
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "300"))

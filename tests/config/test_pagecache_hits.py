@@ -1,5 +1,6 @@
-"""A page-cache hit: answered before the visitor's middleware, in one cache round trip,
-with the headers the page was rendered with, and only to anonymous visitors."""
+"""A page-cache hit: answered before the visitor's middleware, in one cache round trip
+at most (none while this process's copies are current), with the headers the page was
+rendered with, and only to anonymous visitors."""
 
 import pytest
 from django.conf import settings
@@ -11,6 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 60
+    settings.PAGE_CACHE_RECHECK_SECONDS = 60
 
 
 def test_the_cache_answers_after_security_and_before_the_visitor_middleware():
@@ -50,8 +52,7 @@ def test_a_hit_runs_none_of_the_visitor_middleware(client, home, monkeypatch):
     assert client.get("/")["X-Page-Cache"] == "hit"
 
 
-def test_a_hit_is_one_cache_round_trip(client, home, monkeypatch):
-    assert client.get("/")["X-Page-Cache"] == "miss"
+def _count_cache_calls(monkeypatch):
     default, calls, depth = caches["default"], [], [0]
     for name in ("get", "get_many", "set", "add", "incr", "set_many", "delete"):
         method = getattr(default, name)
@@ -68,8 +69,89 @@ def test_a_hit_is_one_cache_round_trip(client, home, monkeypatch):
                 depth[0] -= 1
 
         monkeypatch.setattr(default, name, counted)
+    return calls
+
+
+def test_a_hit_is_one_cache_round_trip_or_none(client, home, monkeypatch, settings):
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    calls = _count_cache_calls(monkeypatch)
+    # This process keeps what it stored, and its generations are current: no round trip.
     assert client.get("/")["X-Page-Cache"] == "hit"
+    assert calls == [], calls
+    # Once they are not (another process's change may have moved them), one.
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0
+    for _ in range(2):
+        assert client.get("/")["X-Page-Cache"] == "hit"
+    assert calls == ["get_many", "get_many"], calls
+
+
+def test_a_page_another_process_stored_is_kept_here_after_its_first_hit(client, home, monkeypatch):
+    from config import pagecache
+
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    pagecache._pages.clear()  # as if another web process had rendered and stored it
+    calls = _count_cache_calls(monkeypatch)
+    for _ in range(3):
+        assert client.get("/")["X-Page-Cache"] == "hit"
     assert calls == ["get_many"], calls
+
+
+def test_a_change_in_another_process_shows_within_the_recheck_bound(
+    client, home, monkeypatch, settings
+):
+    from django.core.cache import cache
+
+    from education import freshness
+
+    client.get("/")
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    # Another web process publishes: the shared generations move, this process's copy not.
+    cache.incr(freshness._key("content"))
+    cache.incr(freshness.ANY_CHANGE)
+    assert client.get("/")["X-Page-Cache"] == "hit"  # within the bound: the copy is served
+    later = freshness.time.monotonic() + settings.PAGE_CACHE_RECHECK_SECONDS
+    monkeypatch.setattr(freshness.time, "monotonic", lambda: later)
+    assert client.get("/")["X-Page-Cache"] == "stale"
+
+
+def test_a_kept_copy_expires_with_its_entry(client, home, monkeypatch, settings):
+    from config import pagecache
+
+    client.get("/")
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    later = pagecache.time.time() + settings.PAGE_CACHE_SECONDS
+    monkeypatch.setattr(pagecache.time, "time", lambda: later)
+    assert client.get("/")["X-Page-Cache"] != "hit"
+
+
+def test_a_cache_failure_stops_the_copies_at_once(client, home):
+    from core import cache as cache_guard
+
+    client.get("/")
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    cache_guard.failed("get_many", OSError("connection refused"))  # another thread saw it
+    try:
+        assert client.get("/")["X-Page-Cache"] == "down"
+    finally:
+        cache_guard.reset()
+
+
+def test_the_copies_stay_within_their_memory_budget(client, home, settings, monkeypatch):
+    from config import pagecache
+
+    page = len(client.get("/").content)
+    settings.PAGE_CACHE_LOCAL_BYTES = page + page // 2
+    for path in ("/en/", "/no-such-page/", "/en/no-such-page/", "/"):
+        client.get(path)
+    assert len(pagecache._pages.items) < 4
+    assert 0 < pagecache._pages.used <= settings.PAGE_CACHE_LOCAL_BYTES
+    settings.PAGE_CACHE_LOCAL_BYTES = 0  # keep nothing: every hit asks the shared cache
+    pagecache._pages.clear()
+    calls = _count_cache_calls(monkeypatch)
+    for _ in range(2):
+        assert client.get("/")["X-Page-Cache"] == "hit"
+    assert calls == ["get_many", "get_many"], calls
+    assert pagecache._pages.used == 0
 
 
 def test_a_hit_carries_the_headers_of_the_page_as_rendered(client, home):

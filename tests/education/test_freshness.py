@@ -282,3 +282,57 @@ def test_indexing_leaves_routes_and_the_shell_cached_and_refreshes_search(client
     assert [scope for scope in freshness.SCOPES if after[scope] != before[scope]] == ["search"]
     assert queries(client, guide.url)[1] == 0  # route, shell and fragments still cached
     assert queries(client, "/search/?q=充电")[1] > 0  # the results are read again
+
+
+def test_a_change_made_here_is_seen_here_at_once(rf, settings):
+    from education import freshness
+
+    settings.PAGE_CACHE_RECHECK_SECONDS = 60
+    freshness.generation()  # the first read after the flush starts the counters
+    assert not freshness.recent(rf.get("/"))
+    freshness.generation()
+    assert freshness.recent(rf.get("/"))
+    freshness.bump("bookings")
+    assert not freshness.recent(rf.get("/"))  # ask the shared cache again
+    freshness.generation()
+    request = rf.get("/")
+    assert freshness.recent(request)
+    assert freshness.generation_for(request) == freshness.generation()
+
+
+def test_a_read_overlapping_a_change_made_here_is_not_recent(rf, settings, monkeypatch):
+    from django.core.cache import cache
+
+    from education import freshness
+
+    settings.PAGE_CACHE_RECHECK_SECONDS = 60
+    freshness.generation()
+    freshness.generation()
+    assert freshness.recent(rf.get("/"))
+    get_many = cache.get_many
+
+    def read_then_another_thread_changes(keys, *args, **kwargs):
+        found = get_many(keys, *args, **kwargs)
+        freshness._next_generation("content")  # lands after the read, before it is kept
+        return found
+
+    monkeypatch.setattr(cache, "get_many", read_then_another_thread_changes)
+    freshness.generation()
+    monkeypatch.undo()
+    assert not freshness.recent(rf.get("/"))
+
+
+def test_generations_read_here_are_reused_only_within_the_bound(rf, settings, monkeypatch):
+    from education import freshness
+
+    settings.PAGE_CACHE_RECHECK_SECONDS = 1
+    freshness.generation()
+    freshness.generation()
+    assert freshness.recent(rf.get("/"))
+    later = freshness.time.monotonic() + 1
+    monkeypatch.setattr(freshness.time, "monotonic", lambda: later)
+    assert not freshness.recent(rf.get("/"))
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0
+    monkeypatch.undo()
+    freshness.generation()
+    assert not freshness.recent(rf.get("/"))
