@@ -54,8 +54,8 @@ def when(spec, today=None):
     """A date or an aware datetime from the data, relative to today.
 
     A fixed date (history) stays as it is; a number is days from today; a table takes
-    the next of its ``next`` month-days ("07-01") or today, moves ``years`` and ``days``,
-    sets the month-day ``on`` and, with ``at`` ("08:30"), the local time of day.
+    the next of its ``next`` month-days ("07-01") or today, sets the month-day ``on``,
+    moves ``years`` and ``days`` and, with ``at`` ("08:30"), sets the local time of day.
     """
     if isinstance(spec, date):
         return spec
@@ -66,18 +66,20 @@ def when(spec, today=None):
     if "next" in spec:
         dates = [today.replace(month=int(md[:2]), day=int(md[3:])) for md in spec["next"]]
         day = min(d if d > today else d.replace(year=d.year + 1) for d in dates)
-    day = day.replace(year=day.year + spec.get("years", 0)) + timedelta(days=spec.get("days", 0))
     if "on" in spec:
         day = day.replace(month=int(spec["on"][:2]), day=int(spec["on"][3:]))
+    day = day.replace(year=day.year + spec.get("years", 0)) + timedelta(days=spec.get("days", 0))
     if "at" not in spec:
         return day
     return timezone.make_aware(datetime.combine(day, time.fromisoformat(spec["at"])))
 
 
 def weekdays_after(anchor, weekdays, weeks=1):
-    """The days on these ISO weekdays (1 = Monday) after ``anchor``, for ``weeks`` weeks."""
+    """The days on these ISO weekdays (1 = Monday) for ``weeks`` weeks, each week from
+    its first weekday on, the first of them after ``anchor``."""
+    start = anchor + timedelta(days=(weekdays[0] - 1 - anchor.weekday()) % 7 or 7)
     return [
-        anchor + timedelta(days=(weekday - 1 - anchor.weekday()) % 7 or 7) + timedelta(weeks=week)
+        start + timedelta(days=(weekday - weekdays[0]) % 7, weeks=week)
         for week in range(weeks)
         for weekday in weekdays
     ]

@@ -150,25 +150,30 @@ def _materials(campaign, specs):
     services.write_scan_tallies(days)
 
 
-def load(stdout=None):
-    """Places, metrics and both campaigns; returns the campaign pages made now."""
+def load(stdout=None, only=None):
+    """Places, metrics and the campaigns (those at the paths ``only`` names, or all);
+    returns the campaign pages made now."""
     ensure_clerks_group()
     ensure_places()
     metrics, _channels = ensure_metrics()
     if demo.home() is None:
         return []
+    campaigns = [data for data in DATA["campaigns"] if only is None or data["path"] in only]
+    left_out = {data["path"] for data in DATA["campaigns"]} - {data["path"] for data in campaigns}
+    pages = [page for page in DATA["pages"] if page["path"] not in left_out]
     made = []
     with transaction.atomic():
-        new = {page["path"] for page in DATA["pages"] if demo.at(page["path"]) is None}
-        demo.load_pages("reach", DATA["pages"])
-        for data in DATA["campaigns"]:
+        new = {page["path"] for page in pages if demo.at(page["path"]) is None}
+        demo.load_pages("reach", pages)
+        for data in campaigns:
             if data["path"] not in new:
                 continue
             campaign = demo.at(data["path"])
             for code, target in data["targets"].items():
                 CampaignTarget.objects.create(page=campaign, metric=metrics[code], target=target)
             write_tallies(_rows(campaign, data), source=Tally.Source.ENTERED)
-            _materials(campaign, data.get("materials", []))
+            if "materials" in data:
+                _materials(campaign, data["materials"])
             today = timezone.localdate()
             end = min(campaign.end_date, today - timedelta(days=today.weekday() + 1))
             if end >= campaign.start_date:  # a running campaign: approved to last Sunday
