@@ -104,10 +104,10 @@ def test_an_item_is_a_page_or_a_path_never_both_or_neither(site_settings, about)
 
 
 def test_the_demo_menu_fits_a_phone(client, site_settings):
-    from education.demo_content import MENU
+    from education.demo import SITE
 
-    assert all(len(label) <= 4 for label, _english, _target in MENU)
-    assert any(target == "/booking/" for _label, _english, target in MENU)
+    assert all(len(item["label"]) <= 4 for item in SITE["menu"])
+    assert any(item["target"] == "/booking/" for item in SITE["menu"])
 
 
 def test_staff_edit_the_menu_in_the_site_settings(client, admin_client, site_settings, about):

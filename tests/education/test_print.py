@@ -4,8 +4,8 @@ leaflet's headings."""
 import pytest
 from wagtail.models import Site
 
+from core.demo import read
 from education import demo
-from education.demo_content import GUIDES
 from education.models import SiteSettings
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,7 @@ def test_the_leaflet_keeps_the_headings_of_its_steps(monkeypatch):
     monkeypatch.setattr(
         demo.ImageDraw.ImageDraw, "text", lambda self, xy, text, **kw: drawn.append(text)
     )
-    guide = next(g for g in GUIDES if g["slug"] == "e-bike-charging")
-    demo.ensure_leaflet(guide)
+    guides = read(demo.__file__, "guides")["pages"]
+    guide = next(g for g in guides if g["path"] == "safety-guides/e-bike-charging")
+    demo.ensure_leaflet("e-bike-charging", guide)
     assert any("电动车着火时怎么办" in line for line in drawn)

@@ -62,18 +62,3 @@ def test_demo_booking_content():
     from events.models import Session
 
     assert not Session.objects.filter(venue_en="").exists()
-
-
-@pytest.mark.parametrize("offset", range(7))
-def test_the_demo_s_weekdays_are_strictly_before_or_after_any_day(offset):
-    """The demo's visit last Saturday lies before today on every weekday (on a Saturday
-    it was the Saturday before: the next upcoming session must not be that one)."""
-    from datetime import date, timedelta
-
-    from events.demo import _last_weekday, _next_weekday
-
-    today = date(2026, 11, 30) + timedelta(days=offset)  # Monday … Sunday
-    for weekday in range(7):
-        before, after = _last_weekday(today, weekday), _next_weekday(today, weekday)
-        assert before.weekday() == after.weekday() == weekday
-        assert 1 <= (today - before).days <= 7 and 1 <= (after - today).days <= 7

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from events import demo_english
+from events import demo
 from tests.events.factories import BookingFactory, SessionFactory
 from tests.events.test_views import manage_url
 
@@ -63,11 +63,11 @@ def test_demo_english_fills_only_what_is_empty():
     edited = SessionFactory(
         event__title="企业消防演练与培训", event__title_en="Staff drills", venue="企业现场"
     )
-    assert demo_english.load() == 3  # two events, one venue
+    assert demo.fill_english() == 3  # two events, one venue
     camp.refresh_from_db()
     edited.event.refresh_from_db()
     assert camp.title_en == "Summer fire-safety camp" and camp.summary_en
     assert camp.sessions.get().venue_en == "Jiangyin Fire Education Centre"
     assert edited.event.title_en == "Staff drills"  # an editor's English is kept
     assert edited.event.summary_en  # the empty summary is filled
-    assert demo_english.load() == 0
+    assert demo.fill_english() == 0

@@ -11,7 +11,6 @@ LOADERS = [
     "events.demo.load",
     "media.contest.demo.load",
     "media.reach.demo.load",
-    "media.reach.demo_current.load",  # after the metrics and places it reuses
     "education.demo.load_menu",  # the menu names pages of every app
     "education.demo.load_english",  # last: translations need the whole tree
 ]

@@ -7,15 +7,19 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone
 
-from media.reach import demo, demo_current, selectors
+from core.demo import read
+from education import demo as education_demo
+from media.reach import demo, selectors
 from media.reach.models import CampaignPage, Tally
 
 pytestmark = pytest.mark.django_db
 
+SLUG = "winter-fire-prevention"
+
 
 def test_the_demo_has_a_campaign_running_today_with_weekly_approved_figures(client, home):
     demo.load()
-    current = demo_current.load()
+    current = CampaignPage.objects.get(slug=SLUG)
     today = timezone.localdate()
     assert current.start_date < today < current.end_date
     assert selectors.featured_campaign() == current
@@ -31,7 +35,8 @@ def test_the_demo_has_a_campaign_running_today_with_weekly_approved_figures(clie
     assert report["last_day"] == last_sunday
     plays = next(f for f in report["figures"] if f["metric"].code == "screen-plays")
     assert plays["total"] > 0
-    assert {t.metric.code for t in current.targets.all()} == set(demo_current.TARGETS)
+    targets = demo.DATA["campaigns"][1]["targets"]
+    assert {t.metric.code for t in current.targets.all()} == set(targets)
 
     # The home page's figures are the running campaign's, up to last Sunday.
     html = Template("{% load reach_tags %}{% reach_figures %}").render(Context({}))
@@ -43,21 +48,18 @@ def test_the_demo_has_a_campaign_running_today_with_weekly_approved_figures(clie
     past = CampaignPage.objects.get(slug="100-day-campaign")
     assert past.end_date.year == 2020 and past.targets.exists()
     rows = Tally.objects.count()
-    assert demo_current.load() is None and Tally.objects.count() == rows
+    assert demo.load() == [] and Tally.objects.count() == rows
 
 
 def test_the_english_home_features_the_current_campaign_in_english(client, home):
-    from education.demo import load_english
-    from education.demo_content import english
-
     demo.load()
-    chinese = demo_current.load()
-    load_english()
-    current = english.CAMPAIGNS[f"campaigns/{demo_current.SLUG}"]
+    chinese = CampaignPage.objects.get(slug=SLUG)
+    education_demo.load_english()
+    current = read(education_demo.__file__, "english")["pages"][f"campaigns/{SLUG}"]
     html = client.get("/en/").content.decode()
     figures = html[html.index('class="wrap section reach-figures"') :]
     assert current["title"] in figures and "冬春" not in figures
-    page = client.get(f"/en/campaigns/{demo_current.SLUG}/").content.decode()
+    page = client.get(f"/en/campaigns/{SLUG}/").content.decode()
     assert f"<h1>{current['title']}</h1>" in page and "This page is not yet available" not in page
     figures = selectors.campaign_report(chinese, public=True)["figures"]
     plays = next(f["display"] for f in figures if f["metric"].code == "screen-plays")
