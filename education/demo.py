@@ -22,6 +22,7 @@ from wagtail.models import Locale, Page, Site
 from . import demo_content as C
 from .demo_content import english
 from .demo_content.standard import STANDARD_PAGES
+from .geography import place_named, site_of_page
 from .i18n import ensure_locales, publish_translation
 from .models import (
     CampPage,
@@ -33,6 +34,7 @@ from .models import (
     MenuItem,
     NewsIndexPage,
     NewsPage,
+    Place,
     SafetyGuideIndexPage,
     SafetyGuidePage,
     SearchSynonym,
@@ -169,6 +171,18 @@ def load_snippets():
         SearchSynonym.objects.get_or_create(terms=terms)
 
 
+def ensure_city(site):
+    """The demo department's city, named in its site settings (kept when one is set)."""
+    settings = SiteSettings.for_site(site)
+    if settings.city_id is None:
+        name, name_en = C.CITY
+        settings.city = Place.objects.get_or_create(
+            name=name, parent=None, defaults={"kind": Place.Kind.CITY, "name_en": name_en}
+        )[0]
+        settings.save(update_fields=["city"])
+    return settings.city
+
+
 def load_places(home):
     ensure_page(
         home,
@@ -247,9 +261,12 @@ def load_places(home):
         "按状态和街道筛选，找到离你最近的一处。</p>",
     )
     room = ensure_image("room")
+    site = site_of_page(home)
     for center in C.CENTERS:
         fields = dict(center)
         slug = fields.pop("slug")
+        # The demo names each centre's district or town; it is a place of the site's city.
+        fields["district"] = place_named(site, fields["district"], kind=Place.Kind.TOWN)
         ensure_page(
             index,
             ExperienceCenterPage,
@@ -397,6 +414,7 @@ def load_standard(home):
 def load(stdout=None):
     """The home page, every section with demo content, settings and moderation."""
     home, site = load_home()
+    ensure_city(site)
     load_snippets()
     load_places(home)
     guides = load_guides(home)

@@ -4,11 +4,12 @@ from .blocks import text
 from .centers import CENTERS
 from .guides import AUDIENCES, GUIDES, SYNONYMS, TOPICS
 from .news import NEWS, RECENT_NEWS, SELF_CHECK
-from .site import HOME, MENU, SETTINGS
+from .site import CITY, HOME, MENU, SETTINGS
 
 __all__ = [
     "AUDIENCES",
     "CENTERS",
+    "CITY",
     "GUIDES",
     "HOME",
     "MENU",

@@ -16,6 +16,9 @@ HOME = {
     "search_description": "江阴消防宣传教育平台：主题公园、体验室、夏令营、安全指南与宣传活动。",
 }
 
+# The city the demo department serves (the root of its place tree), in Chinese and English.
+CITY = ("江阴市", "Jiangyin")
+
 # The main menu: short labels that fit a phone, each a slug under the home page or a
 # path of the site.
 MENU = [
@@ -39,6 +42,8 @@ SETTINGS = {
     "address_en": "Fire-Safety Theme Park, Wuxing Park, Jiangyin, Wuxi, Jiangsu",
     "department_name": "江阴市消防救援大队",
     "department_name_en": "Jiangyin Fire and Rescue Brigade",
+    "short_name": "江阴消防",
+    "short_name_en": "Jiangyin Fire",
     "email": "xuanchuan@firebreak.invalid",
     "wechat_account": "江阴消防",
     "footer_text": "江阴市消防救援大队主办。本站内容用于公益消防宣传教育。",
