@@ -35,7 +35,6 @@ PAGE_TYPES = [
     SafetyGuidePage,
     NewsIndexPage,
     NewsPage,
-    Place,
     StandardPage,
     SelfCheckPage,
 ]
