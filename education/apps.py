@@ -23,6 +23,7 @@ class EducationConfig(AppConfig):
             "wagtailcore.PageViewRestriction",
             "education.SiteSettings",
             "education.MenuItem",
+            "education.Place",  # centres' districts and the centre index's filter
         )
         freshness.track(("search",), "education.SearchSynonym")
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="education-groups")

@@ -118,11 +118,11 @@ class MapLocationBlock(blocks.StructBlock):
         label = _("Map location")
         description = _("An address with coordinates and directions; opens in a map app.")
         preview_value = {
-            "name": "五星公园",
-            "address": "江阴市澄江中路",
+            "name": "消防主题公园",
+            "address": "人民路1号",
             "latitude": "31.910000",
             "longitude": "120.270000",
-            "directions": "乘公交到五星公园站。",
+            "directions": "乘公交到人民路站。",
         }
 
 

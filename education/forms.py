@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ExperienceCenterPage
+from .models import ExperienceCenterPage, Place
 
 
 class CenterFilterForm(forms.Form):
@@ -10,11 +10,18 @@ class CenterFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any status")), *ExperienceCenterPage.Status.choices],
     )
-    district = forms.ChoiceField(
+    district = forms.ModelChoiceField(
         label=_("District or town"),
         required=False,
-        choices=[("", _("Anywhere")), *ExperienceCenterPage.District.choices],
+        queryset=Place.objects.none(),
+        empty_label=_("Anywhere"),
     )
+
+    def __init__(self, *args, districts, **kwargs):
+        """``districts``: the site's districts and towns (``geography.districts_of``)."""
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts
+        self.fields["district"].label_from_instance = lambda place: place.display_name
 
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]

@@ -85,8 +85,9 @@ def specific_in_one_query(pages):
     return found
 
 
-def experience_centers(index_page, status="", district=""):
-    centers = ExperienceCenterPage.objects.live().child_of(index_page)
+def experience_centers(index_page, status="", district=None):
+    """The index's live centres, open ones first, by district; ``district`` a place."""
+    centers = ExperienceCenterPage.objects.live().child_of(index_page).select_related("district")
     if status:
         centers = centers.filter(status=status)
     if district:
@@ -95,7 +96,7 @@ def experience_centers(index_page, status="", district=""):
         *(When(status=status, then=Value(rank)) for rank, status in enumerate(STATUS_ORDER)),
         default=Value(len(STATUS_ORDER)),
     )
-    return list(_image_related(centers).order_by(open_first, "district", "title"))
+    return list(_image_related(centers).order_by(open_first, "district__name", "title"))
 
 
 def guides_under(index_page, topic_slug="", audience_slug=""):

@@ -8,6 +8,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from . import freshness
+from .geography import site_for_request
 from .search.hints import no_result_hints
 from .search.results import clean_query, search_pages
 from .shell import shell
@@ -63,7 +64,11 @@ def search(request):
     number = request.GET.get("page", "")
     number = int(number) if number.isdecimal() and len(number) < 4 else 1
     # Searched only when the results are rendered, not when they come from the cache.
-    results = SimpleLazyObject(lambda: search_pages(query, shell(request)["locale"], number))
+    results = SimpleLazyObject(
+        lambda: search_pages(
+            query, shell(request)["locale"], number, site=site_for_request(request)
+        )
+    )
 
     def hints():
         site = shell(request)["site"]

@@ -6,6 +6,8 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from education import geography
+
 from .models import Booking, Event, Session
 
 
@@ -146,8 +148,10 @@ def availability(session, now=None):
     return Availability.WAITLIST if session.event.waitlist_enabled else Availability.FULL
 
 
-def sessions_listing(now=None, kind=None, events=None):
-    """Upcoming sessions of published events, with places taken in the same query."""
+def sessions_listing(now=None, kind=None, events=None, site=None):
+    """Upcoming sessions of published events, with places taken in the same query; of
+    ``site``'s events only when given (an event's site is its page's,
+    ``education/geography.py``)."""
     now = now or timezone.now()
     sessions = (
         Session.objects.filter(event__is_published=True, starts_at__gt=now)
@@ -159,6 +163,8 @@ def sessions_listing(now=None, kind=None, events=None):
         sessions = sessions.filter(event__kind=kind)
     if events is not None:
         sessions = sessions.filter(event__in=events)
+    if site is not None:
+        sessions = sessions.filter(geography.page_filter(site, "event__page__"))
     return sessions
 
 
@@ -170,9 +176,10 @@ def sessions_for_page(page, now=None):
     return sessions_listing(now=now, events=events)
 
 
-def upcoming_bookable(limit=4, now=None):
+def upcoming_bookable(limit=4, now=None, site=None):
     now = now or timezone.now()
-    sessions = [s for s in sessions_listing(now=now)[: limit * 5] if places_left(s) > 0]
+    listing = sessions_listing(now=now, site=site)
+    sessions = [s for s in listing[: limit * 5] if places_left(s) > 0]
     return [s for s in sessions if availability(s, now) == Availability.OPEN][:limit]
 
 
@@ -227,24 +234,44 @@ def attendance_for_reach():
     A cancelled session has no attendance, whatever was checked in before.
 
     The contract with media.reach: a list of plain dicts
-    ``{"day", "kind", "place", "persons", "sessions"}``.
+    ``{"day", "kind", "place", "page_id", "persons", "sessions"}``; ``page_id`` is the
+    event's page (its site is the figure's site), or None.
     """
     rows = (
         Booking.objects.filter(status=Booking.Status.ATTENDED, attended_count__isnull=False)
         .exclude(session__status=Session.Status.CANCELLED)
-        .values("session_id", "session__starts_at", "session__event__kind", "session__venue")
+        .values(
+            "session_id",
+            "session__starts_at",
+            "session__event__kind",
+            "session__venue",
+            "session__event__page_id",
+        )
         .annotate(persons=Sum("attended_count"))
     )
     tally = {}
     for row in rows:
         day = timezone.localdate(row["session__starts_at"])
-        key = (day, row["session__event__kind"], row["session__venue"])
+        key = (
+            day,
+            row["session__event__kind"],
+            row["session__venue"],
+            row["session__event__page_id"],
+        )
         entry = tally.setdefault(
-            key, {"day": day, "kind": key[1], "place": key[2], "persons": 0, "sessions": set()}
+            key,
+            {
+                "day": day,
+                "kind": key[1],
+                "place": key[2],
+                "page_id": key[3],
+                "persons": 0,
+                "sessions": set(),
+            },
         )
         entry["persons"] += row["persons"] or 0
         entry["sessions"].add(row["session_id"])
     return [
         {**entry, "sessions": len(entry["sessions"])}
-        for _, entry in sorted(tally.items(), key=lambda item: item[0])
+        for _, entry in sorted(tally.items(), key=lambda item: (*item[0][:3], item[0][3] or 0))
     ]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import ratelimit
 from core.clients import client_ip
 from education import freshness
+from education.geography import site_for_request
 
 from . import booking_flow, selectors, services
 from .forms import BookingForm, CancelForm, ChangeBookingForm
@@ -48,7 +49,8 @@ def _kind_filter(request):
 @freshness.showing("content", "sessions")  # places left: a live part per session
 def session_list(request):
     kind = _kind_filter(request)
-    page = Paginator(selectors.sessions_listing(kind=kind), 20).get_page(request.GET.get("page"))
+    sessions = selectors.sessions_listing(kind=kind, site=site_for_request(request))
+    page = Paginator(sessions, 20).get_page(request.GET.get("page"))
     now = timezone.now()
     for session in page.object_list:
         session.state = selectors.availability(session, now)
@@ -89,9 +91,9 @@ def session_calendar(request):
     start = timezone.make_aware(datetime.combine(first, time.min), tz)
     end = start + timedelta(days=days_in_month)
     now = timezone.now()
-    sessions = selectors.sessions_listing(now=now, kind=kind).filter(
-        starts_at__gte=start, starts_at__lt=end
-    )
+    sessions = selectors.sessions_listing(
+        now=now, kind=kind, site=site_for_request(request)
+    ).filter(starts_at__gte=start, starts_at__lt=end)
     by_day = {}
     for session in sessions:
         session.state = selectors.availability(session, now)
@@ -126,8 +128,9 @@ def session_calendar(request):
     )
 
 
-def _bookable_session(pk):
-    session = selectors.sessions_listing().filter(pk=pk).first()
+def _bookable_session(request, pk):
+    """An upcoming session of the request's site, else 404."""
+    session = selectors.sessions_listing(site=site_for_request(request)).filter(pk=pk).first()
     if session is None:
         raise Http404
     return session
@@ -192,7 +195,7 @@ def _idempotency_conflict(request, session, error):
 
 @require_http_methods(["GET", "POST"])
 def book(request, pk):
-    session = _bookable_session(pk)
+    session = _bookable_session(request, pk)
     event = session.event
     status = 200
     limited = None
@@ -257,7 +260,7 @@ def _book_page(request, session, form, *, status=200, full=None):
 @require_POST
 def book_edit(request, pk):
     """Back from the check-your-answers page to the form, with everything as typed."""
-    session = _bookable_session(pk)
+    session = _bookable_session(request, pk)
     return _book_page(request, session, BookingForm(request.POST, event=session.event))
 
 

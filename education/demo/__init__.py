@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 from wagtail.documents.models import Document
@@ -15,13 +14,14 @@ from wagtail.models import Locale, Page, Site
 
 from core import demo
 
+from ..geography import default_site, place_named
 from ..i18n import ensure_locales, publish_translation
 from ..models import (
-    ExperienceCenterPage,
     GuideAudience,
     GuideTopic,
     HomePage,
     MenuItem,
+    Place,
     SearchSynonym,
     SiteSettings,
 )
@@ -38,9 +38,20 @@ def image(key):
 
 
 def district(name):
-    """A room's district from its town's Chinese name."""
-    with translation.override("zh-hans"):
-        return next(c for c, label in ExperienceCenterPage.District.choices if str(label) == name)
+    """A room's district or town, by its Chinese name: a place of the site's city."""
+    return place_named(default_site(), name, kind=Place.Kind.TOWN)
+
+
+def ensure_city(site):
+    """The demo department's city, named in its site settings (kept when one is set)."""
+    settings = SiteSettings.for_site(site)
+    if settings.city_id is None:
+        name, name_en = SITE["city"]
+        settings.city = Place.objects.get_or_create(
+            name=name, parent=None, defaults={"kind": Place.Kind.CITY, "name_en": name_en}
+        )[0]
+        settings.save(update_fields=["city"])
+    return settings.city
 
 
 def _font(size):
@@ -116,6 +127,7 @@ def load_home():
 def load(stdout=None):
     """The home page, every section with demo content, settings and moderation."""
     home, site = load_home()
+    ensure_city(site)
     for slug, (name, name_en) in SITE["topics"].items():
         GuideTopic.objects.get_or_create(slug=slug, defaults={"name": name, "name_en": name_en})
     for slug, (name, name_en) in SITE["audiences"].items():

@@ -1,3 +1,4 @@
+from .geography import PARENT_KINDS, Place
 from .guides import GuideAudience, GuideTopic, SafetyGuideIndexPage, SafetyGuidePage
 from .home import HomePage
 from .news import NewsIndexPage, NewsPage
@@ -17,6 +18,8 @@ __all__ = [
     "MenuItem",
     "NewsIndexPage",
     "NewsPage",
+    "PARENT_KINDS",
+    "Place",
     "SafetyGuideIndexPage",
     "SafetyGuidePage",
     "SearchSynonym",

@@ -3,12 +3,14 @@
 from django.db import models
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from ..blocks import body_blocks
 from .base import ContentPage
+from .geography import Place
 
 HOME = ["education.HomePage"]
 
@@ -64,17 +66,21 @@ class ExperienceCenterIndexPage(ContentPage):
 
     def get_context(self, request, *args, **kwargs):
         from ..forms import CenterFilterForm
+        from ..geography import districts_of, site_of_page
         from ..selectors import experience_centers
 
         context = super().get_context(request, *args, **kwargs)
-        form = CenterFilterForm(request.GET or None)
+        form = CenterFilterForm(request.GET or None, districts=districts_of(site_of_page(self)))
         valid = not form.is_bound or form.is_valid()
-        filters = form.cleaned_data if form.is_bound and valid else {}
+        filters = {
+            k: v for k, v in (form.cleaned_data if form.is_bound and valid else {}).items() if v
+        }
+        district = filters.get("district")
         context.update(
             filter_form=form,
             # Read only when the listing is rendered, not when it comes from the cache.
             centers=SimpleLazyObject(lambda: experience_centers(self, **filters)),
-            filters=(filters.get("status", ""), filters.get("district", "")),
+            filters=(filters.get("status", ""), district.pk if district else ""),
             cacheable=valid,
             map_tiles=_map_tiles(),
         )
@@ -96,8 +102,21 @@ def _map_tiles():
     return getattr(settings, "FIREBREAK_MAP_TILES", "")
 
 
+class ExperienceCenterForm(WagtailAdminPageForm):
+    """The district or town is chosen among the places of the page's own site."""
+
+    def __init__(self, *args, **kwargs):
+        from ..geography import districts_of, site_of_page
+
+        super().__init__(*args, **kwargs)
+        if "district" in self.fields and self.parent_page is not None:
+            self.fields["district"].queryset = districts_of(site_of_page(self.parent_page))
+
+
 class ExperienceCenterPage(ContentPage):
     """One micro experience room, hosted by a mall, a community or a company."""
+
+    base_form_class = ExperienceCenterForm
 
     # Its sessions are listed; each one's places left is a live part of its own.
     freshness_scopes = ("content", "sessions")
@@ -113,22 +132,6 @@ class ExperienceCenterPage(ContentPage):
         COMPANY = "company", _("Company")
         SCHOOL = "school", _("School")
 
-    class District(models.TextChoices):
-        CHENGJIANG = "chengjiang", _("Chengjiang")
-        CHENGDONG = "chengdong", _("Chengdong")
-        NANZHA = "nanzha", _("Nanzha")
-        YUNTING = "yunting", _("Yunting")
-        XIAGANG = "xiagang", _("Xiagang")
-        HIGHTECH = "hightech", _("High-tech zone")
-        HUASHI = "huashi", _("Huashi")
-        ZHOUZHUANG = "zhouzhuang", _("Zhouzhuang")
-        XINQIAO = "xinqiao", _("Xinqiao")
-        CHANGJING = "changjing", _("Changjing")
-        ZHUTANG = "zhutang", _("Zhutang")
-        YUECHENG = "yuecheng", _("Yuecheng")
-        QINGYANG = "qingyang", _("Qingyang")
-        XUXIAKE = "xuxiake", _("Xuxiake")
-
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PLANNED)
     host = models.CharField(
         _("host"), max_length=120, help_text=_("The mall, community or company hosting the room.")
@@ -136,7 +139,14 @@ class ExperienceCenterPage(ContentPage):
     host_kind = models.CharField(
         _("kind of host"), max_length=12, choices=HostKind, default=HostKind.COMMUNITY
     )
-    district = models.CharField(_("district or town"), max_length=20, choices=District)
+    district = models.ForeignKey(
+        "education.Place",
+        verbose_name=_("district or town"),
+        on_delete=models.PROTECT,
+        related_name="centres",
+        limit_choices_to={"kind__in": Place.CENTRE_KINDS},
+        help_text=_("A district or town of this site's city (site settings)."),
+    )
     address = models.CharField(_("address"), max_length=200)
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True

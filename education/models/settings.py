@@ -40,10 +40,34 @@ class SiteSettings(EnglishFields, ClusterableModel, BaseSiteSetting):
         _("department name"),
         max_length=80,
         blank=True,
-        help_text=_("Printed on guides and booking confirmations, e.g. 江阴市消防救援大队."),
+        help_text=_("Printed on guides and booking confirmations."),
     )
     department_name_en = models.CharField(
         _("department name in English"), max_length=120, blank=True, help_text=ENGLISH_HELP
+    )
+    short_name = models.CharField(
+        _("short name"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Shown beside the logo in the header of every page, e.g. a city's name and 消防."
+        ),
+    )
+    short_name_en = models.CharField(
+        _("short name in English"), max_length=30, blank=True, help_text=ENGLISH_HELP
+    )
+    city = models.ForeignKey(
+        "education.Place",
+        verbose_name=_("city"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "city", "parent": None},
+        help_text=_(
+            "The city this site serves: its districts, towns and venues are the site's "
+            "places (experience centres, reach figures)."
+        ),
     )
     email = models.EmailField(_("email"), blank=True)
     wechat_account = models.CharField(_("WeChat official account"), max_length=80, blank=True)
@@ -105,6 +129,9 @@ class SiteSettings(EnglishFields, ClusterableModel, BaseSiteSetting):
             [
                 FieldPanel("department_name"),
                 FieldPanel("department_name_en"),
+                FieldPanel("short_name"),
+                FieldPanel("short_name_en"),
+                FieldPanel("city"),
                 FieldPanel("footer_text"),
                 FieldPanel("footer_text_en"),
                 FieldPanel("icp_number"),

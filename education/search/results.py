@@ -27,6 +27,7 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
+from .. import geography
 from .backend import phrase_query, words_query
 from .scoring import SummaryPoints, TextPoints
 from .synonyms import variants
@@ -222,14 +223,17 @@ def _whole(number):
         return 1
 
 
-def search_pages(query, locale, page_number=None):
-    """A page of results for the query, pages in one locale, best first.
+def search_pages(query, locale, page_number=None, site=None):
+    """A page of results for the query, pages in one locale (of ``site`` when given),
+    best first.
 
     The page object carries ``promoted``: editors' promotions, on the first page only.
     """
     if not query:
         return None
     pages = Page.objects.live().public().filter(locale=locale)
+    if site is not None:
+        pages = pages.filter(geography.page_filter(site))
     promoted = promoted_pages(query, pages)
     first = (max(_whole(page_number), 1) - 1) * PER_PAGE
     ranked = RankedMatches(query, pages.exclude(pk__in=[page.pk for page in promoted]), first)

@@ -36,6 +36,14 @@ def home_url(context):
 
 
 @register.simple_tag(takes_context=True)
+def site_short_name(context):
+    """The department's short name for the header, in the visitor's language ("" when
+    its settings give none)."""
+    site_settings = shell(context.get("request"))["settings"]
+    return site_settings.localized("short_name") if site_settings else ""
+
+
+@register.simple_tag(takes_context=True)
 def fire_hotline(context):
     return shell(context.get("request"))["fire_hotline"]
 
@@ -197,8 +205,14 @@ def share_meta(context):
         "description": context.get("share_description") or description,
         "url": url,
         "image_url": context.get("share_image_url") or image_url,
-        "site_name": settings.WAGTAIL_SITE_NAME,
+        "site_name": _site_name(request),
     }
+
+
+def _site_name(request):
+    """The request's own site's name (each department's), else the install's."""
+    site = shell(request)["site"] if request is not None else None
+    return (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME
 
 
 @register.simple_tag

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from education import freshness
+from education.geography import site_for_request
 
 from .. import selectors
 
@@ -80,9 +81,14 @@ def booking_rules(context, session):
     }
 
 
-@register.inclusion_tag("events/tags/session_list.html")
-def upcoming_sessions(limit=4):
-    return {"sessions": selectors.upcoming_bookable(limit=int(limit)), "more_link": True}
+@register.inclusion_tag("events/tags/session_list.html", takes_context=True)
+def upcoming_sessions(context, limit=4):
+    """The next sessions open for booking on the request's site."""
+    site = site_for_request(context.get("request"))
+    return {
+        "sessions": selectors.upcoming_bookable(limit=int(limit), site=site),
+        "more_link": True,
+    }
 
 
 @register.inclusion_tag("events/tags/session_list.html")

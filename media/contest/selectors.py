@@ -10,6 +10,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from wagtail.models import Locale
 
+from education import geography
+
 from .models import Category, ContestPage, Entry, Score
 
 PUBLIC_FIELDS = (
@@ -77,10 +79,13 @@ def gallery_schools(contest):
     )
 
 
-def current_contest(default_locale=None):
+def current_contest(default_locale=None, site=None):
     """The open contest if any, else the one with the latest published results (read in
-    the default language's locale; pass it if you hold it, to save looking it up)."""
+    the default language's locale; pass it if you hold it, to save looking it up); of
+    ``site`` only when given."""
     contests = ContestPage.objects.live().filter(locale=default_locale or Locale.get_default())
+    if site is not None:
+        contests = contests.filter(geography.page_filter(site))
     open_contest = contests.filter(status=ContestPage.Status.OPEN).order_by("-opens_at").first()
     if open_contest is not None and open_contest.is_accepting_entries():
         return open_contest

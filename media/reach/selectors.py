@@ -20,6 +20,8 @@ from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from education import geography
+
 from .models import CampaignPage, Metric, Place, RunningChange, RunningValue, Tally, TallyTotal
 
 QUALIFIER_ORDER = [q.value for q in Tally.Qualifier]  # approximate < at_least < exact
@@ -483,13 +485,15 @@ def headline_figures(campaign):
     return found
 
 
-def featured_campaign(public=True, default_locale=None):
+def featured_campaign(public=True, default_locale=None, site=None):
     """The campaign running today, else the one that ended last (default locale; pass it
-    if you hold it, to save looking it up)."""
+    if you hold it, to save looking it up); of ``site`` only when given."""
     from wagtail.models import Locale
 
     today = timezone.localdate()
     campaigns = CampaignPage.objects.live().filter(locale=default_locale or Locale.get_default())
+    if site is not None:
+        campaigns = campaigns.filter(geography.page_filter(site))
     if public:
         campaigns = campaigns.public()
     return (

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from education import freshness
+from education.geography import site_for_request
 
 from . import selectors
 from .models import Material
@@ -48,7 +49,7 @@ def _live(page):
 def _campaign_link(request, material):
     campaign = material.campaign if material is not None else None
     if not _live(campaign):
-        campaign = selectors.featured_campaign(public=True)
+        campaign = selectors.featured_campaign(public=True, site=site_for_request(request))
     return campaign.get_url(request) if campaign is not None else None
 
 

@@ -98,7 +98,7 @@ class PlaceViewSet(ModelViewSet):
     model = Place
     delete_view_class = HeldDeleteView  # tallies and targets hold it (PROTECT)
     icon = "site"
-    form_fields = ["name", "kind", "parent"]
+    form_fields = ["name", "name_en", "kind", "parent"]
     list_display = ["name", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["name"]

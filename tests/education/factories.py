@@ -1,8 +1,9 @@
 import wagtail_factories
 from wagtail.models import Collection, Locale, Page, Site
 
+from education.geography import default_site, place_named
 from education.i18n import ensure_locales, sync_translation_aliases
-from education.models import HomePage, SiteSettings
+from education.models import HomePage, Place, SiteSettings
 
 
 class HomePageFactory(wagtail_factories.PageFactory):
@@ -40,6 +41,9 @@ def make_site(**settings):
     site.hostname, site.port, site.root_page = "testserver", 80, home
     site.save()
     site_settings = SiteSettings.for_site(site)
+    site_settings.city = Place.objects.get_or_create(
+        name="江阴市", parent=None, defaults={"kind": Place.Kind.CITY}
+    )[0]
     for field, value in {
         "service_hotline": "0510-8686 0119",
         "icp_number": "苏ICP备00000000号-1",
@@ -58,3 +62,8 @@ def add_page(parent, model, **fields):
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page
+
+
+def district(name="澄江街道", site=None):
+    """A town of the site's city (the default site's), made if missing: a centre's district."""
+    return place_named(site or default_site(), name, kind=Place.Kind.TOWN)

@@ -18,6 +18,7 @@ from education.models import (
     StandardPage,
     ThemeParkPage,
 )
+from education.models.geography import Place
 from education.moderation import WORKFLOW_NAME
 from education.search.results import search_pages
 from tests.education.search_queries import QUERIES, relevant
@@ -139,8 +140,10 @@ def test_center_index_filters_by_status_and_district(client, demo_site):
     html = client.get("/experience-centers/", {"status": "open"}).content.decode()
     assert "/hongxing-meikailong/" in html and "/yangshi-community/" in html
     assert "/jiufangcheng/" not in html
-    html = client.get("/experience-centers/", {"district": "chengjiang"}).content.decode()
+    chengjiang = Place.objects.get(name="澄江街道")
+    html = client.get("/experience-centers/", {"district": chengjiang.pk}).content.decode()
     assert "/jiufangcheng/" in html and "/hongxing-meikailong/" not in html
+    assert f'<option value="{chengjiang.pk}" selected>澄江街道</option>' in html
     response = client.get("/experience-centers/", {"status": "<b>x</b>"})
     assert response.status_code == 400
     assert "<b>x</b>" not in response.content.decode()

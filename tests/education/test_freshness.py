@@ -7,7 +7,7 @@ from wagtail.models import PageViewRestriction
 
 from education.models import ExperienceCenterIndexPage, SafetyGuideIndexPage, SafetyGuidePage
 
-from .factories import add_page
+from .factories import add_page, district
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_listing_filters_are_cached_apart_and_bad_filters_not_at_all(client, hom
             title=title,
             slug=title,
             status=status,
-            district="chengjiang",
+            district=district(),
             host="商场",
             address="江阴",
         )

@@ -16,7 +16,7 @@ from education.models import (
     StandardPage,
     ThemeParkPage,
 )
-from tests.education.factories import add_page
+from tests.education.factories import add_page, district
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def _centers(home, count):
             title=f"体验点{number}",
             slug=f"center-{number}",
             host="社区",
-            district="chengjiang",
+            district=district(),
             address="澄江街道",
             status="open",
         )

@@ -55,6 +55,7 @@ def test_attendance_for_reach_sums_people_who_came_per_day_kind_and_venue():
             "day": timezone.localdate(morning.starts_at),
             "kind": "experience_visit",
             "place": "杨市社区体验室",
+            "page_id": None,  # no page describes the event: the default site's figure
             "persons": 19,
             "sessions": 2,
         }

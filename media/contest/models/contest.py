@@ -91,7 +91,7 @@ class ContestPage(RoutablePageMixin, Page):
         _("organisers"),
         max_length=200,
         blank=True,
-        help_text=_("e.g. 江阴市消防救援大队、江阴市教育局."),
+        help_text=_("e.g. 消防救援大队、教育局."),
     )
     intro = RichTextField(
         _("call for entries"), blank=True, features=["bold", "italic", "link", "ol", "ul"]

@@ -1,6 +1,7 @@
 from django import template
 from django.templatetags.static import static
 
+from education.geography import site_for_request
 from education.i18n import translation_in
 from education.shell import shell
 from media.contest import selectors
@@ -13,7 +14,9 @@ def contest_highlights(context, limit=4):
     """The open contest's call, or the awarded (else approved) drawings of the latest one."""
     request = context.get("request")
     locales = shell(request)
-    contest = selectors.current_contest(locales.get("default_locale"))
+    contest = selectors.current_contest(
+        locales.get("default_locale"), site=site_for_request(request)
+    )
     if contest is None:
         return {"contest": None}
     # Link to the page in the visitor's language (the English alias shows the same data).

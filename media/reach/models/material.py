@@ -13,7 +13,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .catalogue import Channel, Place
+from education.models import Place
+
+from .catalogue import Channel
 
 # Short codes: no 0/o, 1/l/i, so a code read out or typed from paper is unambiguous.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import storage
+from education.models import Place
 
-from .catalogue import Channel, Metric, Place
+from .catalogue import Channel, Metric
 
 
 def private_storage():

@@ -10,7 +10,9 @@ tallies and of every approval and revocation; never written anywhere else.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .catalogue import Channel, Metric, Place
+from education.models import Place
+
+from .catalogue import Channel, Metric
 from .tally import PeriodKind, Tally
 
 

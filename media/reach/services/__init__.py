@@ -22,7 +22,6 @@ from .imports import (
 from .materials import new_code, save_material
 from .scans import fold_scans, scans_channel, scans_metric, write_scan_tallies
 from .tallies import (
-    CITY,
     LockedPeriodError,
     ValidationError,
     approval_preview,
@@ -46,7 +45,6 @@ __all__ = [
     "WriteError",
     "write_lock",
     "write_tallies",
-    "CITY",
     "DERIVED_METRICS",
     "LockedPeriodError",
     "ValidationError",

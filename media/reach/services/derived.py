@@ -1,12 +1,20 @@
 """Derived tallies: attendance from bookings and entries from the contest, computed from
-their records (never typed in), idempotently."""
+their records (never typed in), idempotently.
+
+Each figure belongs to the site of the page its record hangs on (the event's page, the
+contest's page; the default site without one, ``education/geography.py``): it is
+counted at a place of that site's tree (the session's venue, else the site's city) and
+in that site's campaign running on the day.
+"""
 
 import logging
 from collections import defaultdict
 
-from ..models import Channel, Metric, Place, Tally
+from education import geography
+
+from ..models import Channel, Metric, Tally
 from .rows import key_fields
-from .tallies import CITY, city
+from .tallies import city
 from .write import TallyRow, write_tallies
 
 logger = logging.getLogger(__name__)
@@ -63,32 +71,48 @@ def _labels(source):
         return {code: str(label) for code, label in choices}
 
 
-def _place_named(name, cache):
-    if name not in cache:
-        place = Place.objects.filter(name=name).order_by("kind").first()
-        if place is None:
-            place = Place.objects.create(name=name[:80], kind=Place.Kind.VENUE, parent=city())
-        cache[name] = place
-    return cache[name]
+class _Sites:
+    """Each row's site (from its page), and that site's places and campaigns, looked up
+    once per site."""
 
+    def __init__(self):
+        self.by_page, self.places, self.campaigns = {}, {}, {}
 
-def _campaign_on(day, campaigns):
-    for campaign in campaigns:
-        if campaign.runs_on(day):
-            return campaign
-    return None
+    def of_page(self, page_id):
+        from wagtail.models import Page
+
+        if page_id not in self.by_page:
+            page = Page.objects.filter(pk=page_id).first() if page_id else None
+            self.by_page[page_id] = geography.site_of_page(page)
+        return self.by_page[page_id]
+
+    def place(self, site, name):
+        key = (site.pk if site else None, name)
+        if key not in self.places:
+            self.places[key] = geography.place_named(site, name) if name else city(site)
+        return self.places[key]
+
+    def campaign_on(self, site, day):
+        from wagtail.models import Locale
+
+        from ..models import CampaignPage
+
+        key = site.pk if site else None
+        if key not in self.campaigns:
+            self.campaigns[key] = list(
+                CampaignPage.objects.filter(locale=Locale.get_default())
+                .filter(geography.page_filter(site))
+                .order_by("start_date")
+            )
+        for campaign in self.campaigns[key]:
+            if campaign.runs_on(day):
+                return campaign
+        return None
 
 
 def _derived_keys(source, rows):
     """{(metric, channel, place, campaign, day): count} from rows in the contract format."""
-    from wagtail.models import Locale
-
-    from ..models import CampaignPage
-
-    campaigns = list(
-        CampaignPage.objects.filter(locale=Locale.get_default()).order_by("start_date")
-    )
-    places = {}
+    sites = _Sites()
     labels = _labels(source)
     counts = defaultdict(int)
     for field, spec in DERIVED_METRICS[source].items():
@@ -97,16 +121,18 @@ def _derived_keys(source, rows):
             value = int(row.get(field) or 0)
             if value <= 0:
                 continue
+            # The event's page, or the contest (a page itself).
+            site = sites.of_page(row.get("page_id", row.get("contest_id")))
             if source == "attendance":
                 kind = str(row["kind"])
                 channel = _channel(metric, kind, labels.get(kind, kind))
-                place = _place_named(str(row["place"]) or CITY, places)
+                place = sites.place(site, str(row["place"] or ""))
             else:
                 category = str(row["category"])
                 channel = _channel(metric, category, labels.get(category, category))
-                place = city()
+                place = city(site)
             day = row["day"]
-            counts[(metric, channel, place, _campaign_on(day, campaigns), day)] += value
+            counts[(metric, channel, place, sites.campaign_on(site, day), day)] += value
     return counts
 
 

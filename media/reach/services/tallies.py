@@ -13,12 +13,12 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import ApprovedPeriod, Place, Tally
+from education import geography
+
+from ..models import ApprovedPeriod, Tally
 from ..signals import figures_changed
 from .totals import refresh_days
 from .write import PendingCorrection, TallyRow, WriteError, pending_rows, write_lock, write_tallies
-
-CITY = "江阴市"
 
 
 class LockedPeriodError(ValidationError):
@@ -268,8 +268,8 @@ def revoke_approval(period, *, user, reason):
     return withdrawn
 
 
-def city():
-    place, _created = Place.objects.get_or_create(
-        name=CITY, parent=None, defaults={"kind": Place.Kind.CITY}
-    )
-    return place
+def city(site=None):
+    """Where a figure with no place of its own is counted: the city named in the site
+    settings of ``site`` (the default site when not given; ``education/geography.py``
+    says which site a figure belongs to)."""
+    return geography.require_city(site or geography.default_site())

@@ -2,6 +2,7 @@
 
 from django import template
 
+from education.geography import site_for_request
 from education.i18n import translation_in
 from education.shell import shell
 from media.reach import selectors
@@ -13,7 +14,9 @@ register = template.Library()
 def reach_figures(context, limit=8):
     locales = shell(context.get("request"))
     default_locale = locales.get("default_locale")
-    campaign = selectors.featured_campaign(public=True, default_locale=default_locale)
+    campaign = selectors.featured_campaign(
+        public=True, default_locale=default_locale, site=site_for_request(context.get("request"))
+    )
     report = selectors.headline_figures(campaign) if campaign else None
     page = None
     if campaign is not None:

@@ -55,9 +55,7 @@ def test_home_panels_show_moderators_and_judges_their_next_jobs(client, contest)
     assert "还有 1 件作品待评分" in html and "等待审核" not in html
 
 
-def test_queue_pages_through_wagtails_paginator_and_filters_by_category_and_status(
-    client, contest
-):
+def test_queue_pages_through_wagtails_paginator_and_filters_by_category_and_status(client, contest):
     drawings = [make_entry(contest, title=f"画 {n}") for n in range(51)]
     essay = make_entry(contest, category="essay", title="我的作文")
     approved = make_entry(contest, status=Entry.Status.APPROVED, title="已通过的画")

@@ -90,7 +90,8 @@ def test_derived_tallies_are_idempotent_update_and_remove():
 def test_derived_tallies_never_overwrite_entered_figures():
     services.derive_tallies("attendance", [])  # creates the derived metrics
     persons = Tally._meta.get_field("metric").related_model.objects.get(code="attendance")
-    where = place("消防教育馆", kind="venue")
+    # A venue of the default site's place tree (the site the derived figures belong to).
+    where = place("消防教育馆", kind="venue", parent=services.city())
     # Typed in before derived metrics were refused by hand: the recompute leaves it.
     Tally.objects.create(
         metric=persons, channel=channel(persons, "camp"), place=where, period_start=DAY, count=999

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reach', '0009_running_totals_kept'),
+        ('reach', '0010_place_moves_to_education'),
     ]
 
     operations = [
