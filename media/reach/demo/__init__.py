@@ -43,9 +43,11 @@ def ensure_metrics():
             code=data["code"], defaults={**fields, "sort_order": order}
         )
         metrics[data["code"]] = metric
-        for position, (code, name) in enumerate(data["channels"]):
+        for position, (code, name, name_en) in enumerate(data["channels"]):
             channels[(data["code"], code)], _ = Channel.objects.get_or_create(
-                metric=metric, code=code, defaults={"name": name, "sort_order": position}
+                metric=metric,
+                code=code,
+                defaults={"name": name, "name_en": name_en, "sort_order": position},
             )
     return metrics, channels
 

@@ -9,6 +9,7 @@ in that site's campaign running on the day.
 
 import logging
 from collections import defaultdict
+from typing import NamedTuple
 
 from education import geography
 
@@ -19,56 +20,102 @@ from .write import TallyRow, write_tallies
 
 logger = logging.getLogger(__name__)
 
+
+class DerivedMetric(NamedTuple):
+    code: str
+    name: str
+    name_en: str
+    unit: str
+    counts_people: bool
+    sort_order: int = 90
+
+
 DERIVED_METRICS = {
-    # source: {row field: (metric code, name, unit, counts people)}
+    # source: {row field: the metric it counts}
     "attendance": {
-        "persons": ("attendance", "活动参与人数", Metric.Unit.PERSONS, True),
-        "sessions": ("attendance-sessions", "预约活动场次", Metric.Unit.SESSIONS, False),
+        "persons": DerivedMetric(
+            "attendance", "活动参与人数", "People at booked events", Metric.Unit.PERSONS, True
+        ),
+        "sessions": DerivedMetric(
+            "attendance-sessions",
+            "预约活动场次",
+            "Booked sessions held",
+            Metric.Unit.SESSIONS,
+            False,
+        ),
     },
     "contest": {
-        "entries": ("contest-entries", "绘画作文征集作品", Metric.Unit.ENTRIES, False),
+        "entries": DerivedMetric(
+            "contest-entries", "绘画作文征集作品", "Contest entries", Metric.Unit.ENTRIES, False
+        ),
     },
     # QR scans of materials, folded from the cache by services.scans (not by derive_all).
     "scans": {
-        "scans": ("scans", "扫码阅读", Metric.Unit.PERSON_TIMES, False),
+        "scans": DerivedMetric(
+            "scans", "扫码阅读", "QR code scans", Metric.Unit.PERSON_TIMES, False, sort_order=95
+        ),
     },
 }
 
 
-def _derived_metric(code, name, unit, counts_people):
-    metric, _created = Metric.objects.get_or_create(
-        code=code,
-        defaults={"name": name, "unit": unit, "counts_people": counts_people, "sort_order": 90},
+def _both_languages(label):
+    """A choice's label as (the site's first language, English)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        first = str(label)
+    with translation.override("en"):
+        return first, str(label)
+
+
+def derived_metric(spec):
+    """The metric ``spec`` (a ``DerivedMetric``) counts, made on first use; its English
+    name is filled in where an older install has none."""
+    metric, created = Metric.objects.get_or_create(
+        code=spec.code,
+        defaults={
+            "name": spec.name,
+            "name_en": spec.name_en,
+            "unit": spec.unit,
+            "counts_people": spec.counts_people,
+            "sort_order": spec.sort_order,
+        },
     )
+    if not created and not metric.name_en:
+        metric.name_en = spec.name_en
+        metric.save(update_fields=["name_en"])
     return metric
 
 
-def _channel(metric, code, name):
-    """The channel of a derived figure, named by its label (营期, not ``camp_batch``)."""
+def labelled_channel(metric, code, label=None):
+    """The channel of a derived figure, named by its choice's label in both languages
+    (营期 / Camp batch, not ``camp_batch``); by its code when it has no label."""
+    name, name_en = _both_languages(label) if label is not None else (code, "")
     channel, created = Channel.objects.get_or_create(
-        metric=metric, code=code[:40], defaults={"name": name[:80]}
+        metric=metric, code=code[:40], defaults={"name": name[:80], "name_en": name_en[:80]}
     )
+    stale = {}
     if not created and channel.name == channel.code and name != code:
-        channel.name = name[:80]
-        channel.save(update_fields=["name"])
+        stale["name"] = name[:80]
+    if not created and not channel.name_en and name_en:
+        stale["name_en"] = name_en[:80]
+    if stale:
+        for field, value in stale.items():
+            setattr(channel, field, value)
+        channel.save(update_fields=list(stale))
     return channel
 
 
 def _labels(source):
-    """{code: label in the site's first language} of the source's kinds or categories."""
-    from django.conf import settings
-    from django.utils import translation
-
+    """{code: label} of the source's kinds or categories."""
     if source == "attendance":
         from events.models import Event
 
-        choices = Event.Kind.choices
-    else:
-        from media.contest.models.contest import Category
+        return dict(Event.Kind.choices)
+    from media.contest.models.contest import Category
 
-        choices = Category.choices
-    with translation.override(settings.LANGUAGE_CODE):
-        return {code: str(label) for code, label in choices}
+    return dict(Category.choices)
 
 
 class _Sites:
@@ -116,7 +163,7 @@ def _derived_keys(source, rows):
     labels = _labels(source)
     counts = defaultdict(int)
     for field, spec in DERIVED_METRICS[source].items():
-        metric = _derived_metric(*spec)
+        metric = derived_metric(spec)
         for row in rows:
             value = int(row.get(field) or 0)
             if value <= 0:
@@ -125,11 +172,11 @@ def _derived_keys(source, rows):
             site = sites.of_page(row.get("page_id", row.get("contest_id")))
             if source == "attendance":
                 kind = str(row["kind"])
-                channel = _channel(metric, kind, labels.get(kind, kind))
+                channel = labelled_channel(metric, kind, labels.get(kind))
                 place = sites.place(site, str(row["place"] or ""))
             else:
                 category = str(row["category"])
-                channel = _channel(metric, category, labels.get(category, category))
+                channel = labelled_channel(metric, category, labels.get(category))
                 place = city(site)
             day = row["day"]
             counts[(metric, channel, place, sites.campaign_on(site, day), day)] += value

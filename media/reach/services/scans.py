@@ -28,9 +28,9 @@ from django.utils import timezone
 
 from core import ratelimit
 
-from ..models import Channel, Material, Metric, ScanCount, Tally
+from ..models import Material, ScanCount, Tally
 from ..scans import EPOCH_KEY, counter_key
-from .derived import DERIVED_METRICS
+from .derived import DERIVED_METRICS, derived_metric, labelled_channel
 from .write import TallyRow, write_lock, write_tallies
 
 logger = logging.getLogger(__name__)
@@ -38,25 +38,12 @@ ORIGIN = "scans"
 
 
 def scans_metric():
-    code, name, unit, counts_people = DERIVED_METRICS[ORIGIN]["scans"]
-    metric, _created = Metric.objects.get_or_create(
-        code=code,
-        defaults={"name": name, "unit": unit, "counts_people": counts_people, "sort_order": 95},
-    )
-    return metric
+    return derived_metric(DERIVED_METRICS[ORIGIN]["scans"])
 
 
 def scans_channel(metric, kind):
-    """The scans of one kind of material (传单, 海报, 屏幕时段 …), named in Chinese."""
-    from django.conf import settings
-    from django.utils import translation
-
-    with translation.override(settings.LANGUAGE_CODE):
-        label = str(Material.Kind(kind).label)
-    channel, _created = Channel.objects.get_or_create(
-        metric=metric, code=kind, defaults={"name": label[:80]}
-    )
-    return channel
+    """The scans of one kind of material (传单, 海报, 屏幕时段 …), named by that kind."""
+    return labelled_channel(metric, kind, Material.Kind(kind).label)
 
 
 def _campaign_on(material, day):

@@ -55,3 +55,23 @@ def test_public_campaign_page_shows_the_reports_numbers_as_it_states_them(client
         assert f'data-metric="{code}"' in html
         cell = html.split(f'data-metric="{code}"', 1)[1].split("<", 1)[0]
         assert cell.lstrip(">").strip() == shown, (code, cell)
+
+
+def test_every_metric_and_channel_of_the_demo_and_of_derived_figures_has_an_english_name(home):
+    """The English site names figures in English: the demo's catalogue, and the metrics
+    and channels the site makes itself (attendance, contest entries, scans)."""
+    from media.reach.models import Channel, Metric
+    from media.reach.services import DERIVED_METRICS
+    from media.reach.services.derived import derived_metric, labelled_channel
+
+    demo.load()
+    for specs in DERIVED_METRICS.values():
+        for spec in specs.values():
+            derived_metric(spec)
+    from events.models import Event
+
+    metric = Metric.objects.get(code="attendance")
+    channel = labelled_channel(metric, "school_talk", Event.Kind.SCHOOL_TALK.label)
+    assert channel.name != channel.name_en and channel.name_en
+    assert not Metric.objects.filter(name_en="").exists()
+    assert not Channel.objects.filter(name_en="").exists()
