@@ -23,12 +23,12 @@ def connect_page_cache_invalidation():
 
     Each app tracks its own models in its ``ready()`` (``freshness.track``); every cached
     page, route, fragment and menu is keyed by the generations of the scopes it shows
-    (``education/freshness.py``).
+    (``core/freshness.py``).
     """
     from wagtail.models import Page
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-    from education import freshness
+    from core import freshness
     from education.signals import public_content_changed
 
     # A deploy runs migrate: nothing cached by the last release's code is reused.

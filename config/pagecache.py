@@ -4,7 +4,7 @@ Anonymous GET and HEAD requests for public pages are answered from the shared ca
 before the session, locale, CSRF, authentication and CSP middleware run: the stored
 entry already carries the headers they added (``Vary``, ``Content-Language``, the CSP
 and frame headers). A lookup is one cache round trip: the page's entry is read together
-with the public generations (``education/freshness.py``), and the entry is served only
+with the public generations (``core/freshness.py``), and the entry is served only
 while the generations of the scopes its page type shows are the ones it was rendered
 under. Each web process also keeps the hot entries it served in memory (up to
 ``PAGE_CACHE_LOCAL_BYTES``) and answers them with no round trip at all while its
@@ -38,7 +38,7 @@ from django.utils import translation
 from django.utils.cache import get_max_age
 
 from core import cache as cache_guard
-from education import freshness
+from core import freshness
 
 BYPASS_PREFIXES = (
     "/admin/",

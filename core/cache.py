@@ -10,7 +10,7 @@ False), and the failure is logged. The settings use the backends below for
 
 Counters are the exception: ``incr``/``decr`` raise the cache's error, because a count
 that cannot be kept must not look like a count of zero. Whoever counts (rate limits,
-login throttling, the public generations in ``education/freshness.py``) decides what
+login throttling, the public generations in ``core/freshness.py``) decides what
 an outage means for their rule.
 
 After a failure, this process leaves the cache alone for ``CACHE_RETRY_SECONDS`` (5 s

@@ -14,7 +14,7 @@ class EducationConfig(AppConfig):
     verbose_name = _("Education content")
 
     def ready(self):
-        from . import freshness
+        from core import freshness
 
         freshness.track(
             ("content",),

@@ -4,7 +4,7 @@ Wagtail finds the page for a URL afresh on every request: the site for the host,
 root page in the visitor's language, then the tree, then every ancestor's view
 restrictions; about half of a page's queries. The answer only changes when a page is
 published, moved or deleted, a site or a view restriction changes: exactly what starts a
-new generation of public content (``education/freshness.py``). So the route is kept in the shared
+new generation of public content (``core/freshness.py``). So the route is kept in the shared
 cache under the generation, and a request that finds it there goes straight to the
 page's own ``serve``. Everything after the route (restrictions, ``serve``, the hooks)
 runs as Wagtail runs it.
@@ -21,7 +21,7 @@ from wagtail import views as wagtail_views
 from wagtail.models import PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
-from . import freshness
+from core import freshness
 
 
 def _no_restrictions():

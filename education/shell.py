@@ -14,7 +14,8 @@ from django.urls import translate_url
 from django.utils.translation import get_language, override
 from wagtail.models import Locale, Site
 
-from . import freshness
+from core import freshness
+
 from .models import SiteSettings
 
 

@@ -7,7 +7,8 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
-from . import freshness
+from core import freshness
+
 from .geography import site_for_request
 from .search.hints import no_result_hints
 from .search.results import clean_query, search_pages

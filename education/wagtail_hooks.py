@@ -3,7 +3,8 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import freshness
+from core import freshness
+
 from .models import GuideAudience, GuideTopic, SearchSynonym
 
 

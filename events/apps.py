@@ -8,8 +8,8 @@ class EventsConfig(AppConfig):
     verbose_name = _("Booking")
 
     def ready(self):
+        from core import freshness
         from core.personal_data import register
-        from education import freshness
 
         from .messages import forget_messages_of_bookings, register_renderers
         from .permissions import ensure_booking_staff_group

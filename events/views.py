@@ -16,9 +16,8 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import ratelimit
+from core import freshness, ratelimit
 from core.clients import client_ip
-from education import freshness
 from education.geography import site_for_request
 
 from . import booking_flow, selectors, services

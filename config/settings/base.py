@@ -393,7 +393,7 @@ init_sentry(
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # How long a web process answers cached pages from the generations it read last before
 # asking the shared cache again: how late another process's change may show (its own
-# show at once). 0 asks on every request (education/freshness.py, config/pagecache.py).
+# show at once). 0 asks on every request (core/freshness.py, config/pagecache.py).
 PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", "1"))
 # How many bytes of hot pages each web process keeps in memory beside the shared cache.
 PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(16 * 1024 * 1024)))

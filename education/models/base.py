@@ -10,7 +10,7 @@ from wagtail.search import index
 class ContentPage(Page):
     """Abstract base: summary for listings, search and share cards; a share image."""
 
-    #: The scopes of change this page type shows (``education/freshness.py``): the page
+    #: The scopes of change this page type shows (``core/freshness.py``): the page
     #: cache keeps a page until one of them changes.
     freshness_scopes = ("content",)
 

@@ -16,7 +16,8 @@ from modelsearch.index import AutocompleteField, SearchField
 from modelsearch.query import And, Boost, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk
 
-from .. import freshness
+from core import freshness
+
 from .synonyms import add_synonym_words, variants
 from .text import bigrams, index_text, pinyin_text, query_parts, query_tokens
 

@@ -1,12 +1,13 @@
 """Synonym groups from the editors' list, cached until an editor changes one.
 
-An editor's change starts a new ``search`` generation (``education/freshness.py``),
+An editor's change starts a new ``search`` generation (``core/freshness.py``),
 which keys the cached groups.
 """
 
 from django.core.cache import cache
 
-from .. import freshness
+from core import freshness
+
 from .text import add_words, fold
 
 

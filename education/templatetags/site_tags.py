@@ -11,7 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from wagtail.models import Page
 
-from .. import freshness
+from core import freshness
+
 from ..i18n import untranslated_language as untranslated_language_of
 from ..shell import shell
 
@@ -107,7 +108,7 @@ def fragment(parser, token):
 
     Renders the part once and reuses it: cached under its name, the values given, the
     language, the host, the deploy and the generations of the scopes of change it
-    shows (``on content``; all scopes unless named, see ``education/freshness.py``),
+    shows (``on content``; all scopes unless named, see ``core/freshness.py``),
     for ``FRAGMENT_CACHE_SECONDS`` at most (the bound on anything that changes with the
     clock alone, such as a booking deadline passing). Never around anything per
     visitor: forms that post (CSRF), cookies, the query string unless passed in. With

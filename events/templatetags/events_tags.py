@@ -6,7 +6,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from education import freshness
+from core import freshness
 from education.geography import site_for_request
 
 from .. import selectors

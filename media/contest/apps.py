@@ -9,8 +9,8 @@ class ContestConfig(AppConfig):
     verbose_name = _("Children's contest")
 
     def ready(self):
+        from core import freshness
         from core.personal_data import register
-        from education import freshness
 
         from .groups import ensure_groups
         from .messages import register_renderers

@@ -18,7 +18,7 @@ class ReachConfig(AppConfig):
         from .signals import connect
 
         connect()
-        from education import freshness
+        from core import freshness
 
         # Where a code leads is cached under the reach scope (views.scan_target).
         freshness.track(("reach",), "reach.Material")

@@ -470,7 +470,7 @@ def headline_figures(campaign):
     from django.core.cache import cache
     from django.utils.translation import get_language
 
-    from education import freshness
+    from core import freshness
 
     (generation,) = freshness.generation(("reach",))
     key = f"reach:headline:{campaign.pk}:{generation}:{get_language()}"

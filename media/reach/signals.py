@@ -5,7 +5,7 @@ runs; a burst of changes therefore queues one task, not one per change. The
 "reach: derive tallies" schedule catches anything a signal cannot see.
 
 Cached figures and the pages that show them follow the ``reach`` scope of the one
-freshness mechanism (``education/freshness.py``), once per transaction however many rows
+freshness mechanism (``core/freshness.py``), once per transaction however many rows
 it writes: approvals are tracked there; tallies are not, since only approved figures are
 public and the write path (``services.write``) bumps when one of those changes.
 """
@@ -13,7 +13,7 @@ public and the write path (``services.write``) bumps when one of those changes.
 from django.core.cache import cache
 from django.db import transaction
 
-from education import freshness
+from core import freshness
 
 PENDING_SECONDS = 300
 

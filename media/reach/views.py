@@ -18,7 +18,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from education import freshness
+from core import freshness
 from education.geography import site_for_request
 
 from . import selectors
@@ -89,7 +89,7 @@ def _load_target(code):
 def scan_target(request, code):
     """Where ``code`` leads, or None for a code that leads nowhere (unknown, malformed,
     retired, its pages unpublished). Kept in the shared cache under the generations of
-    ``TARGET_SCOPES`` (``education/freshness.py``), read in the same round trip as them;
+    ``TARGET_SCOPES`` (``core/freshness.py``), read in the same round trip as them;
     the generations are read before the database, so a change committed meanwhile makes
     the entry stale at once."""
     code = code.lower()

@@ -97,7 +97,7 @@ def test_a_parked_task_waits_while_the_broker_is_still_down(monkeypatch):
 
 
 def test_a_failed_generation_bump_does_not_fail_the_booking(client, settings, monkeypatch):
-    from education import freshness
+    from core import freshness
 
     def down(*args, **kwargs):
         raise RedisConnectionError("cache down")
@@ -192,7 +192,7 @@ def test_with_the_cache_down_public_pages_render_and_bookings_book(
 
 
 def test_while_the_cache_is_down_nothing_is_reused(settings):
-    from education import freshness
+    from core import freshness
 
     settings.CACHES = {**settings.CACHES, "default": BROKEN_CACHES["raising"](None)}
     # Each reading is unique: a copy stored by one request is never found by another.

@@ -159,7 +159,7 @@ def test_new_approved_figures_show_on_the_cached_home_page(
 
 
 def test_a_new_deploy_never_serves_pages_naming_the_old_static_files(client, home, monkeypatch):
-    from education import freshness
+    from core import freshness
 
     assert client.get("/")["X-Page-Cache"] == "miss"
     assert client.get("/")["X-Page-Cache"] == "hit"

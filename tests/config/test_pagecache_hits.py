@@ -101,7 +101,7 @@ def test_a_change_in_another_process_shows_within_the_recheck_bound(
 ):
     from django.core.cache import cache
 
-    from education import freshness
+    from core import freshness
 
     client.get("/")
     assert client.get("/")["X-Page-Cache"] == "hit"

@@ -159,7 +159,7 @@ def public_total(**filters):
 def test_revoking_an_approval_unpublishes_and_unlocks_with_an_audit_record(
     approver, django_capture_on_commit_callbacks
 ):
-    from education import freshness
+    from core import freshness
 
     plays = metric()
     args = {"metric": plays, "channel": channel(plays), "place": place()}

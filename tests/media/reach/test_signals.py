@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from education import freshness
+from core import freshness
 from media.reach import selectors, services
 from media.reach.models import ApprovedPeriod
 

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.test import TestCase
 
-from education import freshness
+from core import freshness
 from media.reach import selectors, services
 from media.reach.models import Metric, RunningChange, RunningValue, Tally, TallyTotal
 from media.reach.services.totals import rebuild_totals

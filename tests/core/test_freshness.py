@@ -6,8 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from education.models import ExperienceCenterIndexPage, SafetyGuideIndexPage, SafetyGuidePage
-
-from .factories import add_page, district
+from tests.education.factories import add_page, district
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +124,7 @@ def test_the_404_page_offers_each_languages_home(client, home):
 def test_a_change_starts_a_new_generation_again_when_it_commits(
     django_capture_on_commit_callbacks,
 ):
-    from education import freshness
+    from core import freshness
 
     before = freshness.generation()
     with django_capture_on_commit_callbacks(execute=True):
@@ -138,7 +137,7 @@ def test_a_change_starts_a_new_generation_again_when_it_commits(
 def test_a_lost_generation_restarts_above_every_earlier_one():
     from django.core.cache import cache
 
-    from education import freshness
+    from core import freshness
 
     for _ in range(3):
         freshness.bump("content")
@@ -153,7 +152,7 @@ def test_a_lost_generation_restarts_above_every_earlier_one():
 def test_a_change_in_another_process_is_seen_at_the_next_read():
     from django.core.cache import cache
 
-    from education import freshness
+    from core import freshness
 
     (before,) = freshness.generation(("bookings",))
     assert freshness.generation(("bookings",)) == (before,)  # read from this process's copy
@@ -201,7 +200,7 @@ def test_a_fragment_names_only_known_scopes():
 
 
 def _commit_bumps():
-    from education import freshness
+    from core import freshness
 
     return [
         hook for _, hook, _ in connection.run_on_commit if isinstance(hook, freshness._CommitBump)
@@ -211,7 +210,7 @@ def _commit_bumps():
 def test_many_changes_in_one_transaction_bump_once_now_and_once_at_commit(monkeypatch):
     from django.db import transaction
 
-    from education import freshness
+    from core import freshness
 
     bumped = []
     monkeypatch.setattr(freshness, "_next_generation", bumped.append)
@@ -230,7 +229,7 @@ def test_many_changes_in_one_transaction_bump_once_now_and_once_at_commit(monkey
 def test_a_rolled_back_savepoint_takes_its_bump_with_it(django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    from education import freshness
+    from core import freshness
 
     with django_capture_on_commit_callbacks() as callbacks:
         try:
@@ -245,7 +244,7 @@ def test_a_rolled_back_savepoint_takes_its_bump_with_it(django_capture_on_commit
 
 
 def test_each_model_changes_only_the_scopes_its_app_declares():
-    from education import freshness
+    from core import freshness
     from tests.events.factories import BookingFactory, SessionFactory
 
     session = SessionFactory(capacity=60)
@@ -261,7 +260,7 @@ def test_each_model_changes_only_the_scopes_its_app_declares():
 
 
 def test_a_page_type_names_only_known_scopes(rf):
-    from education import freshness
+    from core import freshness
 
     with pytest.raises(ValueError):
         freshness.shows(rf.get("/"), ("content", "places"))
@@ -272,7 +271,7 @@ def test_a_page_type_names_only_known_scopes(rf):
 def test_indexing_leaves_routes_and_the_shell_cached_and_refreshes_search(client, guide):
     from wagtail.search.backends import get_search_backend
 
-    from education import freshness
+    from core import freshness
 
     client.get(guide.url)
     client.get("/search/", {"q": "充电"})
@@ -285,7 +284,7 @@ def test_indexing_leaves_routes_and_the_shell_cached_and_refreshes_search(client
 
 
 def test_a_change_made_here_is_seen_here_at_once(rf, settings):
-    from education import freshness
+    from core import freshness
 
     settings.PAGE_CACHE_RECHECK_SECONDS = 60
     freshness.generation()  # the first read after the flush starts the counters
@@ -303,7 +302,7 @@ def test_a_change_made_here_is_seen_here_at_once(rf, settings):
 def test_a_read_overlapping_a_change_made_here_is_not_recent(rf, settings, monkeypatch):
     from django.core.cache import cache
 
-    from education import freshness
+    from core import freshness
 
     settings.PAGE_CACHE_RECHECK_SECONDS = 60
     freshness.generation()
@@ -323,7 +322,7 @@ def test_a_read_overlapping_a_change_made_here_is_not_recent(rf, settings, monke
 
 
 def test_generations_read_here_are_reused_only_within_the_bound(rf, settings, monkeypatch):
-    from education import freshness
+    from core import freshness
 
     settings.PAGE_CACHE_RECHECK_SECONDS = 1
     freshness.generation()

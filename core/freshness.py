@@ -220,7 +220,7 @@ def _pending(scope):
     """This transaction's bump at commit of ``scope``, if one is queued."""
     # Django keeps the current transaction's hooks in ``run_on_commit`` as
     # (savepoint ids, callable, robust) and drops those of rolled-back savepoints;
-    # tests/education/test_freshness.py pins that shape.
+    # tests/core/test_freshness.py pins that shape.
     if not connection.in_atomic_block:
         return None
     for _, hook, _ in connection.run_on_commit:
