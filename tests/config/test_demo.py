@@ -47,3 +47,23 @@ def test_demo_makes_a_local_admin(django_user_model):
     call_command("demo", stdout=io.StringIO())
     admin = django_user_model.objects.get(username="admin")
     assert admin.is_superuser
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        {"SMS_BACKEND": "gateway.AliyunSMSBackend"},
+        {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"},
+    ],
+)
+def test_the_demo_refuses_to_load_where_its_messages_would_be_delivered(settings, backend):
+    """Its bookings and entries text example numbers: never through a real gateway."""
+    from django.core.management.base import CommandError
+
+    from events.models import Booking
+
+    for name, value in backend.items():
+        setattr(settings, name, value)
+    with pytest.raises(CommandError, match="--send-messages"):
+        call_command("demo", "--no-admin", stdout=io.StringIO())
+    assert not Booking.objects.exists()
