@@ -174,14 +174,14 @@ def test_a_resident_searches_reads_a_guide_and_prints_a_self_check(phone, live_s
 def centers(site_home):
     """An index of experience rooms: two open in different districts, one being built."""
     from education.models import ExperienceCenterIndexPage, ExperienceCenterPage
-    from tests.education.factories import add_page
+    from tests.education.factories import add_page, district
 
     with in_process_tasks():
         index = add_page(site_home, ExperienceCenterIndexPage, title="微型消防体验室", slug="rooms")
-        for slug, title, status, district in (
-            ("hongxing", "红星美凯龙微型消防体验室", "open", "chengdong"),
-            ("chengdong", "城东社区消防体验点（建设中）", "building", "chengdong"),
-            ("yangshi", "杨市社区消防体验点", "open", "yuecheng"),
+        for slug, title, status, town in (
+            ("hongxing", "红星美凯龙微型消防体验室", "open", "城东街道"),
+            ("chengdong", "城东社区消防体验点（建设中）", "building", "城东街道"),
+            ("yangshi", "杨市社区消防体验点", "open", "月城镇"),
         ):
             add_page(
                 index,
@@ -189,7 +189,7 @@ def centers(site_home):
                 title=title,
                 slug=slug,
                 status=status,
-                district=district,
+                district=district(town),
                 host=title,
                 address="江阴市人民东路1号",
             )
@@ -212,7 +212,7 @@ def test_experience_centers_are_filtered_and_opened_by_keyboard(desktop, live_se
     _choose(page, "城东街道")
     _tab_to(page, "form.filters button[type=submit]", limit=1)
     _follow(page)
-    assert "?status=open&district=chengdong" in page.url
+    assert f"?status=open&district={room.district_id}" in page.url
     assert page.locator(".centers .center h3").all_inner_texts() == [room.title]
 
     _tab_to(page, f'.centers a[href="{room.url}"]')
