@@ -2,8 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -162,30 +161,12 @@ class ReadOnlyRedirect(generic.EditView):
         return redirect(self.index_url_name)
 
 
-class LabelledExportIndexView(FormulaSafeIndexView):
-    """Exports say what a value means in the reader's language: choices by their label
-    ("至少", not ``at_least``) and yes/no for booleans, still formula-safe."""
-
-    def to_row_dict(self, item):
-        row = super().to_row_dict(item)
-        for name in row:
-            try:
-                field = self.model._meta.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            if field.choices:
-                row[name] = item._get_FIELD_display(field)
-            elif isinstance(field, models.BooleanField):
-                row[name] = _("yes") if row[name] else _("no")
-        return row
-
-
 class TallyViewSet(ModelViewSet):
     name = "reach_tallies"
     model = Tally
     icon = "table"
     form_class = TallyForm
-    index_view_class = LabelledExportIndexView
+    index_view_class = FormulaSafeIndexView
     edit_view_class = TallyEditView
     delete_view_class = TallyDeleteView
     add_view_class = RedirectToEntry
@@ -382,7 +363,7 @@ class TallyRevisionViewSet(ModelViewSet):
         "user",
     ]
     export_filename = "reach-audit-trail"
-    index_view_class = LabelledExportIndexView
+    index_view_class = FormulaSafeIndexView
     form_fields = ["reason"]
     add_view_class = ReadOnlyRedirect
     edit_view_class = ReadOnlyRedirect

@@ -306,6 +306,13 @@ def test_tally_listing_export_writes_labels_in_the_readers_language(admin_client
     trail = b"".join(revisions.streaming_content).decode("utf-8")
     assert ",修改," in trail and ",update," not in trail and ",新建," in trail
 
+    # A figure not yet approved says so ("否"): the listing once turned the label "No"
+    # into "yes" by reading it as a boolean a second time.
+    Tally.objects.filter(metric_id=leaflets.metric_id).update(approved=False)
+    response = admin_client.get(f"/admin/reach_tallies/?export=csv&metric={leaflets.metric_id}")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    assert rows and {row["已审核"] for row in rows} == {"否"}
+
 
 def test_dashboard_filters_offer_the_empty_choice_in_chinese(client, clerk, campaign):
     import re
