@@ -13,7 +13,6 @@ The rules every total here obeys:
   rows of different period kinds counts each day once.
 """
 
-import datetime
 from collections import defaultdict
 
 from django.db.models import Max, Min, Sum
@@ -22,10 +21,10 @@ from django.utils.translation import gettext as _
 
 from education import geography
 
+from .buckets import BUCKETS, bucket_of, next_bucket
 from .models import CampaignPage, Metric, Place, RunningChange, RunningValue, Tally, TallyTotal
 
 QUALIFIER_ORDER = [q.value for q in Tally.Qualifier]  # approximate < at_least < exact
-BUCKETS = ("day", "week", "month")
 
 
 def format_count(count, qualifier=Tally.Qualifier.EXACT):
@@ -349,22 +348,6 @@ def breakdown(qs, by, *, metrics=None, rows=None):
     ]
 
 
-def _bucket_of(day, bucket):
-    if bucket == "week":
-        return day - datetime.timedelta(days=day.weekday())
-    if bucket == "month":
-        return day.replace(day=1)
-    return day
-
-
-def _next_bucket(start, bucket):
-    if bucket == "week":
-        return start + datetime.timedelta(days=7)
-    if bucket == "month":
-        return (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return start + datetime.timedelta(days=1)
-
-
 def time_series(qs, bucket="week", *, metrics=None):
     """Per metric, [(bucket start, total)]: flows summed per bucket; running totals
     carried forward (each channel × place's latest value up to the bucket's end) into
@@ -385,7 +368,7 @@ def time_series(qs, bucket="week", *, metrics=None):
     last_day = None  # the latest period start of any tally: flows' and running totals'
     for row in days:
         last_day = max(last_day or row["period_start"], row["period_start"])
-        start = _bucket_of(row["period_start"], bucket)
+        start = bucket_of(row["period_start"], bucket)
         series[row["metric"]][start] = series[row["metric"]].get(start, 0) + row["total"]
 
     totals, kept = defaultdict(int), getattr(qs, "running", None)
@@ -400,17 +383,17 @@ def time_series(qs, bucket="week", *, metrics=None):
         )
     for metric_id, day, change in changes:
         totals[metric_id] += change
-        series[metric_id][_bucket_of(day, bucket)] = totals[metric_id]
+        series[metric_id][bucket_of(day, bucket)] = totals[metric_id]
         last_day = max(last_day or day, day)
 
     if totals:
-        last = _bucket_of(last_day, bucket)
+        last = bucket_of(last_day, bucket)
         for metric_id in totals:
             points = series[metric_id]
             moment, value = min(points), None
             while moment <= last:
                 value = points.setdefault(moment, value)
-                moment = _next_bucket(moment, bucket)
+                moment = next_bucket(moment, bucket)
 
     return [
         {"metric": metrics[pk], "points": sorted(series[pk].items())}

@@ -4,6 +4,7 @@ import pytest
 from django.utils import translation
 
 from media.reach import selectors, services
+from media.reach.buckets import bucket_of
 from media.reach.models import Metric, Tally
 
 from .factories import channel, metric, place
@@ -111,7 +112,7 @@ def test_running_total_is_carried_into_later_buckets_without_rows(bucket):
     assert set(values) == {300, 579}
     assert values[0] == 300 and values[-1] == 579 and values == sorted(values)
     # One point per bucket from the first count to the end of the range, never a gap.
-    buckets = {selectors._bucket_of(DAY + datetime.timedelta(days=d), bucket) for d in range(101)}
+    buckets = {bucket_of(DAY + datetime.timedelta(days=d), bucket) for d in range(101)}
     assert [start for start, _value in points] == sorted(buckets)
     # Flows are not invented: only buckets with rows.
     assert len(series["screen-plays"]) == 1
