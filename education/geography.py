@@ -25,6 +25,8 @@ from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
+from core import freshness
+
 from .models import Place, SiteSettings
 
 
@@ -33,10 +35,31 @@ def default_site():
     return Site.objects.filter(is_default_site=True).first() or Site.objects.order_by("pk").first()
 
 
+#: (host, port) -> (content generation, site): the sites this process has matched.
+_sites_by_host = {}
+
+
 def site_for_request(request):
-    """The request's site, else the default site."""
-    site = Site.find_for_request(request) if request is not None else None
-    return site or default_site()
+    """The request's site, else the default site.
+
+    Wagtail looks the host up in the database for every request it did not route itself
+    (a booking POST, the booking list); a fifth of a booking's CPU. Sites change only
+    with the ``content`` generation, so each process keeps the answer for a host under
+    that generation (``core/freshness.py``): a site saved anywhere is matched afresh by
+    the next request, and while the shared cache is down nothing is reused.
+    """
+    if request is None:
+        return default_site()
+    key = (request.get_host(), request.get_port())
+    generation = freshness.generation_for(request, ("content",))
+    known = _sites_by_host.get(key)
+    if known is not None and known[0] == generation:
+        return known[1]
+    site = Site.find_for_request(request) or default_site()
+    if len(_sites_by_host) > 64:  # hosts are few (ALLOWED_HOSTS); never let it grow
+        _sites_by_host.clear()
+    _sites_by_host[key] = (generation, site)
+    return site
 
 
 def page_filter(site, prefix=""):

@@ -228,3 +228,29 @@ def test_settings_name_each_sites_city(two_sites):
     assert services.city(site).name == "宜兴市"
     assert services.city().name == "江阴市"
     assert site_of_page(two_sites["second"]["campaign"]) == site
+
+
+def test_each_host_is_matched_once_per_content_generation(client, two_sites):
+    """A booking POST or the booking list asks for the request's site: each process
+    keeps the answer per host while the content generation stands, so the second
+    request of a host asks the database nothing about sites, and a site saved later is
+    matched afresh at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def site_queries(host):
+        with CaptureQueriesContext(connection) as queries:
+            _get(client, "/booking/", host)
+        return [q["sql"] for q in queries if "wagtailcore_site" in q["sql"]]
+
+    assert site_queries(SECOND_HOST), "the first request of a host matches it"
+    assert site_queries(SECOND_HOST) == []
+    _only(_get(client, "/booking/", SECOND_HOST), "乙站", "甲站", "site 2, matched once")
+    _only(_get(client, "/booking/"), "甲站", "乙站", "site 1 beside it")
+    # The second department moves to another host: the old one now falls to the default
+    # site (the first department), at once.
+    site = two_sites["site"]
+    site.hostname = "other.example.cn"
+    site.save()
+    _only(_get(client, "/booking/", SECOND_HOST), "甲站", "乙站", "the old host after the move")
+    _only(_get(client, "/booking/", "other.example.cn"), "乙站", "甲站", "the new host")
