@@ -24,10 +24,16 @@ def sync_translation_aliases():
     ensure_locales()
     default = Locale.get_default()
     created = 0
+    pages = Page.objects.filter(locale=default, depth__gt=1).order_by("path")
     for locale in Locale.objects.exclude(pk=default.pk):
-        for page in Page.objects.filter(locale=default, depth__gt=1).order_by("path"):
-            if not page.has_translation(locale):
+        # What ``page.has_translation(locale)`` asks page by page, in one query.
+        translated = set(
+            Page.objects.filter(locale=locale).values_list("translation_key", flat=True)
+        )
+        for page in pages:  # parents first: ``copy_parents`` finds theirs made already
+            if page.translation_key not in translated:
                 page.copy_for_translation(locale, copy_parents=True, alias=True)
+                translated.add(page.translation_key)
                 created += 1
     return created
 
