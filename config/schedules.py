@@ -40,6 +40,7 @@ SCHEDULES = [
     Periodic("reach: weekly summary", "media.reach.tasks.weekly_summary_job", WEEKLY),
     Periodic("platform: message outbox", "core.outbox.tasks.sweep_outbox", MINUTES, 1),
     Periodic("platform: parked tasks", "config.tasks.hand_over_parked", MINUTES, 1),
+    Periodic("platform: task results", "config.tasks.prune_task_results", MINUTES, 10),
     Periodic("platform: backup", "config.backups.scheduled_backup", DAILY),
 ]
 

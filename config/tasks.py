@@ -156,3 +156,26 @@ def run_task(module_path, args, kwargs, request_id=""):
         return task.call(*args, **kwargs)
     finally:
         request_id_var.reset(token)
+
+
+def prune_task_results(keep=None):
+    """Keep the newest ``TASK_RESULTS_KEPT`` successful runs django-q2 recorded; delete
+    the older ones in one statement. Failures are kept for staff to read and retry.
+
+    django-q2 can prune by itself (``save_limit``), but it does so as each task is
+    saved, by reading every kept success with its pickled arguments and result: about
+    80 ms of the worker's CPU per task once a thousand are kept, so a booking's message
+    cost the worker more than the booking cost the web. ``save_limit`` is 0 (saving
+    is one INSERT) and the "platform: task results" schedule prunes here instead.
+    Returns how many were deleted.
+    """
+    from django.conf import settings
+    from django_q.models import Success
+
+    keep = settings.TASK_RESULTS_KEPT if keep is None else keep
+    newest_first = Success.objects.order_by("-stopped").values_list("stopped", flat=True)
+    first_dropped = newest_first[keep : keep + 1].first()
+    if first_dropped is None:
+        return 0  # no more than ``keep`` recorded
+    deleted, _ = Success.objects.filter(stopped__lte=first_dropped).delete()
+    return deleted

@@ -232,7 +232,10 @@ Q_CLUSTER = {
     "retry": 360,
     "max_attempts": 3,
     "queue_limit": 50,
-    "save_limit": 1000,
+    # Successful runs are saved with one INSERT and pruned by a schedule
+    # (config.tasks.prune_task_results keeps TASK_RESULTS_KEPT): django-q2's own pruning
+    # reads every kept success on each save.
+    "save_limit": 0,
     "catch_up": False,
     "label": "django-q2",
 }
@@ -246,6 +249,8 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 0.5
+
+TASK_RESULTS_KEPT = int(os.environ.get("TASK_RESULTS_KEPT", "1000"))
 
 # Django's tasks API (and Wagtail's own background work) goes to django-q2.
 TASKS = {"default": {"BACKEND": "config.tasks.DjangoQBackend"}}

@@ -1,10 +1,16 @@
 """Django's tasks API (ours and Wagtail's) reaches django-q2, after the commit only."""
 
+from datetime import timedelta
+from uuid import uuid4
+
 import pytest
 from django.contrib.auth.models import Group
-from django.db import transaction
-from django_q.models import Success
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_q.models import Failure, Success
 
+from config.schedules import SCHEDULES
 from tests.config.sample_tasks import make_group
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +84,63 @@ def test_tasks_share_one_broker_per_queue(monkeypatch):
         tasks._broker.cache_clear()
     assert len(made) == 1
     assert len(used) == 3 and used[0] is used[1] is used[2]
+
+
+def _run(name, stopped, success=True):
+    from django_q.models import Task
+
+    return Task.objects.create(
+        id=uuid4().hex,
+        name=name,
+        func="config.tasks.run_task",
+        started=stopped - timedelta(seconds=1),
+        stopped=stopped,
+        success=success,
+        result="done" if success else "Traceback …",
+    )
+
+
+def test_old_successes_are_pruned_by_the_schedule_and_failures_kept():
+    from config.tasks import prune_task_results
+
+    now = timezone.now()
+    for minute in range(30):
+        _run(f"send-{minute}", now - timedelta(minutes=minute))
+    failure = _run("send-failed", now - timedelta(days=3), success=False)
+    assert prune_task_results(keep=10) == 20
+    kept = set(Success.objects.values_list("name", flat=True))
+    assert kept == {f"send-{minute}" for minute in range(10)}, "the ten newest are kept"
+    assert Failure.objects.filter(pk=failure.pk).exists()
+    assert prune_task_results(keep=10) == 0
+    assert "platform: task results" in {periodic.name for periodic in SCHEDULES}
+
+
+def test_saving_a_result_reads_none_of_the_kept_ones():
+    """django-q2 saves each run in the worker. Left to prune by itself (``save_limit`` >
+    0), it reads every kept success, pickled arguments and all, on each save, under a
+    row lock; here a save looks up its own row only and inserts it."""
+    from django_q.brokers import get_broker
+    from django_q.monitor import save_task
+
+    now = timezone.now()
+    for minute in range(300):
+        _run(f"old-{minute}", now - timedelta(minutes=minute))
+    package = {
+        "id": uuid4().hex,
+        "name": "after-300",
+        "func": "config.tasks.run_task",
+        "args": (),
+        "kwargs": {},
+        "started": now,
+        "stopped": now,
+        "result": None,
+        "success": True,
+        "group": None,
+        "ack_id": None,
+    }
+    with CaptureQueriesContext(connection) as queries:
+        save_task(package, get_broker())
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+    assert reads and all('"django_q_task"."id" =' in sql for sql in reads), reads
+    assert not any("FOR UPDATE" in q["sql"] for q in queries)
+    assert Success.objects.filter(name="after-300").exists()
