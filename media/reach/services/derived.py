@@ -119,11 +119,17 @@ def _labels(source):
 
 
 class _Sites:
-    """Each row's site (from its page), and that site's places and campaigns, looked up
-    once per site."""
+    """Each row's site (from its page), and that site's places, campaigns and channels,
+    looked up once per derivation rather than once per row."""
 
     def __init__(self):
-        self.by_page, self.places, self.campaigns = {}, {}, {}
+        self.by_page, self.places, self.campaigns, self.channels = {}, {}, {}, {}
+
+    def channel(self, metric, code, label):
+        key = (metric.pk, code)
+        if key not in self.channels:
+            self.channels[key] = labelled_channel(metric, code, label)
+        return self.channels[key]
 
     def of_page(self, page_id):
         from wagtail.models import Page
@@ -172,12 +178,12 @@ def _derived_keys(source, rows):
             site = sites.of_page(row.get("page_id", row.get("contest_id")))
             if source == "attendance":
                 kind = str(row["kind"])
-                channel = labelled_channel(metric, kind, labels.get(kind))
+                channel = sites.channel(metric, kind, labels.get(kind))
                 place = sites.place(site, str(row["place"] or ""))
             else:
                 category = str(row["category"])
-                channel = labelled_channel(metric, category, labels.get(category))
-                place = city(site)
+                channel = sites.channel(metric, category, labels.get(category))
+                place = sites.place(site, "")
             day = row["day"]
             counts[(metric, channel, place, sites.campaign_on(site, day), day)] += value
     return counts
