@@ -1,4 +1,13 @@
-"""Geometry for server-rendered SVG bar charts (the data table beside them is the source)."""
+"""Geometry for server-rendered SVG bar charts (the data table beside them is the source).
+
+A chart's points are ``(date, value)``, oldest first. Its bars and its table rows are
+written here rather than by a template loop: a campaign page has hundreds of them, and
+six template variables per bar (each localized and escaped in turn) cost more than the
+rest of the page. The markup is the same as the loop wrote.
+"""
+
+from django.utils.formats import localize
+from django.utils.html import format_html_join
 
 WIDTH, HEIGHT, TOP, BOTTOM, LEFT = 640, 240, 30, 28, 8
 
@@ -44,3 +53,30 @@ def bar_chart(points, *, bucket="week", width=WIDTH, height=HEIGHT):
         "last": points[-1][0],
         "last_x": width - LEFT,
     }
+
+
+def bars_markup(chart):
+    """The chart's bars as SVG ``<rect>``s, each titled with its day and value.
+
+    The coordinates are plain numbers (an SVG attribute is no place for a localized
+    one); the value is localized as ``{{ value }}`` would be; the day as ``|date:"Y-m-d"``
+    writes a date.
+    """
+    return format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="{}" height="{}" class="reach-chart__bar">'
+        "<title>{}: {}</title></rect>",
+        (
+            (bar["x"], bar["y"], bar["w"], bar["h"], bar["day"].isoformat(), localize(bar["value"]))
+            for bar in chart["bars"]
+        ),
+    )
+
+
+def table_rows(points):
+    """The chart's figures as table rows: the day and its value (as ``bars_markup``)."""
+    return format_html_join(
+        "",
+        '<tr><th scope="row">{}</th><td>{}</td></tr>',
+        ((day.isoformat(), localize(value)) for day, value in points),
+    )

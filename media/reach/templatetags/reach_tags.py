@@ -1,13 +1,16 @@
-"""{% reach_figures %}: the home page's "by the numbers" block (approved figures only)."""
+"""{% reach_figures %}: the home page's "by the numbers" block (approved figures only);
+``chart_bars`` and ``chart_rows``: a chart's bars and table rows (``charts.py``)."""
 
 from django import template
 
 from education.geography import site_for_request
 from education.i18n import translation_in
 from education.shell import shell
-from media.reach import selectors
+from media.reach import charts, selectors
 
 register = template.Library()
+register.filter("chart_bars", charts.bars_markup)
+register.filter("chart_rows", charts.table_rows)
 
 
 @register.inclusion_tag("reach/tags/reach_figures.html", takes_context=True)
