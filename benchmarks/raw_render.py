@@ -15,11 +15,13 @@ same database), its processes alternate with this checkout's, so both are measur
 the same sitting under the same load. Medians over every render are reported.
 
 ``--html DIR`` writes each page's HTML (CSRF tokens and nonces blanked) to DIR instead,
-to compare two checkouts' pages with ``diff -r``; ``--profile PAGE`` prints a cProfile.
+to compare two checkouts' pages with ``diff -r``; ``--profile PAGE`` prints a cProfile;
+``--cold reach`` renders each time after a change of those scopes (what data is kept
+under their generation must be read again); ``--sql`` lists each page's queries.
 
     .venv/bin/python benchmarks/raw_render.py [--rounds 4] [--requests 20]
         [--fragment-cache 0] [--only home,guide] [--compare DIR] [--skip-setup]
-        [--html DIR] [--profile PAGE]
+        [--html DIR] [--profile PAGE] [--cold SCOPES] [--sql]
 
 On PostgreSQL and Redis: set DATABASE_URL and REDIS_URL.
 """
@@ -96,17 +98,31 @@ def inner(args):
         if args.profile:
             profile(client, path)
             return
+        cold = make_cold(args.cold)
+        cold()
         queries = count_queries(connection, client, path, args.inner)
         if args.sql:
             for sql, where in queries:
                 print(f"{name}: {where}\n    {sql[:300]}", file=sys.stderr)
         times = []
         for _ in range(args.requests):
+            cold()
             started = time.process_time()
             client.get(path)
             times.append((time.process_time() - started) * 1000)
         results[name] = {"queries": len(queries), "cpu_ms": times}
     print(json.dumps(results))
+
+
+def make_cold(scopes):
+    """What to do before each measured render: with ``--cold SCOPES``, start a new
+    generation of them (``core/freshness.py``), so that no data kept under them (a
+    campaign's figures, say) is found: the first render after such a change."""
+    if not scopes:
+        return lambda: None
+    from core import freshness
+
+    return lambda: freshness.bump(*scopes)
 
 
 def count_queries(connection, client, path, root):
@@ -156,6 +172,8 @@ def run_inner(root, args, env):
             command += [f"--{flag}", getattr(args, flag)]
     if args.sql:
         command.append("--sql")
+    if args.cold:
+        command += ["--cold", ",".join(args.cold)]
     output = None if args.profile else subprocess.PIPE
     done = subprocess.run(command, cwd=root, env=env, check=True, stdout=output)
     return json.loads(done.stdout) if done.stdout else {}
@@ -193,6 +211,13 @@ def main():
     parser.add_argument("--html", metavar="DIR", help="save each page's HTML, do not measure")
     parser.add_argument("--profile", metavar="PAGE", help="print a cProfile of one page")
     parser.add_argument("--sql", action="store_true", help="print each page's queries")
+    parser.add_argument(
+        "--cold",
+        type=lambda text: text.split(","),
+        default=[],
+        metavar="SCOPES",
+        help="new generations of these scopes before each render (e.g. reach)",
+    )
     args = parser.parse_args()
     if args.inner:
         inner(args)

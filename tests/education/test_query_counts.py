@@ -26,7 +26,8 @@ pytestmark = pytest.mark.django_db
 #: (url, queries on a raw render once the route and the shell are known)
 RAW_RENDERS = {
     "guide": ("/safety-guides/e-bike-charging/", 8),
-    "campaign": ("/campaigns/100-day-campaign/", 11),
+    # Its figures are kept as data under the reach generation (11 queries after a change).
+    "campaign": ("/campaigns/100-day-campaign/", 2),
     "search": ("/search/?q=" + quote("电动车"), 3),
     "home": ("/", 11),
     "home in English": ("/en/", 15),
