@@ -96,7 +96,7 @@ def with_listing_text(cards):
     """Give each card read by ``as_cards`` the ``listing_text`` its page type has
     (``ContentPage``'s); the others have none, as their specific pages."""
     for page in cards:
-        if issubclass(page.specific_class, ContentPage):
+        if issubclass(page.specific_class or Page, ContentPage):  # None: a removed type
             page.listing_text = ContentPage.listing_text.fget(page)
     return cards
 
