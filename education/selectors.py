@@ -6,6 +6,8 @@ from django.db.models.functions import Coalesce
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page, get_page_models
 
+from core import freshness
+
 from .i18n import translation_in
 from .models import (
     ExperienceCenterPage,
@@ -28,12 +30,14 @@ def _image_related(queryset):
     return queryset.select_related("share_image").prefetch_related("share_image__renditions")
 
 
-def home_sections(home, locale=None):
+def home_sections(home, locale=None, request=None):
     """Featured page, latest guides and news, and the sections menu, for the home page.
 
     Every value is lazy: nothing is queried unless the template reads it, so a cached
     fragment of the home page costs no queries. ``locale`` is the active language's
-    (the shell's), for the featured page.
+    (the shell's), for the featured page. The featured page and the sections are cards
+    that change only with content: they are kept as data under the content generation
+    (``freshness.kept``; its generation read once per ``request`` when given).
     """
 
     def featured():
@@ -50,6 +54,13 @@ def home_sections(home, locale=None):
     def sections():
         return text_cards(home.get_children().live().in_menu())
 
+    def kept(name, compute):
+        language = locale.language_code if locale else ""
+        return lambda: freshness.kept(
+            request, f"home:{name}:{home.pk}:{language}", ("content",), compute
+        )
+
+    featured, sections = kept("featured", featured), kept("sections", sections)
     guides = _image_related(
         SafetyGuidePage.objects.live()
         .descendant_of(home)

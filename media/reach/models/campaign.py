@@ -1,6 +1,5 @@
 """Campaigns as Wagtail pages, with targets per metric and live public progress."""
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
@@ -101,23 +100,22 @@ class CampaignPage(Page):
     def public_report(self, request):
         """The approved figures this page shows, with their charts' geometry.
 
-        Kept in the shared cache as data (never HTML) under the generations of what it
-        is made of, the campaign's targets (content) and its figures (reach), as the
-        shell is (``core/freshness.py``): adding up the figures cost a third of the
-        page's render, and they change only when a figure is approved or corrected.
+        Kept as data (``freshness.kept``) under the generations of what it is made
+        of, the campaign's targets (content) and its figures (reach): adding up the
+        figures cost a third of the page's render, and they change only when a figure
+        is approved or corrected.
         """
         from media.reach import selectors
         from media.reach.charts import bar_chart
 
-        generations = freshness.token(request, ("content", "reach"))
-        key = f"reach:campaign-report:{self.pk}:{generations}:{get_language()}"
-        report = cache.get(key)
-        if report is None:
+        def added_up():
             report = selectors.campaign_report(self.source_campaign, public=True)
             for item in report["series"]:
                 item["chart"] = bar_chart(item["points"])
-            cache.set(key, report, freshness.data_seconds())
-        return report
+            return report
+
+        name = f"reach:campaign-report:{self.pk}:{get_language()}"
+        return freshness.kept(request, name, ("content", "reach"), added_up)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
