@@ -19,7 +19,8 @@ Each app says in its own ``ready()`` which of its models change which scope
 (``track()``). A cached thing is keyed by the scopes it shows (all of them unless it says
 otherwise): a page by the scopes its page type declares (``freshness_scopes`` on the
 page model, ``shows()`` for a view), routes and the shell by ``content``, each
-``{% fragment %}`` by the scopes it names, and a *live part* (``live()``: the places-left
+``{% fragment %}`` and each piece of data ``kept()`` (a campaign's figures, the home
+page's cards) by the scopes it names, and a *live part* (``live()``: the places-left
 figure of a session) by its own, so that a cached page need not show the scope that
 changes most. ``release()`` names the static files of this deploy, so that nothing
 rendered by the last deploy (naming last deploy's hashed CSS) is served by this one.
@@ -149,6 +150,20 @@ def data_seconds():
     under the content generation whether or not fragments are cached (a minute when
     ``FRAGMENT_CACHE_SECONDS`` turns fragments off)."""
     return settings.FRAGMENT_CACHE_SECONDS or 60
+
+
+def kept(request, name, scopes, compute):
+    """Data (never HTML) kept in the shared cache under the generations of ``scopes``,
+    as the routes and the shell are: ``compute()``'s value (picklable; None too), computed
+    once per generation and ``name`` (which says everything else the value depends on:
+    the page, the language, the day), for ``data_seconds()`` at most. Without a
+    ``request`` the generations are read for this call alone."""
+    key = f"kept:{name}:{token(request, scopes)}"
+    found = cache.get(key)
+    if found is None:
+        found = (compute(),)  # in a tuple, so that a value of None is kept too
+        cache.set(key, found, data_seconds())
+    return found[0]
 
 
 def generation(scopes=SCOPES):

@@ -1,9 +1,12 @@
 """Reads for page contexts and the search page: one query per list, never one per row."""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Case, Count, Value, When
+from django.db.models import Case, CharField, Count, F, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page, get_page_models
+
+from core import freshness
 
 from .i18n import translation_in
 from .models import (
@@ -13,6 +16,7 @@ from .models import (
     NewsPage,
     SafetyGuidePage,
 )
+from .models.base import ContentPage
 
 STATUS_ORDER = [
     ExperienceCenterPage.Status.OPEN,
@@ -26,25 +30,37 @@ def _image_related(queryset):
     return queryset.select_related("share_image").prefetch_related("share_image__renditions")
 
 
-def home_sections(home, locale=None):
+def home_sections(home, locale=None, request=None):
     """Featured page, latest guides and news, and the sections menu, for the home page.
 
     Every value is lazy: nothing is queried unless the template reads it, so a cached
     fragment of the home page costs no queries. ``locale`` is the active language's
-    (the shell's), for the featured page.
+    (the shell's), for the featured page. The featured page and the sections are cards
+    that change only with content: they are kept as data under the content generation
+    (``freshness.kept``; its generation read once per ``request`` when given).
     """
 
     def featured():
-        page = home.featured_page
-        if page is None:
+        # A card (one query), not the specific page: the template shows what a card does.
+        found = text_cards(Page.objects.filter(pk=home.featured_page_id))
+        if not found:
             return None
+        page = found[0]
         translation = translation_in(page, locale)
-        page = (translation if translation.live else page).specific
+        if translation is not page and translation.live:
+            page = text_cards(Page.objects.filter(pk=translation.pk))[0]
         return page if page.live else None
 
     def sections():
-        return specific_in_one_query(home.get_children().live().in_menu())
+        return text_cards(home.get_children().live().in_menu())
 
+    def kept(name, compute):
+        language = locale.language_code if locale else ""
+        return lambda: freshness.kept(
+            request, f"home:{name}:{home.pk}:{language}", ("content",), compute
+        )
+
+    featured, sections = kept("featured", featured), kept("sections", sections)
     guides = _image_related(
         SafetyGuidePage.objects.live()
         .descendant_of(home)
@@ -59,30 +75,46 @@ def home_sections(home, locale=None):
     }
 
 
-def specific_in_one_query(pages):
-    """Pages of mixed types, each as its specific type, in one query.
+#: What a card without a picture reads of its page: the title, the link, its language,
+#: and whether it is live and its translations (the home page's featured page).
+CARD_FIELDS = (
+    *("title", "url_path", "path", "depth", "locale_id", "alias_of_id", "content_type_id"),
+    *("live", "translation_key"),
+)
 
-    Wagtail's ``.specific()`` reads each page type's table in a query of its own; here
-    every page type made directly from ``Page`` is joined to the one query instead (a
-    reverse one-to-one in ``select_related``). A page of a type made from another page
-    type falls back to ``page.specific``.
+
+def as_cards(pages):
+    """``pages`` (a queryset of pages of mixed types) reading only what a card without a
+    picture shows, with the summary of each page type that has one, in one query.
+
+    Reading each page as its specific type instead (every page type's table joined, all
+    of its columns, a model instance each, or a query per page type) cost more than the
+    rest of the home page. Here only the summary column of each page type is joined.
+    ``with_listing_text`` completes the cards once read.
     """
     links = [
         model._meta.parents[Page].related_query_name()
         for model in get_page_models()
-        if list(model._meta.parents) == [Page]
+        if issubclass(model, ContentPage) and list(model._meta.parents) == [Page]
     ]
-    found = []
-    for page in pages.select_related(*links):
-        specific_class = page.specific_class
-        for link in links:
-            child = getattr(page, link, None)
-            if child is not None and type(child) is specific_class:
-                found.append(child)
-                break
-        else:
-            found.append(page.specific)
-    return found
+    summaries = [F(f"{link}__summary") for link in links]
+    return pages.only(*CARD_FIELDS, "search_description").annotate(
+        summary=Coalesce(*summaries, Value(""), output_field=CharField())
+    )
+
+
+def with_listing_text(cards):
+    """Give each card read by ``as_cards`` the ``listing_text`` its page type has
+    (``ContentPage``'s); the others have none, as their specific pages."""
+    for page in cards:
+        if issubclass(page.specific_class or Page, ContentPage):  # None: a removed type
+            page.listing_text = ContentPage.listing_text.fget(page)
+    return cards
+
+
+def text_cards(pages):
+    """Pages of mixed types as cards without a picture (``as_cards``), in a list."""
+    return with_listing_text(list(as_cards(pages)))
 
 
 def experience_centers(index_page, status="", district=None):

@@ -55,5 +55,5 @@ class HomePage(Page):
         from ..shell import shell
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(home_sections(self, shell(request)["locale"]))
+        context.update(home_sections(self, shell(request)["locale"], request))
         return context

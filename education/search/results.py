@@ -28,6 +28,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
 from .. import geography
+from ..selectors import as_cards, with_listing_text
 from .backend import phrase_query, words_query
 from .scoring import SummaryPoints, TextPoints
 from .synonyms import variants
@@ -181,13 +182,11 @@ class RankedMatches:
             found = _found(backend, query, pages, operator)
             if found is None:
                 return
-            # Specific pages straight from the ranked rows: one query per page type shown.
-            self.ranked = (
-                _ranked(backend, found, query, operator)
-                .annotate(search_total=Window(Count("pk")))
-                .specific()
+            # Cards straight from the ranked rows: what a result shows, in the same query.
+            self.ranked = as_cards(
+                _ranked(backend, found, query, operator).annotate(search_total=Window(Count("pk")))
             )
-            self.rows = list(self.ranked[first : first + PER_PAGE])
+            self.rows = with_listing_text(list(self.ranked[first : first + PER_PAGE]))
             if self.rows:
                 self.total = self.rows[0].search_total
             elif first:
@@ -205,7 +204,9 @@ class RankedMatches:
     def __getitem__(self, key):
         if isinstance(key, slice) and key.start == self.first:
             return self.rows[: key.stop - key.start]
-        return self.ranked[key]
+        if isinstance(key, slice):
+            return with_listing_text(list(self.ranked[key]))
+        return with_listing_text([self.ranked[key]])[0]
 
 
 def promoted_pages(query, pages):

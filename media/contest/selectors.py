@@ -79,21 +79,32 @@ def gallery_schools(contest):
     )
 
 
-def current_contest(default_locale=None, site=None):
+def current_contest(default_locale=None, site=None, candidates=None):
     """The open contest if any, else the one with the latest published results (read in
     the default language's locale; pass it if you hold it, to save looking it up); of
-    ``site`` only when given."""
+    ``site`` only when given. ``candidates``: ``contest_candidates()`` for the same, if
+    the caller keeps them."""
+    open_contest, published = candidates or contest_candidates(default_locale, site)
+    if open_contest is not None and open_contest.is_accepting_entries():
+        return open_contest
+    return published
+
+
+def contest_candidates(default_locale=None, site=None):
+    """What ``current_contest`` chooses from: (the latest open contest, the one with the
+    latest published results). They change only with pages and the contests' stages, so
+    a caller may keep them; whether the open one accepts entries is a matter of the
+    clock, and is read at each choice."""
     contests = ContestPage.objects.live().filter(locale=default_locale or Locale.get_default())
     if site is not None:
         contests = contests.filter(geography.page_filter(site))
     open_contest = contests.filter(status=ContestPage.Status.OPEN).order_by("-opens_at").first()
-    if open_contest is not None and open_contest.is_accepting_entries():
-        return open_contest
-    return (
+    published = (
         contests.filter(status=ContestPage.Status.RESULTS_PUBLISHED)
         .order_by("-results_published_at")
         .first()
     )
+    return open_contest, published
 
 
 def other_open_call(contest):

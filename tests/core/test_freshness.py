@@ -335,3 +335,25 @@ def test_generations_read_here_are_reused_only_within_the_bound(rf, settings, mo
     monkeypatch.undo()
     freshness.generation()
     assert not freshness.recent(rf.get("/"))
+
+
+def test_kept_data_is_computed_once_per_generation_of_its_scopes():
+    """``kept`` computes a value once (None included) until its scopes change; a change
+    of another scope leaves it."""
+    from core import freshness
+
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return None
+
+    for _ in range(2):
+        assert freshness.kept(None, "test", ("content",), compute) is None
+    assert len(computed) == 1
+    freshness.bump("bookings")
+    freshness.kept(None, "test", ("content",), compute)
+    assert len(computed) == 1
+    freshness.bump("content")
+    freshness.kept(None, "test", ("content",), compute)
+    assert len(computed) == 2

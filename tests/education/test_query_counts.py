@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import transaction
 from wagtail.models import Locale, Site
 
-from education.selectors import specific_in_one_query
+from education.selectors import text_cards
 from media.reach import selectors
 from media.reach.models import CampaignPage
 
@@ -26,10 +26,11 @@ pytestmark = pytest.mark.django_db
 #: (url, queries on a raw render once the route and the shell are known)
 RAW_RENDERS = {
     "guide": ("/safety-guides/e-bike-charging/", 8),
-    "campaign": ("/campaigns/100-day-campaign/", 11),
-    "search": ("/search/?q=" + quote("电动车"), 10),
-    "home": ("/", 12),
-    "home in English": ("/en/", 15),
+    # Its figures are kept as data under the reach generation (11 queries after a change).
+    "campaign": ("/campaigns/100-day-campaign/", 2),
+    "search": ("/search/?q=" + quote("电动车"), 3),
+    "home": ("/", 6),
+    "home in English": ("/en/", 8),
     "news": ("/news/winter-e-bike-charging/", 2),
     "404": ("/no-such-page/", 2),
 }
@@ -75,18 +76,19 @@ def test_the_campaign_page_adds_up_what_separate_reads_add_up(whole_demo):
     assert report["channels"] == channels
 
 
-def test_the_home_sections_are_their_specific_pages_read_in_one_query(
-    whole_demo, django_assert_num_queries
-):
-    """The sections of the home page come back as Wagtail's ``.specific()`` gives them,
-    in one query whatever the number of page types."""
+def test_the_home_sections_are_cards_read_in_one_query(whole_demo, django_assert_num_queries):
+    """The sections of the home page come back in one query whatever the number of page
+    types, each with what its card shows as Wagtail's ``.specific()`` gives it: the
+    title, the address and the listing text (none for a page type without one)."""
     home = Site.objects.get(is_default_site=True).root_page
     children = home.get_children().live().in_menu()
     expected = list(children.specific())
     assert len({type(page) for page in expected}) > 1
+    assert any(not hasattr(page, "listing_text") for page in expected)
+    assert any(getattr(page, "listing_text", "") for page in expected)
     with django_assert_num_queries(1):
-        found = specific_in_one_query(children)
-    assert [(type(p), p.pk, p.title) for p in found] == [(type(p), p.pk, p.title) for p in expected]
-    assert [getattr(p, "listing_text", None) for p in found] == [
-        getattr(p, "listing_text", None) for p in expected
+        found = text_cards(children)
+    cards = [(p.pk, p.title, p.url, p.alias_of_id, getattr(p, "listing_text", None)) for p in found]
+    assert cards == [
+        (p.pk, p.title, p.url, p.alias_of_id, getattr(p, "listing_text", None)) for p in expected
     ]

@@ -1,6 +1,7 @@
 from django import template
 from django.templatetags.static import static
 
+from core import freshness
 from education.geography import site_for_request
 from education.i18n import translation_in
 from education.shell import shell
@@ -14,9 +15,16 @@ def contest_highlights(context, limit=4):
     """The open contest's call, or the awarded (else approved) drawings of the latest one."""
     request = context.get("request")
     locales = shell(request)
-    contest = selectors.current_contest(
-        locales.get("default_locale"), site=site_for_request(request)
+    default_locale, site = locales.get("default_locale"), site_for_request(request)
+    # The contests to choose from change with pages and contest stages: kept as data.
+    name = f"contest:candidates:{getattr(site, 'pk', '-')}:{getattr(default_locale, 'pk', '-')}"
+    candidates = freshness.kept(
+        request,
+        name,
+        ("content", "contest"),
+        lambda: selectors.contest_candidates(default_locale, site),
     )
+    contest = selectors.current_contest(default_locale, site, candidates)
     if contest is None:
         return {"contest": None}
     # Link to the page in the visitor's language (the English alias shows the same data).

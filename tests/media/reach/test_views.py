@@ -42,6 +42,22 @@ def test_public_campaign_page_shows_approved_figures_with_progress_and_chart(cli
     assert "1,003,800" not in client.get(campaign.url).content.decode()
 
 
+def test_the_campaign_figures_are_added_up_once_until_a_figure_changes(
+    client, campaign, admin_user, django_assert_num_queries, settings
+):
+    """The page keeps its figures as data under the reach generation: a second raw
+    render (no page cache) reads no tally, and an approval revoked shows on the next."""
+    from media.reach.models import ApprovedPeriod
+
+    settings.PAGE_CACHE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 0
+    assert "3,800" in client.get(campaign.url).content.decode()
+    with django_assert_num_queries(2):  # the language links and the breadcrumbs
+        client.get(campaign.url)
+    period = ApprovedPeriod.objects.get(campaign=campaign)
+    services.revoke_approval(period, user=admin_user, reason="八月的数字有误")
+    assert "3,800" not in client.get(campaign.url).content.decode()
+
+
 def test_english_alias_shows_the_same_figures(client, campaign):
     from education.i18n import sync_translation_aliases
 
