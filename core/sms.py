@@ -27,8 +27,9 @@ PHONE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 # A secret in a link or text: a long run of URL-safe characters (manage and withdrawal
 # tokens are 32–43 of them). Booking references (FB-XXXXXX) are shorter and stay.
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,}")
-# A one-time code: 4 to 8 digits standing alone.
-CODE = re.compile(r"(?<![\d:.-])\d{4,8}(?![\d:.-])")
+# A one-time code: 4 to 8 digits standing alone, not inside a word of Latin letters and
+# digits (a booking reference such as FB-E6634B stays readable).
+CODE = re.compile(r"(?<![A-Za-z\d_:.-])\d{4,8}(?![A-Za-z\d_:.-])")
 
 
 def mask(text):

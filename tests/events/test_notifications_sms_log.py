@@ -47,6 +47,11 @@ def test_withdrawal_links_codes_and_numbers_are_masked_inside_any_text(caplog):
     assert mask("预约 FB-JXYJ52 12-10 09:30 http://127.0.0.1:8000/") == (
         "预约 FB-JXYJ52 12-10 09:30 http://127.0.0.1:8000/"
     )
+    # A reference with four digits in a row is a reference, not a code; a code right
+    # after Chinese text is still a code.
+    assert mask("预约 FB-E6634B 已确认") == "预约 FB-E6634B 已确认"
+    assert mask("预约 FB-1234AB、FB-AB1234") == "预约 FB-1234AB、FB-AB1234"
+    assert mask("验证码482913，五分钟内有效") == "验证码******，五分钟内有效"
 
 
 def production_check(**env):
