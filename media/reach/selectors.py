@@ -448,24 +448,25 @@ def campaign_report(campaign, *, public=True, bucket="week"):
     }
 
 
-def headline_figures(campaign):
-    """The approved totals of a campaign for the home page, cached until figures change."""
-    from django.core.cache import cache
+def headline_figures(campaign, request=None):
+    """The approved totals of a campaign for the home page, against its targets.
+
+    Kept as data until they can change (``freshness.kept``): the figures change with the
+    ``reach`` generation, the targets with the campaign page (``content``).
+    """
     from django.utils.translation import get_language
 
     from core import freshness
 
-    (generation,) = freshness.generation(("reach",))
-    key = f"reach:headline:{campaign.pk}:{generation}:{get_language()}"
-    found = cache.get(key)
-    if found is None:
+    def added_up():
         qs = tallies(campaign=campaign, public=True)
-        found = {
+        return {
             "figures": totals_by_metric(qs, campaign_targets(campaign)),
             "last_day": _last(qs, "period_end"),
         }
-        cache.set(key, found, 60 * 60)
-    return found
+
+    name = f"reach:headline:{campaign.pk}:{get_language()}"
+    return freshness.kept(request, name, ("content", "reach"), added_up)
 
 
 def featured_campaign(public=True, default_locale=None, site=None):

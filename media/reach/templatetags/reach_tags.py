@@ -29,7 +29,7 @@ def reach_figures(context, limit=8):
     name = f"reach:featured:{getattr(site, 'pk', '-')}:{getattr(default_locale, 'pk', '-')}"
     name += f":{timezone.localdate().isoformat()}"
     campaign = freshness.kept(request, name, ("content",), featured)
-    report = selectors.headline_figures(campaign) if campaign else None
+    report = selectors.headline_figures(campaign, request) if campaign else None
     page = None
     if campaign is not None:
         page = translation_in(campaign, locales["locale"])

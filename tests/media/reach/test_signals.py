@@ -47,3 +47,20 @@ def test_cached_headline_figures_follow_an_approval(home, django_capture_on_comm
         services.record_tally(day=DAY + datetime.timedelta(days=1), count=300, **args)
         services.approve_period(start=DAY, end=DAY + datetime.timedelta(days=1), campaign=running)
     assert selectors.headline_figures(running)["figures"][0]["total"] == 1500
+
+
+def test_cached_headline_figures_follow_a_new_target(home):
+    """An editor who sets a campaign's target publishes its page: the home page's
+    figures show the target at once, though no figure changed (the content scope)."""
+    from media.reach.models import CampaignTarget
+
+    running = campaign(home)
+    plays = metric()
+    args = {"metric": plays, "channel": channel(plays), "place": place(), "campaign": running}
+    services.record_tally(day=DAY, count=1200, **args)
+    services.approve_period(start=DAY, end=DAY, campaign=running)
+    assert selectors.headline_figures(running)["figures"][0]["target"] is None
+    running.targets.add(CampaignTarget(metric=plays, target=4800))
+    running.save_revision().publish()
+    figure = selectors.headline_figures(running)["figures"][0]
+    assert (figure["target"], figure["percent"]) == (4800, 25)
