@@ -4,25 +4,20 @@ An editor's change starts a new ``search`` generation (``core/freshness.py``),
 which keys the cached groups.
 """
 
-from django.core.cache import cache
-
 from core import freshness
 
 from .text import add_words, fold
 
 
-def groups():
-    (generation,) = freshness.generation(("search",))
-    key = f"education:search-synonyms:{generation}"
-    cached = cache.get(key)
-    if cached is None:
-        from ..models import SearchSynonym
+def _read_groups():
+    from ..models import SearchSynonym
 
-        cached = [
-            [fold(term) for term in synonym.term_list] for synonym in SearchSynonym.objects.all()
-        ]
-        cache.set(key, cached, 3600)
-    return cached
+    return [[fold(term) for term in synonym.term_list] for synonym in SearchSynonym.objects.all()]
+
+
+def groups():
+    """Each synonym group's terms, folded; kept as data under the ``search`` generation."""
+    return freshness.kept(None, "education:search-synonyms", ("search",), _read_groups)
 
 
 def add_synonym_words():
