@@ -157,8 +157,9 @@ def kept(request, name, scopes, compute):
     as the routes and the shell are: ``compute()``'s value (picklable; None too), computed
     once per generation and ``name`` (which says everything else the value depends on:
     the page, the language, the day), for ``data_seconds()`` at most. Without a
-    ``request`` the generations are read for this call alone."""
-    key = f"kept:{name}:{token(request, scopes)}"
+    ``request`` the generations are read for this call alone. Keyed by the deploy too
+    (``release()``): what an earlier deploy's code pickled is never read by this one."""
+    key = f"kept:{release()}:{name}:{token(request, scopes)}"
     found = cache.get(key)
     if found is None:
         found = (compute(),)  # in a tuple, so that a value of None is kept too
