@@ -147,7 +147,92 @@ def warm(port, site):
     client.conn.close()
 
 
-def storm(port, site, users, minutes, concurrency, think):
+def tree(pid):
+    """Every descendant of a process."""
+    found = []
+    for child in children(pid):
+        found += [child, *tree(child)]
+    return found
+
+
+def tree_cpu_seconds(pid):
+    """CPU seconds of a process and its descendants, the ones that ended included (a
+    task's ``pg_dump``, a recycled task process), so that the sum only ever grows."""
+    total = 0.0
+    for each in [pid, *tree(pid)]:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended between the two reads: its parent counts it from now on
+            continue
+        total += sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def settle(worker_pid, quiet=0.05, seconds=3, timeout=300):
+    """Wait until the worker has caught up: the demo's tasks handed over while no worker
+    ran, and every schedule, due at once on a first start, run. A site in service opens
+    registration with its worker idle, not with a day's backlog (and a backup) in hand.
+    Returns the seconds it took."""
+    last_cpu, began, quiet_since = tree_cpu_seconds(worker_pid), time.monotonic(), None
+    while time.monotonic() - began < timeout:
+        time.sleep(1.0)
+        cpu = tree_cpu_seconds(worker_pid)
+        if cpu - last_cpu < quiet:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= seconds:
+                break
+        else:
+            quiet_since = None
+        last_cpu = cpu
+    return round(time.monotonic() - began, 1)
+
+
+def machine_ticks():
+    """(busy, total) clock ticks of the whole machine so far, from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+class Sampler(threading.Thread):
+    """Once a second: how busy the machine was, and the web processes' and worker's share
+    of it, so a slow window can be read as "the cores were full" or not."""
+
+    def __init__(self, web_pids, worker_pid):
+        super().__init__(daemon=True)
+        self.web_pids, self.worker_pid = web_pids, worker_pid
+        self.samples = []  # (seconds since start, machine busy, web cores, worker cores)
+        self.stopping = threading.Event()
+        self.began = time.monotonic()
+
+    def reading(self):
+        web = sum(cpu_seconds(pid) for pid in self.web_pids)
+        return time.monotonic(), machine_ticks(), web, tree_cpu_seconds(self.worker_pid)
+
+    def run(self):
+        last = self.reading()
+        while not self.stopping.wait(1.0):
+            now = self.reading()
+            seconds = now[0] - last[0]
+            busy, total = (now[1][0] - last[1][0]), (now[1][1] - last[1][1])
+            self.samples.append(
+                (
+                    now[0] - self.began,
+                    busy / total if total else 0.0,
+                    (now[2] - last[2]) / seconds,
+                    (now[3] - last[3]) / seconds,
+                )
+            )
+            last = now
+
+    def window(self, index, width):
+        mine = [s for s in self.samples if index * width <= s[0] < (index + 1) * width]
+        if not mine:
+            return "–", "–", "–"
+        return tuple(round(100 * sum(s[k] for s in mine) / len(mine)) for k in (1, 2, 3))
+
+
+def storm(port, site, users, minutes, concurrency, think, sampler=None, until=None):
     records, starts = [], []
     lock = threading.Lock()
 
@@ -158,7 +243,12 @@ def storm(port, site, users, minutes, concurrency, think):
 
     span = minutes * 60
     arrivals = sorted(span * random.random() ** 2 for _ in range(users))
+    if until is not None:  # a close look at the opening: the later arrivals stay away
+        arrivals = [at for at in arrivals if at < until]
     began = time.monotonic()
+    if sampler is not None:
+        sampler.began = began
+        sampler.start()
 
     def visit(i):
         user = User(port, site, record, think)
@@ -172,18 +262,23 @@ def storm(port, site, users, minutes, concurrency, think):
             futures.append(pool.submit(visit, i))
         for future in futures:
             future.result()
+    if sampler is not None:
+        sampler.stopping.set()
     return records, starts, time.monotonic() - began
 
 
-def timeline(records, starts, window=30):
+def timeline(records, starts, window=30, sampler=None):
     """Every page type together, by when the request was sent: (window, requests,
-    p50, p95, p99 ms). The arrivals are front-loaded, so the first windows are the storm."""
+    p50, p95, p99 ms, and how busy the machine, the web processes and the worker were,
+    in % of one core for the processes). The arrivals are front-loaded, so the first
+    windows are the storm."""
     by_window = {}
     for (_, _, seconds, _), start in zip(records, starts, strict=True):
         by_window.setdefault(int(start // window), []).append(seconds)
     rows = []
     for index in sorted(by_window):
         latencies = sorted(by_window[index])
+        busy, web, worker = sampler.window(index, window) if sampler else ("–",) * 3
         rows.append(
             {
                 "sent at s": f"{index * window}–{(index + 1) * window}",
@@ -191,6 +286,9 @@ def timeline(records, starts, window=30):
                 "p50 ms": percentile(latencies, 0.50),
                 "p95 ms": percentile(latencies, 0.95),
                 "p99 ms": percentile(latencies, 0.99),
+                "machine busy %": busy,
+                "web % of a core": web,
+                "worker % of a core": worker,
             }
         )
     return rows
@@ -254,13 +352,15 @@ def run(name, database_url, redis_url, args):
         with serve(env, workers=2, threads=args.threads, start_timeout=300) as (base, master):
             port = int(base.rsplit(":", 1)[1])
             pids = children(master.pid)
+            settled = settle(worker.pid)
             if not args.cold:
                 warm(port, site)
             cpu_before = sum(cpu_seconds(pid) for pid in pids)
             # The virtual users share the machine: what they cost is reported beside.
             client_before = time.process_time()
+            sampler = Sampler(pids, worker.pid)
             records, starts, elapsed = storm(
-                port, site, args.users, args.minutes, args.concurrency, (0.2, 1.0)
+                port, site, args.users, args.minutes, args.concurrency, (0.2, 1.0), sampler, args.until
             )
             cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
             client_cpu = time.process_time() - client_before
@@ -280,6 +380,7 @@ def run(name, database_url, redis_url, args):
         "users": args.users,
         "warm-up": "none (cold)" if args.cold else "each page once",
         "minutes": args.minutes,
+        "worker caught up in s": settled,
         "elapsed s": round(elapsed, 1),
         "requests": len(records),
         "CPU ms per request": round(cpu * 1000 / max(len(records), 1), 1),
@@ -288,7 +389,7 @@ def run(name, database_url, redis_url, args):
         "oversold": sum(max(t - c, 0) for c, t, _ in places),
         "counter == rows": all(t == counter for _, t, counter in places),
         "pages": rows,
-        "timeline": timeline(records, starts),
+        "timeline": timeline(records, starts, args.window, sampler),
     }
 
 
@@ -303,6 +404,10 @@ def main():
     )
     parser.add_argument("--concurrency", type=int, default=300, help="client threads at most")
     parser.add_argument("--threads", type=int, default=4, help="threads per web process")
+    parser.add_argument("--window", type=int, default=30, help="seconds per timeline row")
+    parser.add_argument(
+        "--until", type=float, help="only the users arriving in the first UNTIL seconds"
+    )
     args = parser.parse_args()
     results = []
     if args.database in ("postgresql", "both") and recreate_postgres_database(PG_URL):
