@@ -3,13 +3,12 @@
 The home page's URL, the main menu, the fire hotline, the site settings, the footer's
 links, the site, and the active and the default languages' ``Locale``. Everything here
 changes only with content (pages, site settings, menu items, sites and locales are
-tracked as content in ``education/apps.py``), so it is cached per host, language and
-content generation, and kept on the request: a page's shell costs one cache read and no
-query, whether or not fragments are cached (for ``freshness.data_seconds()``).
+tracked as content in ``education/apps.py``), so it is kept per host and language under
+the content generation (``freshness.kept``), and on the request: a page's shell costs one
+cache read and no query, whether or not fragments are cached.
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.translation import get_language, override
 from wagtail.models import Locale, Site
@@ -40,14 +39,12 @@ def shell(request):
     memo = getattr(request, "_firebreak_shell", None)
     if memo is not None and memo[0] == language:
         return memo[1]
-    generation = freshness.token(request, ("content",))
-    key = f"shell:{generation}:{request.get_host()}:{language}"
-    parts = cache.get(key)
-    if parts is None:
+
+    def compute():
         site = Site.find_for_request(request)
         home = site.root_page.localized if site else None
         site_settings = SiteSettings.for_site(site) if site else None
-        parts = {
+        return {
             "home_url": home.get_url(request=request) if home else "/",
             "menu": _menu(request, home, site_settings, language) if home else [],
             "fire_hotline": (site_settings.fire_hotline if site_settings else "") or "119",
@@ -57,7 +54,9 @@ def shell(request):
             "locale": _active_locale(),
             "default_locale": _default_locale(),
         }
-        cache.set(key, parts, freshness.data_seconds())
+
+    name = f"shell:{request.get_host()}:{language}"
+    parts = freshness.kept(request, name, ("content",), compute)
     request._firebreak_shell = (language, parts)
     if parts["site"] is not None and not hasattr(request, "_wagtail_site"):
         request._wagtail_site = parts["site"]  # what Site.find_for_request keeps on it

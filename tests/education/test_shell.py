@@ -53,3 +53,28 @@ def test_a_database_without_sites_or_locales_still_renders_the_booking_pages(cli
     response = client.get("/booking/")
     assert response.status_code == 200
     assert 'class="site-footer"' in response.content.decode()
+
+
+def test_a_new_deploy_finds_the_route_and_the_shell_afresh(client, home, settings, monkeypatch):
+    """The route and the shell are pickled page objects: what one deploy's code kept is
+    never read by the next (``freshness.kept`` keys them by ``release()``)."""
+    from wagtail.models import Page
+
+    from core import freshness
+    from education import shell
+
+    settings.PAGE_CACHE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 0
+    add_page(home, StandardPage, title="关于我们", slug="about")
+    routed, menus = [], []
+    route, menu = Page.route, shell._menu
+    monkeypatch.setattr(Page, "route", lambda *a, **k: routed.append(1) or route(*a, **k))
+    monkeypatch.setattr(shell, "_menu", lambda *a, **k: menus.append(1) or menu(*a, **k))
+
+    assert client.get("/about/").status_code == 200
+    first = len(routed), len(menus)
+    assert client.get("/about/").status_code == 200
+    assert (len(routed), len(menus)) == first  # kept
+
+    monkeypatch.setattr(freshness, "release", lambda: "the-next-deploy")
+    assert client.get("/about/").status_code == 200
+    assert (len(routed), len(menus)) == (2 * first[0], 2 * first[1])
