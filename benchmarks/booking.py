@@ -21,7 +21,13 @@ Per database, in one run:
     .venv/bin/python benchmarks/booking.py                      # SQLite, then PostgreSQL
     .venv/bin/python benchmarks/booking.py --database postgresql --attempts 2000
     .venv/bin/python benchmarks/booking.py --database postgresql --keep-database
+    .venv/bin/python benchmarks/booking.py --database postgresql --no-redis
     BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/<db>  BENCH_REDIS_URL=redis://…/<n>
+
+PostgreSQL runs as in production, beside Redis (the cache, the rate limits, the
+generations and the task queue: ``BENCH_REDIS_URL``, db 0 unless given); ``--no-redis``
+runs it with the laptop's file cache and the database as the task queue instead. The
+run's cache entries and the tasks it queued (no worker runs here) are removed after it.
 
 Each run also gives the CPU the server used per request: the web workers and, on
 PostgreSQL, the database's backends for the benchmark database. On a shared machine
@@ -62,7 +68,7 @@ PARTY = 3
 PG_URL = os.environ.get(
     "BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/firebreak_booking_bench"
 )
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def shell(env, code):
@@ -328,12 +334,46 @@ def booking_run(env, port, name, capacity, attempts, clients, cpu):
     }
 
 
+def forget_redis_keys(redis_url, *prefixes):
+    """Remove what a run left in a shared Redis: its cache entries, its task queue."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    for prefix in prefixes:
+        for key in client.scan_iter(match=f"*{prefix}*", count=1000):
+            client.delete(key)
+
+
 def bench(name, database_url, redis_url, attempts, clients, workers, threads, control, port=None):
+    run_id = secrets.token_hex(4)
+    try:
+        return _bench(
+            name,
+            database_url,
+            redis_url,
+            attempts,
+            clients,
+            workers,
+            threads,
+            control,
+            port,
+            run_id,
+        )
+    finally:
+        if redis_url:
+            forget_redis_keys(redis_url, f"bench-booking-{run_id}")
+
+
+def _bench(
+    name, database_url, redis_url, attempts, clients, workers, threads, control, port, run_id
+):
     env = bench_env(
         f"booking-{name}",
         database_url=database_url,
         redis_url=redis_url,
-        CACHE_KEY_PREFIX=f"bench-booking-{secrets.token_hex(4)}",
+        CACHE_KEY_PREFIX=f"bench-booking-{run_id}",
+        # The booking messages' tasks wait in a queue of this run's own, removed after it.
+        Q_CLUSTER_NAME=f"bench-booking-{run_id}",
         # One address sends every attempt here; the per-IP limit is for real visitors.
         BOOKING_RATE_LIMIT_PER_IP=attempts * 100,
     )
@@ -427,6 +467,11 @@ def main():
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--no-control", dest="control", action="store_false")
     parser.add_argument(
+        "--no-redis",
+        action="store_true",
+        help="PostgreSQL with the file cache and the database as the task queue",
+    )
+    parser.add_argument(
         "--no-stamp",
         dest="stamp",
         action="store_false",
@@ -455,7 +500,7 @@ def main():
     if args.database in ("postgresql", "both") and (
         args.keep_database or recreate_postgres_database()
     ):
-        runs.append(("postgresql", PG_URL, REDIS_URL))
+        runs.append(("postgresql", PG_URL, "" if args.no_redis else REDIS_URL))
     rows = []
     for name, url, redis_url in runs:
         rows += bench(

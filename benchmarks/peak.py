@@ -43,6 +43,7 @@ from booking import (  # noqa: E402
     Client,
     answer_note,
     booking_form,
+    forget_redis_keys,
     percentile,
     recreate_postgres_database,
     shell,
@@ -325,14 +326,23 @@ def report(records):
 
 
 def run(name, database_url, redis_url, args):
+    run_id = secrets.token_hex(4)
+    try:
+        return _run(name, database_url, redis_url, args, run_id)
+    finally:
+        if redis_url:  # the run's cache entries and queue, out of the shared Redis
+            forget_redis_keys(redis_url, f"bench-peak-{run_id}")
+
+
+def _run(name, database_url, redis_url, args, run_id):
     env = bench_env(
         # Its own folder: a run with the page cache off may run beside one with it on.
         f"peak-{name}" + ("" if args.page_cache else "-uncached"),
         database_url=database_url,
         redis_url=redis_url,
-        CACHE_KEY_PREFIX=f"bench-peak-{secrets.token_hex(4)}",
+        CACHE_KEY_PREFIX=f"bench-peak-{run_id}",
         # A queue of its own on a shared Redis: this run's worker takes this run's tasks.
-        Q_CLUSTER_NAME=f"bench-peak-{secrets.token_hex(4)}",
+        Q_CLUSTER_NAME=f"bench-peak-{run_id}",
         # Every virtual user comes from 127.0.0.1; the per-address limit is for people.
         BOOKING_RATE_LIMIT_PER_IP=args.users * 10,
         PAGE_CACHE_SECONDS=600 if args.page_cache else 0,
@@ -360,7 +370,14 @@ def run(name, database_url, redis_url, args):
             client_before = time.process_time()
             sampler = Sampler(pids, worker.pid)
             records, starts, elapsed = storm(
-                port, site, args.users, args.minutes, args.concurrency, (0.2, 1.0), sampler, args.until
+                port,
+                site,
+                args.users,
+                args.minutes,
+                args.concurrency,
+                (0.2, 1.0),
+                sampler,
+                args.until,
             )
             cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
             client_cpu = time.process_time() - client_before
