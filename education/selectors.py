@@ -70,10 +70,10 @@ def home_sections(home, locale=None, request=None):
             request, f"home:{name}:{home.pk}:{language}", ("content",), compute
         )
 
-    guides = kept("guides", guides)
+    kept_guides = kept("guides", guides)
     return {
         "featured": SimpleLazyObject(kept("featured", featured)),
-        "latest_guides": SimpleLazyObject(lambda: with_share_images(guides())),
+        "latest_guides": SimpleLazyObject(lambda: with_share_images(kept_guides())),
         "latest_news": SimpleLazyObject(kept("news", news)),
         "sections": SimpleLazyObject(kept("sections", sections)),
     }
