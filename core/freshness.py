@@ -158,7 +158,11 @@ def kept(request, name, scopes, compute):
     once per generation and ``name`` (which says everything else the value depends on:
     the page, the language, the day), for ``data_seconds()`` at most. Without a
     ``request`` the generations are read for this call alone. Keyed by the deploy too
-    (``release()``): what an earlier deploy's code pickled is never read by this one."""
+    (``release()``): what an earlier deploy's code pickled is never read by this one.
+    A preview computes afresh and keeps nothing: it shows a draft, under the live
+    page's name."""
+    if getattr(request, "is_preview", False):
+        return compute()
     key = f"kept:{release()}:{name}:{token(request, scopes)}"
     found = cache.get(key)
     if found is None:

@@ -25,5 +25,11 @@ class EducationConfig(AppConfig):
             "education.MenuItem",
             "education.Place",  # centres' districts and the centre index's filter
         )
-        freshness.track(("search",), "education.SearchSynonym")
+        # Only the search page shows synonyms and editors' promotions.
+        freshness.track(
+            ("search",),
+            "education.SearchSynonym",
+            "wagtailsearchpromotions.Query",
+            "wagtailsearchpromotions.SearchPromotion",
+        )
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="education-groups")

@@ -4,6 +4,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Case, CharField, Count, F, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.functional import SimpleLazyObject
+from wagtail.images import get_image_model
 from wagtail.models import Page, get_page_models
 
 from core import freshness
@@ -35,9 +36,10 @@ def home_sections(home, locale=None, request=None):
 
     Every value is lazy: nothing is queried unless the template reads it, so a cached
     fragment of the home page costs no queries. ``locale`` is the active language's
-    (the shell's), for the featured page. The featured page and the sections are cards
-    that change only with content: they are kept as data under the content generation
-    (``freshness.kept``; its generation read once per ``request`` when given).
+    (the shell's), for the featured page. The pages shown change only with content: they
+    are kept as data under the content generation (``freshness.kept``; its generation
+    read once per ``request`` when given); the guides' pictures are read at each render
+    (``with_share_images``).
     """
 
     def featured():
@@ -54,24 +56,26 @@ def home_sections(home, locale=None, request=None):
     def sections():
         return text_cards(home.get_children().live().in_menu())
 
+    def guides():
+        latest = SafetyGuidePage.objects.live().descendant_of(home)
+        return list(picture_cards(latest).order_by("priority", "-first_published_at")[:6])
+
+    def news():
+        latest = NewsPage.objects.live().descendant_of(home).only(*CARD_FIELDS, "date")
+        return list(latest.order_by("-date", "-pk")[:3])
+
     def kept(name, compute):
         language = locale.language_code if locale else ""
         return lambda: freshness.kept(
             request, f"home:{name}:{home.pk}:{language}", ("content",), compute
         )
 
-    featured, sections = kept("featured", featured), kept("sections", sections)
-    guides = _image_related(
-        SafetyGuidePage.objects.live()
-        .descendant_of(home)
-        .order_by("priority", "-first_published_at")
-    )[:6]
-    news = NewsPage.objects.live().descendant_of(home).order_by("-date", "-pk")[:3]
+    kept_guides = kept("guides", guides)
     return {
-        "featured": SimpleLazyObject(featured),
-        "latest_guides": guides,
-        "latest_news": news,
-        "sections": SimpleLazyObject(sections),
+        "featured": SimpleLazyObject(kept("featured", featured)),
+        "latest_guides": SimpleLazyObject(lambda: with_share_images(kept_guides())),
+        "latest_news": SimpleLazyObject(kept("news", news)),
+        "sections": SimpleLazyObject(kept("sections", sections)),
     }
 
 
@@ -115,6 +119,23 @@ def with_listing_text(cards):
 def text_cards(pages):
     """Pages of mixed types as cards without a picture (``as_cards``), in a list."""
     return with_listing_text(list(as_cards(pages)))
+
+
+def picture_cards(pages):
+    """Pages of one type with a share image (a ``ContentPage`` type) reading only what
+    their card shows; the image itself is not read (``with_share_images``)."""
+    return pages.only(*CARD_FIELDS, "summary", "search_description", "share_image")
+
+
+def with_share_images(cards):
+    """Give each card its share image, with the image's renditions: two queries for any
+    number of cards. Cards kept as data carry the image's id alone: an image (its file,
+    its focal point, its alt text) changes without any page being published."""
+    ids = {card.share_image_id for card in cards if card.share_image_id}
+    images = get_image_model().objects.prefetch_related("renditions").in_bulk(ids) if ids else {}
+    for card in cards:
+        card.share_image = images.get(card.share_image_id)
+    return cards
 
 
 def experience_centers(index_page, status="", district=None):
@@ -164,16 +185,24 @@ def guides_under(index_page, topic_slug="", audience_slug=""):
     }
 
 
-def related_guides(guide, limit=3):
+def related_guides(guide, limit=3, request=None):
     """Live guides in the same locale sharing a topic, most shared topics first, with
-    their cards' pictures (one query for the guides, one for the renditions)."""
-    return list(
-        _image_related(SafetyGuidePage.objects.live())
-        .filter(locale_id=guide.locale_id, topics__in=guide.topics.values("pk"))
-        .exclude(pk=guide.pk)
-        .annotate(shared=Count("topics"))
-        .order_by("-shared", "priority", "title")[:limit]
-    )
+    their cards' pictures. The guides change only with content: kept as data under the
+    content generation (one query when not kept), their pictures read at each render
+    (``with_share_images``, two queries)."""
+
+    def related():
+        guides = (
+            SafetyGuidePage.objects.live()
+            .filter(locale_id=guide.locale_id, topics__in=guide.topics.values("pk"))
+            .exclude(pk=guide.pk)
+            .annotate(shared=Count("topics"))
+            .order_by("-shared", "priority", "title")
+        )
+        return list(picture_cards(guides)[:limit])
+
+    name = f"guide:related:{guide.pk}:{limit}"
+    return with_share_images(freshness.kept(request, name, ("content",), related))
 
 
 def news_page(index_page, number, per_page=10):

@@ -117,5 +117,5 @@ class SafetyGuidePage(ContentPage):
         from ..selectors import related_guides
 
         context = super().get_context(request, *args, **kwargs)
-        context["related"] = SimpleLazyObject(lambda: related_guides(self))
+        context["related"] = SimpleLazyObject(lambda: related_guides(self, request=request))
         return context

@@ -27,6 +27,8 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
+from core import freshness
+
 from .. import geography
 from ..selectors import as_cards, with_listing_text
 from .backend import phrase_query, words_query
@@ -210,11 +212,29 @@ class RankedMatches:
 
 
 def promoted_pages(query, pages):
-    """The live pages editors promoted for this query, in their order."""
+    """The live pages editors promoted for this query, in their order.
+
+    Read only for a query editors promoted pages for: which queries those are is kept as
+    data under the ``search`` generation (``promoted_queries``).
+    """
+    query_string = normalise_query_string(query)
+    if query_string not in promoted_queries():
+        return []
     promotions = SearchPromotion.objects.filter(
-        query__query_string=normalise_query_string(query), page__in=pages
+        query__query_string=query_string, page__in=pages
     ).order_by("sort_order")
     return [promotion.page.specific for promotion in promotions.select_related("page")]
+
+
+def promoted_queries():
+    """The query strings editors promoted pages for (a promotion saved or deleted starts
+    a new ``search`` generation, ``education/apps.py``)."""
+    return freshness.kept(
+        None,
+        "education:promoted-queries",
+        ("search",),
+        lambda: set(SearchPromotion.objects.values_list("query__query_string", flat=True)),
+    )
 
 
 def _whole(number):

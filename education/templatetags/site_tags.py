@@ -145,12 +145,20 @@ def language_links(context):
     current = get_language()
     translations = {}
     if isinstance(page, Page):
-        translations = {
-            translation.locale.language_code: translation
-            for translation in Page.objects.filter(translation_key=page.translation_key, live=True)
-            .select_related("locale")
-            .only("url_path", "path", "depth", "locale__language_code", "translation_key")
-        }
+        # The translations change only with content: kept as data, their URLs made here.
+        translations = freshness.kept(
+            request,
+            f"translations:{page.translation_key}",
+            ("content",),
+            lambda: {
+                translation.locale.language_code: translation
+                for translation in Page.objects.filter(
+                    translation_key=page.translation_key, live=True
+                )
+                .select_related("locale")
+                .only("url_path", "path", "depth", "locale__language_code", "translation_key")
+            },
+        )
     links = []
     for code, name in settings.LANGUAGES:
         url = None
@@ -169,10 +177,16 @@ def breadcrumbs(context, page):
     """The path from the home page, each untranslated title marked with its language."""
     ancestors = []
     if isinstance(page, Page) and page.depth > 2:
-        ancestors = list(
-            page.get_ancestors()
-            .filter(depth__gt=1)
-            .only("title", "url_path", "path", "depth", "alias_of_id", "locale_id")
+        # The ancestors change only with content: kept as data (the page's path names them).
+        ancestors = freshness.kept(
+            context.get("request"),
+            f"ancestors:{page.path}",
+            ("content",),
+            lambda: list(
+                page.get_ancestors()
+                .filter(depth__gt=1)
+                .only("title", "url_path", "path", "depth", "alias_of_id", "locale_id")
+            ),
         )
         for ancestor in ancestors:
             # Not the home page: its crumb is the interface's word "Home".

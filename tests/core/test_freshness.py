@@ -357,3 +357,24 @@ def test_kept_data_is_computed_once_per_generation_of_its_scopes():
     freshness.bump("content")
     freshness.kept(None, "test", ("content",), compute)
     assert len(computed) == 2
+
+
+def test_a_preview_neither_reads_nor_keeps_kept_data(rf):
+    """A preview shows a draft under the live page's name: what it computes is its own."""
+    from core import freshness
+
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return len(computed)
+
+    preview = rf.get("/")
+    preview.is_preview = True
+    assert freshness.kept(None, "test", ("content",), compute) == 1
+    assert freshness.kept(preview, "test", ("content",), compute) == 2
+    assert freshness.kept(None, "test", ("content",), compute) == 1
+    preview = rf.get("/")
+    preview.is_preview = True
+    freshness.kept(preview, "other", ("content",), compute)
+    assert freshness.kept(None, "other", ("content",), compute) == 4

@@ -63,3 +63,32 @@ def test_public_pages_carry_a_strict_content_security_policy(client, home):
     csp = client.get("/")["Content-Security-Policy"]
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
+
+
+def test_the_guides_on_the_home_page_follow_pages_and_images_at_once(client, home, settings):
+    """The guides' cards are kept under the content generation; their images are not:
+    an image changes (here: is deleted) without any page being published."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    from education.models import SafetyGuideIndexPage, SafetyGuidePage
+    from tests.education.factories import add_page
+
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1600, 900), (200, 30, 30)).save(buffer, "JPEG")
+    image = get_image_model().objects.create(
+        title="演练", file=ContentFile(buffer.getvalue(), name="drill.jpg")
+    )
+    index = add_page(home, SafetyGuideIndexPage, title="安全指南", slug="safety-guides")
+    add_page(index, SafetyGuidePage, title="电动车安全充电", slug="e-bike", share_image=image)
+    html = client.get("/").content.decode()
+    assert "电动车安全充电" in html and "<picture>" in html
+    add_page(index, SafetyGuidePage, title="家用灭火器", slug="extinguisher")
+    assert "家用灭火器" in client.get("/").content.decode()
+    image.delete()
+    html = client.get("/").content.decode()
+    assert "电动车安全充电" in html and "<picture>" not in html

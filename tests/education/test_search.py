@@ -215,6 +215,19 @@ def test_editors_promotions_come_first(pages, client):
     assert html.index(f'href="{promoted.url}"') < html.index('href="/page-1/"')
 
 
+def test_a_promotion_shows_at_once_and_a_removed_one_goes(pages):
+    """The promoted queries are kept as data under the search generation."""
+    pages.add("灭火器怎么选", "看压力表。")
+    promoted = pages.add("消防站开放日", "来看看消防车和灭火器。", days_ago=40)
+    assert search_pages("灭火器", Locale.get_default(), 1).promoted == []
+    promotion = SearchPromotion.objects.create(
+        query=Query.get("灭火器"), page=promoted, sort_order=0
+    )
+    assert search_pages("灭火器", Locale.get_default(), 1).promoted == [promoted]
+    promotion.delete()
+    assert search_pages("灭火器", Locale.get_default(), 1).promoted == []
+
+
 def test_the_body_is_indexed_once(pages):
     page = pages.add("页面", "预防电动车")
     entry = index_entries().get(object_id=str(page.pk))

@@ -33,10 +33,17 @@ def contest_highlights(context, limit=4):
         limit = max(1, min(int(limit), 12))
     except (TypeError, ValueError):
         limit = 4
+    # The drawings shown change with entries and the contest's stage alone: kept as data.
+    entries = freshness.kept(
+        request,
+        f"contest:highlights:{contest.pk}:{limit}",
+        ("content", "contest"),
+        lambda: selectors.highlights(contest, limit),
+    )
     return {
         "contest": page,
         "accepting": contest.is_accepting_entries(),
-        "entries": selectors.highlights(contest, limit),
+        "entries": entries,
         "base_url": page.get_url(request=request),
         "css_url": static("contest/contest.css"),
         "request": request,

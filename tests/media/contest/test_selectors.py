@@ -62,6 +62,24 @@ def test_highlights_show_awarded_drawings_once_published(
     assert "王芳" not in html
 
 
+def test_a_withdrawn_winner_leaves_the_highlights_at_once(
+    contest, django_capture_on_commit_callbacks
+):
+    """The drawings shown are kept as data, under the contest's generation."""
+    from tests.media.contest.factories import staff
+
+    winner = make_entry(contest, title="获奖作品")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(winner, by=staff())
+    contest = services.start_judging(contest)
+    services.set_award(winner, Entry.Award.FIRST)
+    services.publish_results(contest)
+    assert "获奖作品" in render_highlights()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(winner)
+    assert "获奖作品" not in render_highlights()
+
+
 def test_z_scores_normalise_each_judge_within_each_category_and_age_group(contest):
     """A judge strict with the younger group and lenient with the older one: each
     group's ranking must use that judge's scale in that group, not across both."""
