@@ -260,3 +260,30 @@ def test_cached_footer_and_menu_follow_edits(client, home):
 
     add_page(home, StandardPage, title="关于本站", slug="about", show_in_menus=True, body=[])
     assert 'href="/about/"' in client.get("/").content.decode()
+
+
+def test_a_guide_with_a_captioned_image_shows_the_picture(client, home):
+    """An editor's image block reaches the public page as a picture with its caption
+    (its template once loaded a library that does not exist: every such page was a 500)."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1200, 800), (200, 30, 30)).save(buffer, "JPEG")
+    image = get_image_model().objects.create(
+        title="疏散演练",
+        description="学生沿疏散路线有序撤离",
+        file=ContentFile(buffer.getvalue(), name="drill.jpg"),
+    )
+    index = add_page(home, SafetyGuideIndexPage, title="安全指南", slug="safety-guides")
+    body = [*GUIDE_BODY, {"type": "image", "value": {"image": image.pk, "caption": "每月一次演练"}}]
+    add_page(index, SafetyGuidePage, title="校园疏散", slug="evacuation", body=body)
+
+    response = client.get("/safety-guides/evacuation/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<figure class="figure"><picture>' in html
+    assert "<figcaption>每月一次演练</figcaption>" in html
