@@ -14,6 +14,8 @@ class EducationConfig(AppConfig):
     verbose_name = _("Education content")
 
     def ready(self):
+        from wagtail.images import get_image_model_string
+
         from core import freshness
 
         freshness.track(
@@ -24,6 +26,9 @@ class EducationConfig(AppConfig):
             "education.SiteSettings",
             "education.MenuItem",
             "education.Place",  # centres' districts and the centre index's filter
+            # An image's file replaced or the image deleted, with no page published:
+            # pages show its renditions' addresses.
+            get_image_model_string(),
         )
         # Only the search page shows synonyms and editors' promotions.
         freshness.track(

@@ -196,3 +196,41 @@ def test_indexing_and_synonyms_refresh_search_and_leave_every_other_page_cached(
         for url in pages:
             assert client.get(url)["X-Page-Cache"] == "hit", url
         assert client.get("/search/?q=电动车")["X-Page-Cache"] == "stale"
+
+
+def test_an_image_changed_or_deleted_shows_on_cached_pages_at_once(client, home):
+    """Images change without any page being published: an editor replaces a picture's
+    file or deletes it. Cached pages holding its renditions' addresses follow at once,
+    and showing a picture changes nothing (the page stays cached)."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    from education.models import SafetyGuideIndexPage, SafetyGuidePage
+    from tests.education.factories import add_page
+
+    def jpeg(colour):
+        buffer = io.BytesIO()
+        PILImage.new("RGB", (1600, 900), colour).save(buffer, "JPEG")
+        return ContentFile(buffer.getvalue(), name="drill.jpg")
+
+    image = get_image_model().objects.create(title="演练", file=jpeg((200, 30, 30)))
+    index = add_page(home, SafetyGuideIndexPage, title="安全指南", slug="safety-guides")
+    add_page(index, SafetyGuidePage, title="电动车安全充电", slug="e-bike", share_image=image)
+    first = client.get("/safety-guides/e-bike/")
+    assert "<picture>" in first.content.decode()
+    assert client.get("/safety-guides/e-bike/")["X-Page-Cache"] == "hit"
+
+    image.file = jpeg((30, 30, 200))  # the editor uploads a new file for the image
+    image.save()
+    replaced = client.get("/safety-guides/e-bike/")
+    assert replaced["X-Page-Cache"] == "stale"
+    assert "<picture>" in replaced.content.decode()
+    assert client.get("/safety-guides/e-bike/")["X-Page-Cache"] == "hit"
+
+    image.delete()
+    gone = client.get("/safety-guides/e-bike/")
+    assert gone["X-Page-Cache"] == "stale"
+    assert "<picture>" not in gone.content.decode()
