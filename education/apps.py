@@ -14,6 +14,7 @@ class EducationConfig(AppConfig):
     verbose_name = _("Education content")
 
     def ready(self):
+        from wagtail.documents import get_document_model_string
         from wagtail.images import get_image_model_string
 
         from core import freshness
@@ -26,9 +27,10 @@ class EducationConfig(AppConfig):
             "education.SiteSettings",
             "education.MenuItem",
             "education.Place",  # centres' districts and the centre index's filter
-            # An image's file replaced or the image deleted, with no page published:
-            # pages show its renditions' addresses.
+            # An image or a leaflet's document replaced, renamed or deleted, with no
+            # page published: pages show their addresses and titles.
             get_image_model_string(),
+            get_document_model_string(),
         )
         # Only the search page shows synonyms and editors' promotions.
         freshness.track(

@@ -234,3 +234,30 @@ def test_an_image_changed_or_deleted_shows_on_cached_pages_at_once(client, home)
     gone = client.get("/safety-guides/e-bike/")
     assert gone["X-Page-Cache"] == "stale"
     assert "<picture>" not in gone.content.decode()
+
+
+def test_a_leaflet_renamed_or_deleted_shows_on_cached_pages_at_once(client, home):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    from education.models import SafetyGuideIndexPage, SafetyGuidePage
+    from tests.education.factories import add_page
+
+    leaflet = get_document_model().objects.create(
+        title="电动车充电须知", file=ContentFile(b"%PDF-1.4\n", name="charging.pdf")
+    )
+    index = add_page(home, SafetyGuideIndexPage, title="安全指南", slug="safety-guides")
+    body = [{"type": "leaflet", "value": {"document": leaflet.pk, "title": ""}}]
+    add_page(index, SafetyGuidePage, title="电动车安全充电", slug="e-bike", body=body)
+    assert "电动车充电须知" in client.get("/safety-guides/e-bike/").content.decode()
+    assert client.get("/safety-guides/e-bike/")["X-Page-Cache"] == "hit"
+
+    leaflet.title = "电动车充电须知（2026年版）"
+    leaflet.save()
+    renamed = client.get("/safety-guides/e-bike/")
+    assert renamed["X-Page-Cache"] == "stale"
+    assert "电动车充电须知（2026年版）" in renamed.content.decode()
+
+    leaflet.delete()  # the block stays in the page's body; its link goes, not a dead button
+    gone = client.get("/safety-guides/e-bike/").content.decode()
+    assert "电动车充电须知" not in gone and 'class="leaflet"' not in gone
