@@ -8,6 +8,19 @@ WSGIServer.request_queue_size = 128
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in the site's first language. A request under /en/
+    through the test client leaves English active in the test's thread, and every later
+    reverse() there (a browser test's URLs, made in the same thread) would follow it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and cached fragments must not leak from one test into the next, nor
     the copies of cached pages and generations a web process keeps beside the cache."""
