@@ -27,6 +27,11 @@ class EducationConfig(AppConfig):
             "education.SiteSettings",
             "education.MenuItem",
             "education.Place",  # centres' districts and the centre index's filter
+            # Edited as snippets, with no page published: guides show their names.
+            "education.GuideTopic",
+            "education.GuideAudience",
+            # An editor's redirect for a path whose "not found" page is cached.
+            "wagtailredirects.Redirect",
             # An image or a leaflet's document replaced, renamed or deleted, with no
             # page published: pages show their addresses and titles.
             get_image_model_string(),

@@ -261,3 +261,45 @@ def test_a_leaflet_renamed_or_deleted_shows_on_cached_pages_at_once(client, home
     leaflet.delete()  # the block stays in the page's body; its link goes, not a dead button
     gone = client.get("/safety-guides/e-bike/").content.decode()
     assert "电动车充电须知" not in gone and 'class="leaflet"' not in gone
+
+
+def test_a_guide_topic_renamed_shows_on_cached_guide_pages_at_once(client, home):
+    """Topics and audiences are edited as snippets, with no page published."""
+    from education.models import GuideAudience, GuideTopic, SafetyGuideIndexPage, SafetyGuidePage
+    from tests.education.factories import add_page
+
+    topic = GuideTopic.objects.create(name="电动车", slug="e-bike")
+    audience = GuideAudience.objects.create(name="老人", slug="elderly")
+    index = add_page(home, SafetyGuideIndexPage, title="安全指南", slug="safety-guides")
+    guide = add_page(index, SafetyGuidePage, title="电动车安全充电", slug="e-bike")
+    guide.topics = [topic]
+    guide.audiences = [audience]
+    guide.save_revision().publish()
+    client.get("/safety-guides/e-bike/")
+    assert client.get("/safety-guides/e-bike/")["X-Page-Cache"] == "hit"
+
+    topic.name = "电动自行车"
+    topic.save()
+    audience.name = "老年人"
+    audience.save()
+    html = client.get("/safety-guides/e-bike/").content.decode()
+    assert '<span class="badge">电动自行车</span>' in html
+    assert '<span class="badge ok">老年人</span>' in html
+
+
+def test_a_redirect_added_for_a_cached_missing_page_takes_effect_at_once(client, home):
+    """A 404 is cached like a page; an editor's redirect for that path must not wait
+    for the cached "not found" to expire."""
+    from wagtail.contrib.redirects.models import Redirect
+
+    from education.models import StandardPage
+    from tests.education.factories import add_page
+
+    page = add_page(home, StandardPage, title="关于我们", slug="about")
+    assert client.get("/old-about/").status_code == 404
+    assert client.get("/old-about/")["X-Page-Cache"] == "hit"
+
+    Redirect.objects.create(old_path="/old-about", redirect_page=page)
+    response = client.get("/old-about/")
+    assert response.status_code in (301, 302)
+    assert response["Location"].endswith("/about/")

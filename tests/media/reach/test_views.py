@@ -337,3 +337,20 @@ def test_dashboard_filters_offer_the_empty_choice_in_chinese(client, clerk, camp
     empty = re.findall(r'<select name="(\w+)"[^>]*>\s*<option value=""[^>]*>([^<]*)</option>', html)
     assert {name for name, _ in empty} >= {"campaign", "metric", "channel", "place", "source"}
     assert {label for _, label in empty} == {"- 请选择 -"}
+
+
+def test_a_channel_or_metric_renamed_shows_on_the_campaign_page_at_once(client, campaign):
+    """Channels and metrics are edited in the admin with no page published and no
+    figure changed; the campaign's kept report names them, and follows at once."""
+    from media.reach.models import Channel, Metric
+
+    assert "公交车载屏" in client.get(campaign.url).content.decode()
+    channel = Channel.objects.get(code="bus")
+    channel.name = "公交移动电视"
+    channel.save()
+    metric = Metric.objects.get(code="screen-plays")
+    metric.name = "宣传片播放"
+    metric.save()
+    html = client.get(campaign.url).content.decode()
+    assert "公交移动电视" in html and "公交车载屏" not in html
+    assert "宣传片播放" in html and "宣传片与海报播放" not in html
