@@ -22,6 +22,3 @@ class ReachConfig(AppConfig):
 
         # Where a code leads is cached under the reach scope (views.scan_target).
         freshness.track(("reach",), "reach.Material")
-        # Edited in the admin with no page published and no figure changed: the
-        # campaign pages and the home page's figures name them.
-        freshness.track(("reach",), "reach.Metric", "reach.Channel")

@@ -72,8 +72,21 @@ def metric_saved(sender, instance, created, raw=False, **kwargs):
         refresh_metric(instance.pk)
 
 
+def catalogue_changed(sender, instance, created=False, raw=False, **kwargs):
+    """A metric or channel renamed or deleted in the admin, with no page published and
+    no figure changed: the public pages name it. A new one shows nowhere until a figure
+    of it is approved, which bumps by itself."""
+    if not created and not raw:
+        figures_changed()
+
+
 def connect():
     from django.db.models.signals import post_delete, post_save
+
+    for label in ("reach.Metric", "reach.Channel"):
+        uid = f"reach-catalogue-{label}"
+        post_save.connect(catalogue_changed, sender=label, dispatch_uid=uid)
+        post_delete.connect(catalogue_changed, sender=label, dispatch_uid=f"{uid}-del")
 
     post_save.connect(booking_saved, sender="events.Booking", dispatch_uid="reach-booking")
     post_delete.connect(booking_deleted, sender="events.Booking", dispatch_uid="reach-booking-del")
