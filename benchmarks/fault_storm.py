@@ -33,8 +33,8 @@ from collections import Counter
 
 import faults
 import harness
-from booking import Client
 from fault_servers import Proxy, private_postgres, private_redis
+from visitors import Client
 
 FAULT_AT = 8
 FAULT_SECONDS = 12

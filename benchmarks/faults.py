@@ -39,7 +39,7 @@ from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
-from booking import Client, answer_note  # noqa: E402
+from visitors import Client, answer_note  # noqa: E402
 
 BURST = int(os.environ.get("BENCH_BURST", "1000"))
 THREADS = int(os.environ.get("GUNICORN_THREADS", "16"))

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -169,8 +170,49 @@ def rss_mb(pid):
     return 0.0
 
 
-def cpu_seconds(pid):
-    """User + system CPU time a process has used so far."""
+def cpu_seconds(pid, reaped=False):
+    """User + system CPU time a process has used so far; with ``reaped``, that of its
+    children that ended and were waited for too."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks
+    return sum(int(value) for value in fields[11 : 15 if reaped else 13]) / ticks
+
+
+def shell(env, code):
+    """Run ``code`` in ``manage.py shell`` on the benchmark database; its last line."""
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def forget_redis_keys(redis_url, *prefixes):
+    """Remove what a run left in a shared Redis: its cache entries, its task queue."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    for prefix in prefixes:
+        for key in client.scan_iter(match=f"*{prefix}*", count=1000):
+            client.delete(key)
+
+
+def recreate_postgres_database(url):
+    """A fresh, empty benchmark database at ``url``; False when PostgreSQL is not there."""
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    admin = parts._replace(path="/postgres").geturl()
+    dbname = parts.path.lstrip("/")
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{dbname}"')
+    except psycopg.Error as error:
+        print(f"PostgreSQL not reachable ({error}): skipped", file=sys.stderr)
+        return False
+    return True

@@ -38,16 +38,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from booking import (  # noqa: E402
-    EXPECTED,
-    Client,
-    answer_note,
-    booking_form,
-    forget_redis_keys,
-    percentile,
-    recreate_postgres_database,
-    shell,
-)
 from harness import (  # noqa: E402
     BENCH_DIR,
     PYTHON,
@@ -55,9 +45,14 @@ from harness import (  # noqa: E402
     bench_env,
     children,
     cpu_seconds,
+    forget_redis_keys,
     prepare,
+    recreate_postgres_database,
     serve,
+    shell,
 )
+from sampling import Sampler, settle  # noqa: E402
+from visitors import EXPECTED, Client, answer_note, booking_form, percentile  # noqa: E402
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/firebreak_peak_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -146,91 +141,6 @@ def warm(port, site):
         client.request("GET", path)
         client.cookies.clear()  # a visitor without cookies: the page is stored
     client.conn.close()
-
-
-def tree(pid):
-    """Every descendant of a process."""
-    found = []
-    for child in children(pid):
-        found += [child, *tree(child)]
-    return found
-
-
-def tree_cpu_seconds(pid):
-    """CPU seconds of a process and its descendants, the ones that ended included (a
-    task's ``pg_dump``, a recycled task process), so that the sum only ever grows."""
-    total = 0.0
-    for each in [pid, *tree(pid)]:
-        try:
-            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:  # ended between the two reads: its parent counts it from now on
-            continue
-        total += sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
-def settle(worker_pid, quiet=0.05, seconds=3, timeout=300):
-    """Wait until the worker has caught up: the demo's tasks handed over while no worker
-    ran, and every schedule, due at once on a first start, run. A site in service opens
-    registration with its worker idle, not with a day's backlog (and a backup) in hand.
-    Returns the seconds it took."""
-    last_cpu, began, quiet_since = tree_cpu_seconds(worker_pid), time.monotonic(), None
-    while time.monotonic() - began < timeout:
-        time.sleep(1.0)
-        cpu = tree_cpu_seconds(worker_pid)
-        if cpu - last_cpu < quiet:
-            quiet_since = quiet_since or time.monotonic()
-            if time.monotonic() - quiet_since >= seconds:
-                break
-        else:
-            quiet_since = None
-        last_cpu = cpu
-    return round(time.monotonic() - began, 1)
-
-
-def machine_ticks():
-    """(busy, total) clock ticks of the whole machine so far, from /proc/stat."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + fields[4]  # idle + iowait
-    return sum(fields) - idle, sum(fields)
-
-
-class Sampler(threading.Thread):
-    """Once a second: how busy the machine was, and the web processes' and worker's share
-    of it, so a slow window can be read as "the cores were full" or not."""
-
-    def __init__(self, web_pids, worker_pid):
-        super().__init__(daemon=True)
-        self.web_pids, self.worker_pid = web_pids, worker_pid
-        self.samples = []  # (seconds since start, machine busy, web cores, worker cores)
-        self.stopping = threading.Event()
-        self.began = time.monotonic()
-
-    def reading(self):
-        web = sum(cpu_seconds(pid) for pid in self.web_pids)
-        return time.monotonic(), machine_ticks(), web, tree_cpu_seconds(self.worker_pid)
-
-    def run(self):
-        last = self.reading()
-        while not self.stopping.wait(1.0):
-            now = self.reading()
-            seconds = now[0] - last[0]
-            busy, total = (now[1][0] - last[1][0]), (now[1][1] - last[1][1])
-            self.samples.append(
-                (
-                    now[0] - self.began,
-                    busy / total if total else 0.0,
-                    (now[2] - last[2]) / seconds,
-                    (now[3] - last[3]) / seconds,
-                )
-            )
-            last = now
-
-    def window(self, index, width):
-        mine = [s for s in self.samples if index * width <= s[0] < (index + 1) * width]
-        if not mine:
-            return "–", "–", "–"
-        return tuple(round(100 * sum(s[k] for s in mine) / len(mine)) for k in (1, 2, 3))
 
 
 def storm(port, site, users, minutes, concurrency, think, sampler=None, until=None):

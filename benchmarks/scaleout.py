@@ -43,8 +43,8 @@ from django.core.mail.backends.filebased import EmailBackend as FileBasedBackend
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
-from booking import Client  # noqa: E402
 from memory import page_urls  # noqa: E402
+from visitors import Client  # noqa: E402
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/firebreak_scaleout")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
