@@ -181,7 +181,7 @@ def cpu_seconds(pid, reaped=False):
 def shell(env, code):
     """Run ``code`` in ``manage.py shell`` on the benchmark database; its last line."""
     out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code],
+        [PYTHON, "manage.py", "shell", "-v", "0", "-c", code],
         cwd=ROOT,
         env=env,
         check=True,

@@ -41,7 +41,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import PYTHON, ROOT, bench_env, free_port, prepare, serve  # noqa: E402
+from benchmarks.harness import (  # noqa: E402
+    bench_env,
+    free_port,
+    prepare,
+    serve,
+    shell,
+)
 
 PHONE = "Mozilla/5.0 (Linux; Android 14) Mobile MicroMessenger/8.0.50 NetType/WIFI phone/"
 
@@ -92,19 +98,6 @@ class Redis:
     @property
     def url(self):
         return f"redis://127.0.0.1:{self.port}/0"
-
-
-def shell(env, code):
-    """Run Python inside Django (the benchmark's settings) and return what it prints."""
-    result = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-v", "0", "-c", code],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout.strip().splitlines()[-1]
 
 
 NEW_MATERIAL = """
